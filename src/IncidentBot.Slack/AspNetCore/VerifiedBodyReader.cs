@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.AspNetCore;
+
+/// <summary>The raw body of a request whose signature checked out, or the response refusing it.</summary>
+internal sealed record VerifiedBody(byte[] Body, IResult? Rejection, string? FailureReason)
+{
+    public bool IsVerified => Rejection is null;
+}
+
+/// <summary>
+/// Reads the exact request bytes (the signature covers them, before any parsing), refusing
+/// oversized bodies before they are buffered.
+/// </summary>
+internal sealed class VerifiedBodyReader(
+    SlackSignatureVerifier verifier,
+    IOptions<SlackOptions> options,
+    ILogger<VerifiedBodyReader> logger)
+{
+    public async Task<VerifiedBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await ReadCappedAsync(request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            logger.LogWarning("Refused a Slack request to {Path}: body larger than {Limit} bytes", request.Path, options.Value.MaxRequestBodyBytes);
+            return new VerifiedBody([], Results.StatusCode(StatusCodes.Status413PayloadTooLarge), "body too large");
+        }
+
+        var check = verifier.Verify(
+            request.Headers[SlackSignatureVerifier.TimestampHeader],
+            request.Headers[SlackSignatureVerifier.SignatureHeader],
+            body);
+        if (check.IsValid)
+        {
+            return new VerifiedBody(body, null, null);
+        }
+
+        logger.LogWarning("Refused a Slack request to {Path}: {Reason}", request.Path, check.FailureReason);
+        return new VerifiedBody(body, Results.Unauthorized(), check.FailureReason);
+    }
+
+    private static async Task<byte[]?> ReadCappedAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            // Content-Length can be absent (chunked) or wrong, so the cap is enforced while reading too.
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using IncidentBot.Slack.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Slack.Handlers;
+
+/// <summary>
+/// Runs the registered handlers for an already parsed payload. Knows nothing about HTTP, so the
+/// HTTP endpoints, a Socket Mode client and a durable work queue all end up here.
+/// </summary>
+public sealed class SlackDispatcher(
+    SlackHandlerRegistry registry,
+    IServiceScopeFactory scopes,
+    ILogger<SlackDispatcher> logger)
+{
+    public bool HasHandlerFor(SlackEvent slackEvent) => registry.HasEventHandler(slackEvent);
+
+    public bool HasHandlerFor(BlockActionsPayload payload) =>
+        payload.Actions.Any(action => registry.BlockActionHandler(action.ActionId) is not null);
+
+    /// <summary>Runs queued work; the payload is parsed again so a durable queue can store plain JSON.</summary>
+    public Task RunAsync(SlackWorkItem item, CancellationToken cancellationToken = default)
+    {
+        switch (item.Kind)
+        {
+            case SlackWorkKind.Event:
+                var callback = (EventCallback?)JsonSerializer.Deserialize<EventPayload>(item.Payload, SlackJson.Options)
+                    ?? throw new JsonException("Queued event payload is empty.");
+                return DispatchEventAsync(callback.Event, EventContext.From(callback, item.RetryNum, item.RetryReason), cancellationToken);
+            case SlackWorkKind.BlockActions:
+                var payload = (BlockActionsPayload?)JsonSerializer.Deserialize<InteractionPayload>(item.Payload, SlackJson.Options)
+                    ?? throw new JsonException("Queued block_actions payload is empty.");
+                return DispatchBlockActionsAsync(payload, cancellationToken);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(item), item.Kind, "Unknown kind of Slack work.");
+        }
+    }
+
+    /// <summary>Every matching handler runs, even when an earlier one throws.</summary>
+    public async Task DispatchEventAsync(SlackEvent slackEvent, EventContext context, CancellationToken cancellationToken = default)
+    {
+        var routes = registry.EventRoutesFor(slackEvent).ToList();
+        if (routes.Count == 0)
+        {
+            logger.LogInformation("Ignoring Slack event {EventType} ({EventId}): no handler registered", slackEvent.Type, context.EventId);
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var route in routes)
+        {
+            try
+            {
+                await route.Invoke(scope.ServiceProvider, slackEvent, context, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "{Handler} failed on Slack event {EventType} ({EventId})",
+                    route.HandlerType.Name, slackEvent.Type, context.EventId);
+            }
+        }
+    }
+
+    /// <summary>Null when no handler is registered; a failing handler becomes a short ephemeral apology.</summary>
+    public async Task<SlashCommandResponse?> HandleSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken = default)
+    {
+        var handlerType = registry.SlashCommandHandler(command.Command);
+        if (handlerType is null)
+        {
+            logger.LogWarning("Ignoring slash command {Command}: no handler registered", command.Command);
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = (ISlashCommandHandler)scope.ServiceProvider.GetRequiredService(handlerType);
+        try
+        {
+            return await handler.HandleAsync(command, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(exception, "{Handler} failed on slash command {Command}", handlerType.Name, command.Command);
+            return SlashCommandResponse.Ephemeral($"Sorry, `{command.Command}` failed. Please try again.");
+        }
+    }
+
+    public async Task DispatchBlockActionsAsync(BlockActionsPayload payload, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var action in payload.Actions)
+        {
+            await DispatchBlockActionAsync(scope.ServiceProvider, action, payload, cancellationToken);
+        }
+    }
+
+    /// <summary>Null closes the modal, which is also the answer when no handler is registered.</summary>
+    public async Task<ViewSubmissionResponse?> HandleViewSubmissionAsync(ViewSubmissionPayload submission, CancellationToken cancellationToken = default)
+    {
+        var callbackId = submission.View.CallbackId ?? "";
+        var handlerType = registry.ViewSubmissionHandler(callbackId);
+        if (handlerType is null)
+        {
+            logger.LogWarning("Ignoring view submission {CallbackId}: no handler registered", callbackId);
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = (IViewSubmissionHandler)scope.ServiceProvider.GetRequiredService(handlerType);
+        return await handler.HandleAsync(submission, cancellationToken);
+    }
+
+    private async Task DispatchBlockActionAsync(
+        IServiceProvider services, BlockAction action, BlockActionsPayload payload, CancellationToken cancellationToken)
+    {
+        var handlerType = registry.BlockActionHandler(action.ActionId);
+        if (handlerType is null)
+        {
+            logger.LogInformation("Ignoring block action {ActionId}: no handler registered", action.ActionId);
+            return;
+        }
+
+        try
+        {
+            var handler = (IBlockActionHandler)services.GetRequiredService(handlerType);
+            await handler.HandleAsync(action, payload, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(exception, "{Handler} failed on block action {ActionId}", handlerType.Name, action.ActionId);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using IncidentBot.Slack.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentBot.Slack.Handlers;
+
+/// <summary>The routing table: which handler type serves which event type, command, action_id and callback_id.</summary>
+public sealed class SlackHandlerRegistry
+{
+    private readonly List<EventRoute> eventRoutes = [];
+    private readonly Dictionary<string, Type> commands = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Type> actions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Type> submissions = new(StringComparer.Ordinal);
+
+    public bool HasEventHandler(SlackEvent slackEvent) => eventRoutes.Any(route => route.Accepts(slackEvent));
+
+    public Type? SlashCommandHandler(string command) => commands.GetValueOrDefault(command);
+
+    public Type? BlockActionHandler(string actionId) => actions.GetValueOrDefault(actionId);
+
+    public Type? ViewSubmissionHandler(string callbackId) => submissions.GetValueOrDefault(callbackId);
+
+    internal IEnumerable<EventRoute> EventRoutesFor(SlackEvent slackEvent) => eventRoutes.Where(route => route.Accepts(slackEvent));
+
+    internal void AddEventHandler<TEvent, THandler>()
+        where TEvent : SlackEvent
+        where THandler : class, IEventHandler<TEvent> =>
+        eventRoutes.Add(new EventRoute(
+            typeof(TEvent),
+            typeof(THandler),
+            (services, slackEvent, context, ct) =>
+                services.GetRequiredService<THandler>().HandleAsync((TEvent)slackEvent, context, ct)));
+
+    internal void AddSlashCommandHandler(string command, Type handlerType)
+    {
+        if (!command.StartsWith('/'))
+        {
+            throw new ArgumentException($"A slash command starts with '/': '{command}'.", nameof(command));
+        }
+
+        AddUnique(commands, command, handlerType, "slash command");
+    }
+
+    internal void AddBlockActionHandler(string actionId, Type handlerType) => AddUnique(actions, actionId, handlerType, "action_id");
+
+    internal void AddViewSubmissionHandler(string callbackId, Type handlerType) =>
+        AddUnique(submissions, callbackId, handlerType, "callback_id");
+
+    private static void AddUnique(Dictionary<string, Type> routes, string key, Type handlerType, string kind)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        if (!routes.TryAdd(key, handlerType))
+        {
+            throw new InvalidOperationException(
+                $"The {kind} '{key}' is already handled by {routes[key].Name}; one handler per {kind}.");
+        }
+    }
+}
+
+internal sealed record EventRoute(
+    Type EventType,
+    Type HandlerType,
+    Func<IServiceProvider, SlackEvent, EventContext, CancellationToken, Task> Invoke)
+{
+    public bool Accepts(SlackEvent slackEvent) => EventType.IsInstanceOfType(slackEvent);
+}

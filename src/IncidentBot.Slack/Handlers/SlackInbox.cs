@@ -1,0 +1,132 @@
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.Handlers;
+
+public enum Acceptance
+{
+    /// <summary>Queued for its handlers.</summary>
+    Queued,
+    /// <summary>Already seen (a retry); acknowledged without running anything.</summary>
+    Duplicate,
+    /// <summary>No handler wants it; acknowledged and dropped.</summary>
+    Ignored,
+    /// <summary>The work queue is full; the transport should make Slack deliver it again.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// Decides what is answered within Slack's 3 seconds and what runs afterwards, for any transport:
+/// events and block actions are deduplicated and queued; slash commands and view submissions
+/// get a bounded time to produce their synchronous answer.
+/// </summary>
+public sealed class SlackInbox(
+    SlackDispatcher dispatcher,
+    ISlackWorkQueue queue,
+    IEventDeduplicator deduplicator,
+    ResponseUrlClient responseUrls,
+    IOptions<SlackOptions> options,
+    TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
+    ILogger<SlackInbox> logger)
+{
+    private TimeSpan HandlerTimeout => options.Value.SynchronousHandlerTimeout;
+
+    /// <param name="rawPayload">The event_callback JSON as received; it is what gets queued.</param>
+    public async Task<Acceptance> AcceptEventAsync(
+        EventCallback callback, string rawPayload, int retryNum = 0, string? retryReason = null, CancellationToken cancellationToken = default)
+    {
+        if (!dispatcher.HasHandlerFor(callback.Event))
+        {
+            logger.LogInformation("Ignoring Slack event {EventType} ({EventId}): no handler registered", callback.Event.Type, callback.EventId);
+            return Acceptance.Ignored;
+        }
+
+        if (!await deduplicator.TryClaimAsync(callback.EventId, cancellationToken))
+        {
+            logger.LogInformation("Ignoring duplicate Slack event {EventId} (retry {RetryNum}, {RetryReason})", callback.EventId, retryNum, retryReason);
+            return Acceptance.Duplicate;
+        }
+
+        if (await queue.TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason), cancellationToken))
+        {
+            return Acceptance.Queued;
+        }
+
+        await deduplicator.ReleaseAsync(callback.EventId, cancellationToken);
+        logger.LogWarning("Slack work queue is full; event {EventId} left for Slack to retry", callback.EventId);
+        return Acceptance.Rejected;
+    }
+
+    public async Task<Acceptance> AcceptBlockActionsAsync(BlockActionsPayload payload, string rawPayload, CancellationToken cancellationToken = default)
+    {
+        if (!dispatcher.HasHandlerFor(payload))
+        {
+            logger.LogInformation("Ignoring block actions {ActionIds}: no handler registered",
+                string.Join(",", payload.Actions.Select(action => action.ActionId)));
+            return Acceptance.Ignored;
+        }
+
+        if (await queue.TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.BlockActions, rawPayload), cancellationToken))
+        {
+            return Acceptance.Queued;
+        }
+
+        logger.LogWarning("Slack work queue is full; block actions dropped");
+        return Acceptance.Rejected;
+    }
+
+    /// <summary>
+    /// The handler's answer if it comes in time; otherwise null now, and the late answer is
+    /// posted to the command's response_url when it arrives.
+    /// </summary>
+    public async Task<SlashCommandResponse?> AcceptSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken = default)
+    {
+        // Not the request's token: a slow handler keeps running after the ack has been sent.
+        var work = dispatcher.HandleSlashCommandAsync(command, lifetime.ApplicationStopping);
+        try
+        {
+            return await work.WaitAsync(HandlerTimeout, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Slash command {Command} took longer than {Timeout}; its answer goes to response_url", command.Command, HandlerTimeout);
+            _ = PostLateAnswerAsync(command, work);
+            return null;
+        }
+    }
+
+    /// <summary>The handler's answer, or null (close the modal) if it takes too long to give one.</summary>
+    public async Task<ViewSubmissionResponse?> AcceptViewSubmissionAsync(ViewSubmissionPayload submission, CancellationToken cancellationToken = default)
+    {
+        var work = dispatcher.HandleViewSubmissionAsync(submission, lifetime.ApplicationStopping);
+        try
+        {
+            return await work.WaitAsync(HandlerTimeout, timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("View submission {CallbackId} took longer than {Timeout}; closing the modal", submission.View.CallbackId, HandlerTimeout);
+            return null;
+        }
+    }
+
+    private async Task PostLateAnswerAsync(SlashCommand command, Task<SlashCommandResponse?> work)
+    {
+        try
+        {
+            var response = await work;
+            if (response is not null && command.ResponseUrl is not null)
+            {
+                await responseUrls.PostAsync(command.ResponseUrl, ResponseUrlMessage.From(response), lifetime.ApplicationStopping);
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "Could not deliver the late answer to slash command {Command}", command.Command);
+        }
+    }
+}

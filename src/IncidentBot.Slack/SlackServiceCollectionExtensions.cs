@@ -1,0 +1,68 @@
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.AspNetCore;
+using IncidentBot.Slack.Handlers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack;
+
+public static class SlackServiceCollectionExtensions
+{
+    /// <summary>Adds the Slack transport with options bound from <paramref name="section"/> (usually "Slack").</summary>
+    public static SlackBuilder AddSlack(this IServiceCollection services, IConfiguration section) =>
+        services.AddSlackCore(options => options.Bind(section));
+
+    public static SlackBuilder AddSlack(this IServiceCollection services, Action<SlackOptions> configure) =>
+        services.AddSlackCore(options => options.Configure(configure));
+
+    private static SlackBuilder AddSlackCore(this IServiceCollection services, Action<OptionsBuilder<SlackOptions>> configure)
+    {
+        var options = services.AddOptions<SlackOptions>();
+        configure(options);
+        options.ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        AddInbound(services);
+        AddWebApi(services);
+        return new SlackBuilder(services, Registry(services));
+    }
+
+    private static void AddInbound(IServiceCollection services)
+    {
+        services.TryAddSingleton<SlackSignatureVerifier>();
+        services.TryAddSingleton<VerifiedBodyReader>();
+        services.TryAddSingleton<SlackDispatcher>();
+        services.TryAddSingleton<SlackInbox>();
+        services.TryAddSingleton<InMemorySlackWorkQueue>();
+        services.TryAddSingleton<ISlackWorkQueue>(provider => provider.GetRequiredService<InMemorySlackWorkQueue>());
+        services.TryAddSingleton<IEventDeduplicator>(provider => new InMemoryEventDeduplicator(provider.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<SlackWorkQueueProcessor>();
+    }
+
+    private static void AddWebApi(IServiceCollection services)
+    {
+        services.AddHttpClient(SlackApiTransport.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.TryAddSingleton<SlackRateBudget>();
+        services.TryAddSingleton<SlackApiTransport>();
+        services.TryAddSingleton<ISlackApiClient, SlackApiClient>();
+        services.TryAddSingleton<ResponseUrlClient>();
+    }
+
+    // AddSlack may be called more than once (e.g. by two feature modules); they share one routing table.
+    private static SlackHandlerRegistry Registry(IServiceCollection services)
+    {
+        if (services.FirstOrDefault(descriptor => descriptor.ServiceType == typeof(SlackHandlerRegistry))?.ImplementationInstance
+            is SlackHandlerRegistry existing)
+        {
+            return existing;
+        }
+
+        var registry = new SlackHandlerRegistry();
+        services.AddSingleton(registry);
+        return registry;
+    }
+}
