@@ -1,0 +1,52 @@
+using IncidentBot.Api;
+using IncidentBot.Configuration;
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+
+namespace IncidentBot.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>The largest request body accepted anywhere; Slack's payloads and API calls are far smaller.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static IHostApplicationBuilder AddIncidentBot(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddStorage();
+        builder.AddIncidents();
+        builder.AddRestApi();
+        builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);
+        return builder;
+    }
+
+    public static WebApplication MapIncidentBot(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapHealthEndpoints();
+        app.MapIncidentsApi();
+        return app;
+    }
+
+    private static IHostApplicationBuilder AddIncidents(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IncidentService>();
+        return builder;
+    }
+
+    private static IHostApplicationBuilder AddRestApi(this IHostApplicationBuilder builder)
+    {
+        builder.AddCheckedOptions<ApiOptions, ApiOptionsValidator>(ApiOptions.Section);
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        return builder;
+    }
+}

@@ -1,0 +1,67 @@
+namespace IncidentBot.Incidents;
+
+/// <summary>The current state of one incident. Its history lives in the timeline.</summary>
+public sealed record Incident
+{
+    /// <summary>0 until the store assigns the next number of the global sequence.</summary>
+    public long Number { get; init; }
+    public string Reference => IncidentReference.Format(Number);
+    public required string Title { get; init; }
+    public Severity Severity { get; init; }
+    public IncidentStatus Status { get; init; }
+    public string? CommanderId { get; init; }
+    public IReadOnlyList<string> Services { get; init; } = [];
+    public string? Environment { get; init; }
+    public string? CustomerImpact { get; init; }
+    public string? Description { get; init; }
+    public string? DeclaredBy { get; init; }
+    public string? MitigationSummary { get; init; }
+    public string? ResolutionSummary { get; init; }
+    public IReadOnlyList<LinkedResource> Links { get; init; } = [];
+    public string? ChannelId { get; init; }
+    public string? ChannelName { get; init; }
+    public DateTimeOffset DeclaredAt { get; init; }
+    public DateTimeOffset? StableAt { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Grows by one with every change; lets API clients detect a concurrent edit.</summary>
+    public long Version { get; init; }
+
+    public TimeSpan? TimeToResolve => ResolvedAt - DeclaredAt;
+}
+
+public enum LinkType
+{
+    Alert,
+    Error,
+    Trace,
+    Deploy,
+}
+
+/// <summary>An alert, error group, trace or deploy that belongs to the incident: an id or a URL.</summary>
+public sealed record LinkedResource(LinkType Type, string Target, DateTimeOffset LinkedAt, string? LinkedBy);
+
+public static class LinkTypeText
+{
+    public const string Accepted = "alert, error, trace or deploy";
+
+    private static readonly Dictionary<string, LinkType> Names = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["alert"] = LinkType.Alert,
+        ["error"] = LinkType.Error,
+        ["error-group"] = LinkType.Error,
+        ["error_group"] = LinkType.Error,
+        ["trace"] = LinkType.Trace,
+        ["deploy"] = LinkType.Deploy,
+        ["release"] = LinkType.Deploy,
+    };
+
+    public static string ToLabel(this LinkType type) => type.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? text, out LinkType type)
+    {
+        type = LinkType.Alert;
+        return !string.IsNullOrWhiteSpace(text) && Names.TryGetValue(text.Trim(), out type);
+    }
+}

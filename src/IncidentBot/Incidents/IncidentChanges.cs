@@ -1,0 +1,208 @@
+using System.Text.Json.Nodes;
+
+namespace IncidentBot.Incidents;
+
+/// <summary>
+/// Turns a declaration or an edit into the incident's next state and the timeline entries that say
+/// what changed. Pure: the store commits both in one transaction.
+/// </summary>
+public static class IncidentChanges
+{
+    public static IncidentChange Declare(IncidentDraft draft, DateTimeOffset now)
+    {
+        var declaredBy = IncidentFieldRules.UserId(draft.DeclaredBy, "declaredBy");
+        var incident = new Incident
+        {
+            Title = IncidentFieldRules.Title(draft.Title),
+            Severity = draft.Severity,
+            Status = IncidentStatus.Active,
+            Services = IncidentFieldRules.Services(draft.Services),
+            Environment = IncidentFieldRules.Detail(draft.Environment, "environment", 100),
+            Description = IncidentFieldRules.Detail(draft.Description, "description"),
+            CustomerImpact = IncidentFieldRules.Detail(draft.CustomerImpact, "impact"),
+            DeclaredBy = declaredBy,
+            CommanderId = IncidentFieldRules.UserId(draft.CommanderId, "commanderId"),
+            DeclaredAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        }.MoveTo(draft.Status, now);
+
+        var data = new JsonObject
+        {
+            ["severity"] = incident.Severity.ToLabel(),
+            ["status"] = incident.Status.ToLabel(),
+            ["services"] = new JsonArray([.. incident.Services.Select(service => JsonValue.Create(service))]),
+        };
+        var text = $"Incident declared: {incident.Title} ({incident.Severity.ToLabel()}, {incident.Status.ToLabel()})";
+        return new IncidentChange(incident, [new NewTimelineEntry(TimelineEntryKind.Declared, now, declaredBy, text, data)]);
+    }
+
+    public static IncidentChange Apply(Incident current, IncidentEdit edit, string? actorId, DateTimeOffset now)
+    {
+        var recorder = new ChangeRecorder(current, actorId, now);
+        recorder.Status(edit.Status);
+        recorder.Severity(edit.Severity);
+        recorder.Commander(edit.CommanderId);
+        recorder.Title(edit.Title);
+        recorder.Detail(edit.CustomerImpact, "impact", "Customer impact", i => i.CustomerImpact, (i, v) => i with { CustomerImpact = v });
+        recorder.Detail(edit.Description, "description", "Description", i => i.Description, (i, v) => i with { Description = v });
+        recorder.Detail(edit.MitigationSummary, "mitigationSummary", "Mitigation summary", i => i.MitigationSummary, (i, v) => i with { MitigationSummary = v });
+        recorder.Detail(edit.ResolutionSummary, "resolutionSummary", "Resolution summary", i => i.ResolutionSummary, (i, v) => i with { ResolutionSummary = v });
+        recorder.Services(edit.AddServices, edit.RemoveServices);
+        recorder.Link(edit.Link);
+        return recorder.ToChange();
+    }
+
+    /// <summary>A deliberate post (update, action, resolution) by a person or program.</summary>
+    public static IncidentChange Post(Incident current, TimelineEntryKind kind, string? text, string? actorId, DateTimeOffset now)
+    {
+        if (!TimelineEntryKinds.Postable.Contains(kind))
+        {
+            throw new IncidentValidationException("type", "The type must be update, action or resolution.");
+        }
+
+        var entry = new NewTimelineEntry(kind, now, IncidentFieldRules.UserId(actorId, "actor"), IncidentFieldRules.TimelineText(text));
+        return new IncidentChange(current, [entry]);
+    }
+
+    private sealed class ChangeRecorder(Incident current, string? actorId, DateTimeOffset now)
+    {
+        private readonly List<NewTimelineEntry> entries = [];
+        private Incident incident = current;
+
+        public IncidentChange ToChange() => new(incident, entries);
+
+        public void Status(IncidentStatus? to)
+        {
+            if (to is not { } status || status == incident.Status)
+            {
+                return;
+            }
+
+            var from = incident.Status;
+            incident = incident.MoveTo(status, now);
+            Record(TimelineEntryKind.StatusChanged, $"Status changed from {from.ToLabel()} to {status.ToLabel()}", from.ToLabel(), status.ToLabel());
+        }
+
+        public void Severity(Severity? to)
+        {
+            if (to is not { } severity || severity == incident.Severity)
+            {
+                return;
+            }
+
+            var from = incident.Severity;
+            incident = incident with { Severity = severity };
+            Record(TimelineEntryKind.SeverityChanged, $"Severity changed from {from.ToLabel()} to {severity.ToLabel()}", from.ToLabel(), severity.ToLabel());
+        }
+
+        public void Commander(string? commanderId)
+        {
+            var to = IncidentFieldRules.UserId(commanderId, "commanderId");
+            if (to is null || to == incident.CommanderId)
+            {
+                return;
+            }
+
+            var from = incident.CommanderId;
+            incident = incident with { CommanderId = to };
+            var text = from is null ? $"Commander set to {to}" : $"Commander changed from {from} to {to}";
+            Record(TimelineEntryKind.CommanderChanged, text, from, to);
+        }
+
+        public void Title(string? title)
+        {
+            if (title is null)
+            {
+                return;
+            }
+
+            var to = IncidentFieldRules.Title(title);
+            if (to == incident.Title)
+            {
+                return;
+            }
+
+            var from = incident.Title;
+            incident = incident with { Title = to };
+            Record(TimelineEntryKind.DetailsChanged, $"Title changed from \"{from}\" to \"{to}\"", from, to, "title");
+        }
+
+        public void Detail(string? text, string field, string label, Func<Incident, string?> read, Func<Incident, string?, Incident> write)
+        {
+            if (text is null)
+            {
+                return;
+            }
+
+            var to = IncidentFieldRules.Detail(text, field);
+            var from = read(incident);
+            if (to == from)
+            {
+                return;
+            }
+
+            incident = write(incident, to);
+            Record(TimelineEntryKind.DetailsChanged, to is null ? $"{label} cleared" : $"{label}: {to}", from, to, field);
+        }
+
+        public void Services(IReadOnlyList<string>? add, IReadOnlyList<string>? remove)
+        {
+            var added = IncidentFieldRules.Services(add, "services").Except(incident.Services).ToList();
+            var removed = IncidentFieldRules.Services(remove, "services").Intersect(incident.Services).ToList();
+            if (added.Count == 0 && removed.Count == 0)
+            {
+                return;
+            }
+
+            var services = incident.Services.Except(removed).Concat(added).ToList();
+            incident = incident with { Services = IncidentFieldRules.Services(services) };
+            var parts = new List<string>();
+            if (added.Count > 0)
+            {
+                parts.Add($"added {string.Join(", ", added)}");
+            }
+
+            if (removed.Count > 0)
+            {
+                parts.Add($"removed {string.Join(", ", removed)}");
+            }
+
+            var data = new JsonObject
+            {
+                ["added"] = new JsonArray([.. added.Select(s => JsonValue.Create(s))]),
+                ["removed"] = new JsonArray([.. removed.Select(s => JsonValue.Create(s))]),
+            };
+            entries.Add(new NewTimelineEntry(TimelineEntryKind.ServicesChanged, now, actorId, "Services " + string.Join("; ", parts), data));
+        }
+
+        public void Link((LinkType Type, string Target)? link)
+        {
+            if (link is not { } requested)
+            {
+                return;
+            }
+
+            var target = IncidentFieldRules.LinkTarget(requested.Target);
+            if (incident.Links.Any(l => l.Type == requested.Type && l.Target == target))
+            {
+                throw new IncidentConflictException($"{incident.Reference} already links {requested.Type.ToLabel()} {target}.");
+            }
+
+            incident = incident with { Links = [.. incident.Links, new LinkedResource(requested.Type, target, now, actorId)] };
+            var data = new JsonObject { ["type"] = requested.Type.ToLabel(), ["target"] = target };
+            entries.Add(new NewTimelineEntry(TimelineEntryKind.ResourceLinked, now, actorId, $"Linked {requested.Type.ToLabel()}: {target}", data));
+        }
+
+        private void Record(TimelineEntryKind kind, string text, string? from, string? to, string? field = null)
+        {
+            var data = new JsonObject { ["from"] = from, ["to"] = to };
+            if (field is not null)
+            {
+                data["field"] = field;
+            }
+
+            entries.Add(new NewTimelineEntry(kind, now, actorId, text, data));
+        }
+    }
+}

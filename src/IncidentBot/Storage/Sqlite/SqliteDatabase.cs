@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+
+namespace IncidentBot.Storage.Sqlite;
+
+/// <summary>One SQLite file: opens pooled connections and brings the schema up to date.</summary>
+public sealed class SqliteDatabase
+{
+    private readonly string connectionString;
+    private readonly IReadOnlyList<SqliteMigration> migrations;
+
+    public SqliteDatabase(string? connectionString)
+        : this(connectionString, SqliteMigrations.All)
+    {
+    }
+
+    internal SqliteDatabase(string? connectionString, IReadOnlyList<SqliteMigration> migrations)
+    {
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(connectionString) ? StorageOptions.DefaultSqliteConnectionString : connectionString)
+        {
+            ForeignKeys = true,
+            Pooling = true,
+        };
+        if (builder.Mode is SqliteOpenMode.ReadWriteCreate && !IsInMemory(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource);
+        }
+
+        DataSource = builder.DataSource;
+        this.connectionString = builder.ToString();
+        this.migrations = migrations;
+    }
+
+    /// <summary>The full path of the file.</summary>
+    public string DataSource { get; }
+
+    public int LatestVersion => migrations.Count == 0 ? 0 : migrations[^1].Version;
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Creates the file and its folder if missing, turns on WAL and applies the steps not yet applied.</summary>
+    /// <returns>The schema version before and after.</returns>
+    public async Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var folder = Path.GetDirectoryName(DataSource);
+        if (!string.IsNullOrEmpty(folder) && !IsInMemory(DataSource))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+        var from = await GetVersionAsync(connection, cancellationToken);
+        if (from > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {DataSource} has schema version {from}, written by a newer IncidentBot; this one knows versions up to {LatestVersion}.");
+        }
+
+        foreach (var migration in migrations.Where(m => m.Version > from))
+        {
+            await using var transaction = connection.BeginTransaction();
+            await ExecuteAsync(connection, migration.Sql + $"\nPRAGMA user_version = {migration.Version};", cancellationToken, transaction);
+            transaction.Commit();
+        }
+
+        return (from, LatestVersion);
+    }
+
+    public static async Task<int> GetVersionAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(
+        SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static bool IsInMemory(string dataSource) =>
+        dataSource.Length == 0 || dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase);
+}
