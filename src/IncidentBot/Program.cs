@@ -1,17 +1,12 @@
-using IncidentBot.Configuration;
 using IncidentBot.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddIncidentBot();
-var app = builder.Build();
-
-if (app.Services.GetRequiredService<ConfigurationCheck>().FindError(app.Services, app.Configuration) is { } error)
+var app = IncidentBotApp.Build(args);
+if (app.FindConfigurationError() is { } error)
 {
     Console.Error.WriteLine($"IncidentBot cannot start: {error}");
     return 1;
 }
 
-app.MapIncidentBot();
 await app.RunAsync();
 return 0;
 

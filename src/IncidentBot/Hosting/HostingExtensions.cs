@@ -4,6 +4,7 @@ using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBot.Hosting;
 
@@ -14,7 +15,7 @@ public static class HostingExtensions
 
     public static IHostApplicationBuilder AddIncidentBot(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddStorage();
         builder.AddIncidents();
         builder.AddRestApi();

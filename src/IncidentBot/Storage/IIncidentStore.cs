@@ -36,7 +36,7 @@ public interface IIncidentStore
     Task<bool> IsReachableAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>Filters for listing incidents; the time window applies to when they were declared.</summary>
+/// <summary>Filters for listing incidents; the time window (both ends included) applies to when they were declared.</summary>
 public sealed record IncidentQuery
 {
     public const int MaxLimit = 500;

@@ -83,7 +83,7 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         }
 
         AddRange(conditions, parameters, "declared_at >= @Since", "Since", query.Since);
-        AddRange(conditions, parameters, "declared_at < @Until", "Until", query.Until);
+        AddRange(conditions, parameters, "declared_at <= @Until", "Until", query.Until);
         if (query.BeforeNumber is { } before)
         {
             conditions.Add("number < @BeforeNumber");
@@ -163,11 +163,11 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         await using var connection = await database.OpenAsync(cancellationToken);
         var figures = await connection.QueryAsync<(long Severity, string Status, long DeclaredAt, long? ResolvedAt)>(new CommandDefinition("""
             SELECT severity, status, declared_at, resolved_at FROM incidents
-            WHERE declared_at >= @Since AND declared_at < @Until;
+            WHERE declared_at >= @Since AND declared_at <= @Until;
             """, window, cancellationToken: cancellationToken));
         var services = await connection.QueryAsync<(string Service, long Incidents)>(new CommandDefinition("""
             SELECT s.service, COUNT(*) FROM incident_services s JOIN incidents i ON i.number = s.incident_number
-            WHERE i.declared_at >= @Since AND i.declared_at < @Until
+            WHERE i.declared_at >= @Since AND i.declared_at <= @Until
             GROUP BY s.service ORDER BY COUNT(*) DESC, s.service LIMIT 10;
             """, window, cancellationToken: cancellationToken));
         return IncidentStats.Compute(
