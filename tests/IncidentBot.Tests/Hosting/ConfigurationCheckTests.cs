@@ -1,0 +1,50 @@
+using IncidentBot.Hosting;
+using IncidentBot.Tests.Support;
+
+namespace IncidentBot.Tests.Hosting;
+
+public sealed class ConfigurationCheckTests
+{
+    [Theory]
+    [InlineData("Storage:Provider", "mongo", "Storage:Provider must be 'sqlite' or 'postgres', not 'mongo'.")]
+    [InlineData("Storage:ConectionString", "Data Source=x.db", "Storage:ConectionString is not a setting IncidentBot knows")]
+    [InlineData("Api:Keys:0", "short", "Api:Keys:0 is too short")]
+    [InlineData("Ai:Provider", "skynet", "Ai:Provider must be 'none' or 'openai'")]
+    [InlineData("Ai:TimeoutSeconds", "soon", "'Ai:TimeoutSeconds'")]
+    [InlineData("Ai:TimeoutSeconds", "0", "Ai:TimeoutSeconds must be between 1 and 600")]
+    [InlineData("Ai:Endpoint", "localhost:11434", "Ai:Endpoint must be an http(s) URL")]
+    public void AWrongSettingIsReportedInOneLineNamingTheKey(string key, string value, string expected)
+    {
+        var error = FindError(new Dictionary<string, string?> { [key] = value });
+
+        Assert.NotNull(error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public void AnOpenAiProviderNeedsAModel()
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Ai:Provider"] = "openai", ["Ai:ApiKey"] = "sk-secret-value" });
+
+        Assert.Equal("Ai:Model is required when Ai:Provider is 'openai'.", error);
+    }
+
+    [Fact]
+    public void TheDefaultsAreAGoodConfiguration()
+    {
+        Assert.Null(FindError([]));
+    }
+
+    private static string? FindError(Dictionary<string, string?> settings)
+    {
+        using var database = new TemporaryDatabase();
+        var app = IncidentBotApp.Build(
+            new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory },
+            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+            {
+                ["Storage:ConnectionString"] = database.ConnectionString,
+            }));
+        return app.FindConfigurationError();
+    }
+}
