@@ -43,21 +43,31 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         return timer;
     }
 
-    /// <summary>Waits (in real time) until some code has scheduled a timer on this clock.</summary>
-    public async Task WaitForTimerAsync(TimeSpan? timeout = null)
+    /// <summary>Waits (in real time) until code has scheduled at least <paramref name="count"/> timers on this clock.</summary>
+    public async Task WaitForTimerAsync(int count = 1, TimeSpan? timeout = null)
     {
-        Task created;
-        lock (gate)
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
         {
-            if (timers.Count > 0)
+            Task created;
+            lock (gate)
             {
-                return;
+                if (timers.Count >= count)
+                {
+                    return;
+                }
+
+                created = timerCreated.Task;
             }
 
-            created = timerCreated.Task;
-        }
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"Fewer than {count} timers were scheduled on the manual clock.");
+            }
 
-        await created.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+            await Task.WhenAny(created, Task.Delay(remaining));
+        }
     }
 
     /// <summary>Moves the clock forward, firing each timer at its own due time on the way.</summary>

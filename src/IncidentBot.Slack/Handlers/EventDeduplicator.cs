@@ -28,12 +28,13 @@ public sealed class InMemoryEventDeduplicator(TimeProvider timeProvider, int cap
         var now = timeProvider.GetUtcNow();
         lock (gate)
         {
-            Evict(now);
+            Evict(oldest => now - oldest.ClaimedAt > window);
             if (byId.ContainsKey(eventId))
             {
                 return ValueTask.FromResult(false);
             }
 
+            Evict(_ => byAge.Count >= capacity);
             byId[eventId] = byAge.AddLast((eventId, now));
             return ValueTask.FromResult(true);
         }
@@ -52,9 +53,9 @@ public sealed class InMemoryEventDeduplicator(TimeProvider timeProvider, int cap
         return ValueTask.CompletedTask;
     }
 
-    private void Evict(DateTimeOffset now)
+    private void Evict(Func<(string EventId, DateTimeOffset ClaimedAt), bool> shouldEvict)
     {
-        while (byAge.First is { } oldest && (byAge.Count >= capacity || now - oldest.Value.ClaimedAt > window))
+        while (byAge.First is { } oldest && shouldEvict(oldest.Value))
         {
             byId.Remove(oldest.Value.EventId);
             byAge.RemoveFirst();
