@@ -45,7 +45,8 @@ public static class SlackServiceCollectionExtensions
     private static void AddWebApi(IServiceCollection services)
     {
         services.AddHttpClient(SlackApiTransport.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
-        services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        // A response_url works without a token for 30 minutes, so it is kept out of the HttpClient logs.
+        services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.TryAddSingleton<SlackRateBudget>();
         services.TryAddSingleton<SlackApiTransport>();
         services.TryAddSingleton<ISlackApiClient, SlackApiClient>();

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using IncidentBot.Slack.Handlers;
+using IncidentBot.Slack.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentBot.Slack.Tests.Handlers;
+
+public sealed class SlackDispatcherTests
+{
+    private static readonly EventContext Context = new("Ev1", "T1", "A1", DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task AHandlerForTheMessageBaseRecordAlsoReceivesEditsAndDeletions()
+    {
+        var (dispatcher, seen) = Build(slack => slack.AddEventHandler<MessageEventBase, AnyMessageHandler>());
+
+        await dispatcher.DispatchEventAsync(Event("event_message_changed.json"), Context);
+        await dispatcher.DispatchEventAsync(Event("event_message_deleted.json"), Context);
+
+        Assert.Equal(["message_changed", "message_deleted"], seen.Select(e => ((MessageEventBase)e).Subtype));
+    }
+
+    [Fact]
+    public async Task AHandlerForPlainMessagesDoesNotReceiveEdits()
+    {
+        var (dispatcher, seen) = Build(slack => slack.AddEventHandler<MessageEvent, PlainMessageHandler>());
+
+        Assert.False(dispatcher.HasHandlerFor(Event("event_message_changed.json")));
+        await dispatcher.DispatchEventAsync(Event("event_message_channel_join.json"), Context);
+
+        Assert.IsType<ChannelJoinMessage>(Assert.Single(seen));
+    }
+
+    [Fact]
+    public async Task AFailingHandlerDoesNotStopTheOtherHandlersOfTheEvent()
+    {
+        var (dispatcher, seen) = Build(slack => slack
+            .AddEventHandler<AppMention, FailingMentionHandler>()
+            .AddEventHandler<SlackEvent, AnyEventHandler>());
+
+        await dispatcher.DispatchEventAsync(Event("event_app_mention.json"), Context);
+
+        Assert.IsType<AppMention>(Assert.Single(seen));
+    }
+
+    [Fact]
+    public async Task AFailingSlashCommandAnswersWithAShortEphemeralApology()
+    {
+        var (dispatcher, _) = Build(slack => slack.AddSlashCommandHandler<FailingCommand>("/incident"));
+
+        var response = await dispatcher.HandleSlashCommandAsync(new SlashCommand { Command = "/incident", UserId = "U1" });
+
+        Assert.Equal("ephemeral", response?.ResponseType);
+        Assert.Contains("/incident", response?.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASecondHandlerForTheSameCommandIsRefusedAtRegistration()
+    {
+        var slack = new ServiceCollection().AddSlack(Valid).AddSlashCommandHandler<FailingCommand>("/incident");
+
+        var error = Assert.Throws<InvalidOperationException>(() => slack.AddSlashCommandHandler<FailingCommand>("/INCIDENT"));
+
+        Assert.Contains("/INCIDENT", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACommandWithoutItsSlashIsRefusedAtRegistration()
+    {
+        var slack = new ServiceCollection().AddSlack(Valid);
+
+        Assert.Throws<ArgumentException>(() => slack.AddSlashCommandHandler<FailingCommand>("incident"));
+    }
+
+    private static void Valid(SlackOptions options)
+    {
+        options.BotToken = "xoxb-test";
+        options.SigningSecret = "secret";
+    }
+
+    private static SlackEvent Event(string fixture) =>
+        ((EventCallback)JsonSerializer.Deserialize<EventPayload>(Fixture.Read(fixture), SlackJson.Options)!).Event;
+
+    private static (SlackDispatcher Dispatcher, List<SlackEvent> Seen) Build(Action<SlackBuilder> register)
+    {
+        var services = new ServiceCollection();
+        var seen = new List<SlackEvent>();
+        services.AddSingleton(seen);
+        register(services.AddSlack(Valid));
+        return (services.BuildServiceProvider().GetRequiredService<SlackDispatcher>(), seen);
+    }
+
+    private sealed class AnyMessageHandler(List<SlackEvent> seen) : IEventHandler<MessageEventBase>
+    {
+        public Task HandleAsync(MessageEventBase slackEvent, EventContext context, CancellationToken cancellationToken)
+        {
+            seen.Add(slackEvent);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class PlainMessageHandler(List<SlackEvent> seen) : IEventHandler<MessageEvent>
+    {
+        public Task HandleAsync(MessageEvent slackEvent, EventContext context, CancellationToken cancellationToken)
+        {
+            seen.Add(slackEvent);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class AnyEventHandler(List<SlackEvent> seen) : IEventHandler<SlackEvent>
+    {
+        public Task HandleAsync(SlackEvent slackEvent, EventContext context, CancellationToken cancellationToken)
+        {
+            seen.Add(slackEvent);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class FailingMentionHandler : IEventHandler<AppMention>
+    {
+        public Task HandleAsync(AppMention slackEvent, EventContext context, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("boom");
+    }
+
+    private sealed class FailingCommand : ISlashCommandHandler
+    {
+        public Task<SlashCommandResponse?> HandleAsync(SlashCommand command, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("boom");
+    }
+}
