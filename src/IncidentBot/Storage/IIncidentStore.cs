@@ -27,6 +27,24 @@ public interface IIncidentStore
     /// <exception cref="IncidentNotFoundException">No incident has that number.</exception>
     Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a Slack message as a timeline entry, once per (channel, ts). False when that message is
+    /// already stored, or was deleted before it arrived here.
+    /// </summary>
+    Task<bool> AddMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives a stored message its edited text, unless a later edit is already there. A message whose
+    /// original never arrived is stored with the edited text.
+    /// </summary>
+    Task EditMessageAsync(long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a message deleted; one that never arrived is remembered as deleted so it is not stored later.</summary>
+    Task DeleteMessageAsync(long number, string channelId, string ts, DateTimeOffset deletedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>The ts of the newest Slack message stored for a channel, to catch up from after a gap.</summary>
+    Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default);
+
     /// <summary>Oldest first.</summary>
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long number, TimelineQuery query, CancellationToken cancellationToken = default);
 

@@ -28,8 +28,8 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     {
         // Two stores on one file stand for two processes: their in-process gates are separate,
         // so only SQLite's own locking keeps their read-modify-writes apart.
-        using var first = new SqliteIncidentStore(new SqliteDatabase(file.ConnectionString));
-        using var second = new SqliteIncidentStore(new SqliteDatabase(file.ConnectionString));
+        var first = new SqliteIncidentStore(new SqliteDatabase(file.ConnectionString));
+        var second = new SqliteIncidentStore(new SqliteDatabase(file.ConnectionString));
         var incident = await first.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Shared" }, Now));
 
         var writes = Enumerable.Range(0, 30).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).UpdateAsync(
@@ -47,7 +47,7 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     [Fact]
     public async Task AChangeThatThrowsWritesNothing()
     {
-        using var store = new SqliteIncidentStore(database);
+        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Guarded" }, Now));
 
         await Assert.ThrowsAsync<IncidentValidationException>(() => store.UpdateAsync(incident.Number, current =>
@@ -62,7 +62,7 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     [Fact]
     public async Task EveryFieldSurvivesTheRoundTrip()
     {
-        using var store = new SqliteIncidentStore(database);
+        var store = new SqliteIncidentStore(database);
         var created = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft
         {
             Title = "Checkout down",
@@ -101,7 +101,7 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     [Fact]
     public async Task SlackMessageSourcesAreKeptWithTheirEntries()
     {
-        using var store = new SqliteIncidentStore(database);
+        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
         var source = new SlackMessageSource("C123", "1700000000.000100", "1700000000.000050", "https://x.slack.com/archives/C123/p1700000000000100", IsBot: true);
 
@@ -116,11 +116,78 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     [Fact]
     public async Task TheStoreIsReachableOnlyWhenItsFileHasTheSchema()
     {
-        using var store = new SqliteIncidentStore(database);
+        var store = new SqliteIncidentStore(database);
         using var empty = new TemporaryDatabase();
-        using var unmigrated = new SqliteIncidentStore(new SqliteDatabase(empty.ConnectionString));
+        var unmigrated = new SqliteIncidentStore(new SqliteDatabase(empty.ConnectionString));
 
         Assert.True(await store.IsReachableAsync());
         Assert.False(await unmigrated.IsReachableAsync());
     }
+
+    [Fact]
+    public async Task ASlackMessageIsStoredOnceHoweverOftenItArrives()
+    {
+        var store = new SqliteIncidentStore(database);
+        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+
+        var first = await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
+        var again = await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
+
+        Assert.True(first);
+        Assert.False(again);
+        var messages = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message);
+        Assert.Single(messages);
+        Assert.Equal("1700000000.000100", await store.GetLatestMessageTsAsync("C1"));
+    }
+
+    [Fact]
+    public async Task AnEditReplacesTheTextUnlessALaterEditIsAlreadyThere()
+    {
+        var store = new SqliteIncidentStore(database);
+        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "rollback v2.3.0"));
+
+        await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "rollback to v2.3.0 done"), Now.AddMinutes(2));
+        await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "an older edit arriving late"), Now.AddMinutes(1));
+
+        var entry = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
+        Assert.Equal("rollback to v2.3.0 done", entry.Text);
+        Assert.Equal(Now.AddMinutes(2), entry.EditedAt);
+    }
+
+    [Fact]
+    public async Task AnEditOfAMessageThatNeverArrivedStoresTheEditedText()
+    {
+        var store = new SqliteIncidentStore(database);
+        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+
+        await store.EditMessageAsync(incident.Number, Message("1700000000.000200", "edited first"), Now.AddMinutes(1));
+        var original = await store.AddMessageAsync(incident.Number, Message("1700000000.000200", "original"));
+
+        Assert.False(original);
+        var entry = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
+        Assert.Equal("edited first", entry.Text);
+    }
+
+    [Fact]
+    public async Task ADeletedMessageIsMarkedAndNotBroughtBackByALateCopy()
+    {
+        var store = new SqliteIncidentStore(database);
+        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "oops, wrong channel"));
+
+        await store.DeleteMessageAsync(incident.Number, "C1", "1700000000.000100", Now.AddMinutes(1));
+        await store.DeleteMessageAsync(incident.Number, "C1", "1700000000.000300", Now.AddMinutes(1));
+        var late = await store.AddMessageAsync(incident.Number, Message("1700000000.000300", "deleted before it arrived"));
+        await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "edit after delete"), Now.AddMinutes(2));
+
+        Assert.False(late);
+        var messages = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message).ToList();
+        Assert.Equal(2, messages.Count);
+        Assert.All(messages, m => Assert.Equal(Now.AddMinutes(1), m.DeletedAt));
+        Assert.Equal("oops, wrong channel", messages[0].Text);
+    }
+
+    private static NewTimelineEntry Message(string ts, string text) =>
+        new(TimelineEntryKind.Message, SlackTimestamp.ToTime(ts)!.Value, "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
 }

@@ -33,10 +33,8 @@ public sealed class SqliteSchemaTests : IDisposable
     {
         var old = new SqliteDatabase(file.ConnectionString, SqliteMigrations.All.Take(1).ToList());
         await old.MigrateAsync();
-        using (var oldStore = new SqliteIncidentStore(old))
-        {
-            await oldStore.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Before the upgrade", Severity = Severity.Sev2 }, Now));
-        }
+        await new SqliteIncidentStore(old).CreateAsync(
+            IncidentChanges.Declare(new IncidentDraft { Title = "Before the upgrade", Severity = Severity.Sev2 }, Now));
 
         SqliteConnection.ClearAllPools();
         var nextStep = new SqliteMigration(SqliteMigrations.All[^1].Version + 1, "a later step", "CREATE TABLE later_step (id INTEGER PRIMARY KEY);");
@@ -46,7 +44,7 @@ public sealed class SqliteSchemaTests : IDisposable
 
         Assert.Equal(1, from);
         Assert.Equal(nextStep.Version, to);
-        using var store = new SqliteIncidentStore(upgraded);
+        var store = new SqliteIncidentStore(upgraded);
         var incident = await store.GetAsync(1);
         Assert.Equal("Before the upgrade", incident?.Title);
         Assert.Equal(Severity.Sev2, incident?.Severity);

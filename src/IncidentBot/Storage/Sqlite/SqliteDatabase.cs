@@ -5,6 +5,8 @@ namespace IncidentBot.Storage.Sqlite;
 /// <summary>One SQLite file: opens pooled connections and brings the schema up to date.</summary>
 public sealed class SqliteDatabase
 {
+    // SQLite has one writer at a time; queueing writers here is cheaper than letting them spin on a busy file.
+    private readonly SemaphoreSlim writeGate = new(1, 1);
     private readonly string connectionString;
     private readonly IReadOnlyList<SqliteMigration> migrations;
 
@@ -41,6 +43,27 @@ public sealed class SqliteDatabase
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction that takes the write lock up front (<c>BEGIN IMMEDIATE</c>),
+    /// so what it reads cannot change before it commits, in this process or another one on the same file.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default)
+    {
+        await writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await write(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            writeGate.Release();
+        }
     }
 
     /// <summary>Creates the file and its folder if missing, turns on WAL and applies the steps not yet applied.</summary>

@@ -6,12 +6,11 @@ using Microsoft.Data.Sqlite;
 namespace IncidentBot.Storage.Sqlite;
 
 /// <summary>
-/// The store on one SQLite file. Writes take SQLite's write lock up front (<c>BEGIN IMMEDIATE</c>) and
-/// read the incident inside that transaction, so two writers to one incident are serialised by the
-/// database, across processes too. Within the process a gate queues writers instead of letting them
-/// spin on a busy file.
+/// The store on one SQLite file. Each change reads the incident inside a write transaction
+/// (<see cref="SqliteDatabase.WriteAsync{T}"/>), so two writers to one incident are serialised by the
+/// database, across processes too.
 /// </summary>
-public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStore, IDisposable
+public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStore
 {
     private const string IncidentColumns = """
         number, title, severity, status, commander_id, environment, customer_impact, description, declared_by,
@@ -24,7 +23,12 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         permalink, is_bot, edited_at, deleted_at
         """;
 
-    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private const string InsertEntrySql = """
+        INSERT INTO timeline_entries (incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts,
+            slack_thread_ts, permalink, is_bot)
+        VALUES (@IncidentNumber, @Kind, @OccurredAt, @ActorId, @Text, @Data, @SlackChannelId, @SlackTs,
+            @SlackThreadTs, @Permalink, @IsBot)
+        """;
 
     static SqliteIncidentStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -136,6 +140,52 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             return new IncidentUpdate(current, next, entries);
         }, cancellationToken);
 
+    public Task<bool> AddMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
+        WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition($"""
+            {InsertEntrySql}
+            ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO NOTHING;
+            """, SlackRow(number, message), transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+
+    public Task EditMessageAsync(long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default)
+    {
+        var row = SlackRow(number, editedMessage);
+        row.EditedAt = UnixMs.From(editedAt);
+        return WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO timeline_entries (incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts,
+                slack_thread_ts, permalink, is_bot, edited_at)
+            VALUES (@IncidentNumber, @Kind, @OccurredAt, @ActorId, @Text, @Data, @SlackChannelId, @SlackTs,
+                @SlackThreadTs, @Permalink, @IsBot, @EditedAt)
+            ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO UPDATE
+                SET text = excluded.text, edited_at = excluded.edited_at
+                WHERE deleted_at IS NULL AND (edited_at IS NULL OR edited_at < excluded.edited_at);
+            """, row, transaction, cancellationToken: cancellationToken)), cancellationToken);
+    }
+
+    public Task DeleteMessageAsync(long number, string channelId, string ts, DateTimeOffset deletedAt, CancellationToken cancellationToken = default)
+    {
+        var tombstone = new NewTimelineEntry(
+            TimelineEntryKind.Message, SlackTimestamp.ToTime(ts) ?? deletedAt, null, "", Slack: new SlackMessageSource(channelId, ts, null, null, false));
+        var row = SlackRow(number, tombstone);
+        row.DeletedAt = UnixMs.From(deletedAt);
+        return WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO timeline_entries (incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts,
+                slack_thread_ts, permalink, is_bot, deleted_at)
+            VALUES (@IncidentNumber, @Kind, @OccurredAt, @ActorId, @Text, @Data, @SlackChannelId, @SlackTs,
+                @SlackThreadTs, @Permalink, @IsBot, @DeletedAt)
+            ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO UPDATE
+                SET deleted_at = excluded.deleted_at WHERE deleted_at IS NULL;
+            """, row, transaction, cancellationToken: cancellationToken)), cancellationToken);
+    }
+
+    public async Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // ts strings of one channel have the same shape ("seconds.micros"), so the text maximum is the newest.
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT MAX(slack_ts) FROM timeline_entries WHERE slack_channel_id = @ChannelId;",
+            new { ChannelId = channelId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long number, TimelineQuery query, CancellationToken cancellationToken = default)
     {
         var after = query.After is not null
@@ -193,24 +243,8 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         }
     }
 
-    public void Dispose() => writeGate.Dispose();
-
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
-    {
-        await writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await write(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
-        finally
-        {
-            writeGate.Release();
-        }
-    }
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        database.WriteAsync(write, cancellationToken);
 
     private static async Task<Incident?> LoadAsync(SqliteConnection connection, IDbTransaction? transaction, long number, CancellationToken cancellationToken)
     {
@@ -277,18 +311,18 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         foreach (var entry in entries)
         {
             var row = TimelineRow.From(number, entry);
-            row.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO timeline_entries (incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts,
-                    slack_thread_ts, permalink, is_bot)
-                VALUES (@IncidentNumber, @Kind, @OccurredAt, @ActorId, @Text, @Data, @SlackChannelId, @SlackTs,
-                    @SlackThreadTs, @Permalink, @IsBot)
-                RETURNING id;
-                """, row, transaction, cancellationToken: cancellationToken));
+            row.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                InsertEntrySql + " RETURNING id;", row, transaction, cancellationToken: cancellationToken));
             stored.Add(row.ToEntry());
         }
 
         return stored;
     }
+
+    private static TimelineRow SlackRow(long number, NewTimelineEntry message) =>
+        message.Slack is null
+            ? throw new ArgumentException("A Slack message needs its channel and ts.", nameof(message))
+            : TimelineRow.From(number, message);
 
     private static void AddRange(List<string> conditions, DynamicParameters parameters, string condition, string name, DateTimeOffset? value)
     {

@@ -73,5 +73,22 @@ internal static class SqliteMigrations
             CREATE UNIQUE INDEX ux_timeline_entries_slack_message
                 ON timeline_entries (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL;
             """),
+        new(2, "Slack work accepted but not yet done, and the event ids already taken", """
+            CREATE TABLE slack_work_items (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind        TEXT    NOT NULL,
+                payload     TEXT    NOT NULL,
+                retry_num   INTEGER NOT NULL DEFAULT 0,
+                retry_reason TEXT,
+                enqueued_at INTEGER NOT NULL
+            );
+
+            -- Slack retries an event for about an hour at most; claims older than that are pruned.
+            CREATE TABLE slack_event_claims (
+                event_id   TEXT    PRIMARY KEY,
+                claimed_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_slack_event_claims_claimed_at ON slack_event_claims (claimed_at);
+            """),
     ];
 }
