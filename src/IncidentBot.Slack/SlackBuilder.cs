@@ -50,16 +50,19 @@ public sealed class SlackBuilder(IServiceCollection services, SlackHandlerRegist
     }
 
     /// <summary>Replaces the in-memory work queue, e.g. with a durable one that calls <see cref="SlackDispatcher.RunAsync"/>.</summary>
+    /// <remarks>Resolved through <typeparamref name="TQueue"/>, so one class can be both queue and deduplicator.</remarks>
     public SlackBuilder UseWorkQueue<TQueue>() where TQueue : class, ISlackWorkQueue
     {
-        Services.Replace(ServiceDescriptor.Singleton<ISlackWorkQueue, TQueue>());
+        Services.TryAddSingleton<TQueue>();
+        Services.Replace(ServiceDescriptor.Singleton<ISlackWorkQueue>(provider => provider.GetRequiredService<TQueue>()));
         return this;
     }
 
     /// <summary>Replaces the in-memory deduplicator, e.g. with one that survives restarts and spans replicas.</summary>
     public SlackBuilder UseEventDeduplicator<TDeduplicator>() where TDeduplicator : class, IEventDeduplicator
     {
-        Services.Replace(ServiceDescriptor.Singleton<IEventDeduplicator, TDeduplicator>());
+        Services.TryAddSingleton<TDeduplicator>();
+        Services.Replace(ServiceDescriptor.Singleton<IEventDeduplicator>(provider => provider.GetRequiredService<TDeduplicator>()));
         return this;
     }
 }

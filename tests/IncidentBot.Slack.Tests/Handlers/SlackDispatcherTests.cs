@@ -72,6 +72,18 @@ public sealed class SlackDispatcherTests
         Assert.Throws<ArgumentException>(() => slack.AddSlashCommandHandler<FailingCommand>("incident"));
     }
 
+    [Fact]
+    public void ADurableInboxCanReplaceBothQueueAndDeduplicatorAsOneInstance()
+    {
+        var services = new ServiceCollection();
+        services.AddSlack(Valid).UseWorkQueue<DurableInbox>().UseEventDeduplicator<DurableInbox>();
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(provider.GetRequiredService<ISlackWorkQueue>(), provider.GetRequiredService<IEventDeduplicator>());
+        Assert.IsType<DurableInbox>(provider.GetRequiredService<ISlackWorkQueue>());
+    }
+
     private static void Valid(SlackOptions options)
     {
         options.BotToken = "xoxb-test";
@@ -121,6 +133,15 @@ public sealed class SlackDispatcherTests
     {
         public Task HandleAsync(AppMention slackEvent, EventContext context, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("boom");
+    }
+
+    private sealed class DurableInbox : ISlackWorkQueue, IEventDeduplicator
+    {
+        public ValueTask<bool> TryEnqueueAsync(SlackWorkItem item, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+
+        public ValueTask<bool> TryClaimAsync(string eventId, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+
+        public ValueTask ReleaseAsync(string eventId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
     }
 
     private sealed class FailingCommand : ISlashCommandHandler
