@@ -90,5 +90,20 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX ix_slack_event_claims_claimed_at ON slack_event_claims (claimed_at);
             """),
+        new(3, "what of each incident has been said in Slack", """
+            -- The incident channel is brought up to date from the incident and its timeline; these
+            -- columns say how far that has got, so a restart resumes where it stopped and says nothing twice.
+            CREATE TABLE incident_slack_sync (
+                incident_number        INTEGER PRIMARY KEY REFERENCES incidents (number),
+                card_ts                TEXT,
+                card_version           INTEGER NOT NULL DEFAULT 0,
+                topic                  TEXT,
+                lines_through_entry_id INTEGER NOT NULL DEFAULT 0,
+                announced_through_entry_id INTEGER NOT NULL DEFAULT 0,
+                attempts               INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at        INTEGER NOT NULL DEFAULT 0,
+                last_error             TEXT
+            );
+            """),
     ];
 }
