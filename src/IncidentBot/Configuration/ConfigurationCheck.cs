@@ -73,6 +73,13 @@ public static class ConfigurationCheckExtensions
         return builder;
     }
 
+    /// <summary>Checks <paramref name="section"/> for misspelt keys and <typeparamref name="TOptions"/> for invalid values at start.</summary>
+    public static IHostApplicationBuilder AddConfigurationCheck<TOptions>(this IHostApplicationBuilder builder, string section)
+    {
+        CheckOf(builder.Services).Add<TOptions>(section);
+        return builder;
+    }
+
     private static ConfigurationCheck CheckOf(IServiceCollection services)
     {
         if (services.FirstOrDefault(d => d.ServiceType == typeof(ConfigurationCheck))?.ImplementationInstance is ConfigurationCheck check)

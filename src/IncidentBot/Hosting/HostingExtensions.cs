@@ -1,6 +1,7 @@
 using IncidentBot.Api;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
+using IncidentBot.SlackApp;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +21,7 @@ public static class HostingExtensions
         builder.AddIncidents();
         builder.AddRestApi();
         builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);
+        builder.AddSlackApp();
         return builder;
     }
 
@@ -30,6 +32,7 @@ public static class HostingExtensions
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapHealthEndpoints();
         app.MapIncidentsApi();
+        app.MapSlackApp();
         return app;
     }
 

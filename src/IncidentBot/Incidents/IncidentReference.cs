@@ -5,7 +5,7 @@ public static class IncidentReference
 {
     public const string Accepted = "INC-42, inc-42, incident-42, #42 or 42";
 
-    private static readonly string[] Prefixes = ["incident-", "incident ", "inc-", "inc", "#"];
+    private static readonly string[] Prefixes = ["incident-", "incident ", "inc-", "inc ", "inc", "#"];
 
     public static string Format(long number) => $"INC-{number}";
 

@@ -6,12 +6,14 @@ namespace IncidentBot.Incidents;
 /// Every way into the incidents (REST, slash commands, mentions, buttons) goes through here, so each
 /// change is validated and recorded the same way.
 /// </summary>
-public sealed class IncidentService(IIncidentStore store, TimeProvider time, ILogger<IncidentService> logger)
+public sealed class IncidentService(
+    IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, ILogger<IncidentService> logger)
 {
     public async Task<Incident> DeclareAsync(IncidentDraft draft, CancellationToken cancellationToken = default)
     {
         var incident = await store.CreateAsync(IncidentChanges.Declare(draft, Now()), cancellationToken);
         logger.LogInformation("Declared {Incident} ({Severity})", incident.Reference, incident.Severity.ToLabel());
+        Notify(incident.Number);
         return incident;
     }
 
@@ -39,6 +41,11 @@ public sealed class IncidentService(IIncidentStore store, TimeProvider time, ILo
             return IncidentChanges.Apply(current, edit, actorId, now);
         }, cancellationToken);
         LogChanges(update);
+        if (update.Changed)
+        {
+            Notify(number);
+        }
+
         return update;
     }
 
@@ -47,6 +54,7 @@ public sealed class IncidentService(IIncidentStore store, TimeProvider time, ILo
     {
         var now = Now();
         var update = await store.UpdateAsync(number, current => IncidentChanges.Post(current, kind, text, actorId, now), cancellationToken);
+        Notify(number);
         return update.Entries.Single();
     }
 
@@ -69,6 +77,14 @@ public sealed class IncidentService(IIncidentStore store, TimeProvider time, ILo
     {
         var now = time.GetUtcNow();
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
+    private void Notify(long number)
+    {
+        foreach (var observer in observers)
+        {
+            observer.OnChanged(number);
+        }
     }
 
     private void LogChanges(IncidentUpdate update)

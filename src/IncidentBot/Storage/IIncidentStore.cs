@@ -27,6 +27,9 @@ public interface IIncidentStore
     /// <exception cref="IncidentNotFoundException">No incident has that number.</exception>
     Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default);
 
+    /// <summary>Records the incident's Slack channel. Not a change of the incident itself: no timeline entry, same version.</summary>
+    Task SetChannelAsync(long number, string channelId, string channelName, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Stores a Slack message as a timeline entry, once per (channel, ts). False when that message is
     /// already stored, or was deleted before it arrived here.
@@ -44,6 +47,12 @@ public interface IIncidentStore
 
     /// <summary>The ts of the newest Slack message stored for a channel, to catch up from after a gap.</summary>
     Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Entries other than chat messages and joins, stored after <paramref name="afterEntryId"/>, in the order
+    /// they were stored: the changes someone has yet to be told about.
+    /// </summary>
+    Task<IReadOnlyList<TimelineEntry>> GetChangesAfterAsync(long number, long afterEntryId, int limit = 200, CancellationToken cancellationToken = default);
 
     /// <summary>Oldest first.</summary>
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long number, TimelineQuery query, CancellationToken cancellationToken = default);

@@ -140,6 +140,11 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             return new IncidentUpdate(current, next, entries);
         }, cancellationToken);
 
+    public Task SetChannelAsync(long number, string channelId, string channelName, CancellationToken cancellationToken = default) =>
+        WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE incidents SET channel_id = @ChannelId, channel_name = @ChannelName WHERE number = @Number;",
+            new { Number = number, ChannelId = channelId, ChannelName = channelName }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
     public Task<bool> AddMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
         WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition($"""
             {InsertEntrySql}
@@ -184,6 +189,18 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT MAX(slack_ts) FROM timeline_entries WHERE slack_channel_id = @ChannelId;",
             new { ChannelId = channelId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<TimelineEntry>> GetChangesAfterAsync(
+        long number, long afterEntryId, int limit = 200, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TimelineRow>(new CommandDefinition($"""
+            SELECT {TimelineColumns} FROM timeline_entries
+            WHERE incident_number = @Number AND id > @AfterId AND kind NOT IN ('message', 'member_joined')
+            ORDER BY id LIMIT @Limit;
+            """, new { Number = number, AfterId = afterEntryId, Limit = limit }, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToEntry()).ToList();
     }
 
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long number, TimelineQuery query, CancellationToken cancellationToken = default)

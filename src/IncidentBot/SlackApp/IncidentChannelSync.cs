@@ -1,0 +1,328 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using IncidentBot.Incidents;
+using IncidentBot.Slack;
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Models;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.SlackApp;
+
+/// <summary>
+/// Brings each incident's Slack presence up to date with the stored incident: opens its channel,
+/// keeps the topic and the pinned card current, posts one line per change, and announces declarations
+/// and status changes. It works from the stored state and records how far it got, so a change made
+/// anywhere (REST, slash command, mention, button) is said exactly once, in order, even across a
+/// restart or a Slack outage; a failed incident is retried with backoff without holding up the others.
+/// </summary>
+public sealed class IncidentChannelSync(
+    IIncidentStore store,
+    ISlackSyncStore syncStore,
+    ISlackApiClient slack,
+    SlackIdentity identity,
+    IOptions<SlackOptions> options,
+    TimeProvider time,
+    ILogger<IncidentChannelSync> logger) : BackgroundService, IIncidentObserver
+{
+    private static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    private readonly Channel<long> due = Channel.CreateUnbounded<long>();
+    private string? announcementChannelId;
+    private readonly ConcurrentDictionary<long, byte> queued = new();
+
+    public void OnChanged(long number)
+    {
+        if (queued.TryAdd(number, 0))
+        {
+            due.Writer.TryWrite(number);
+        }
+    }
+
+    /// <summary>Brings one incident up to date now; false when Slack refused and a retry is scheduled.</summary>
+    public async Task<bool> SyncAsync(long number, CancellationToken cancellationToken = default)
+    {
+        var incident = await store.GetAsync(number, cancellationToken);
+        if (incident is null)
+        {
+            return true;
+        }
+
+        var state = await syncStore.GetAsync(number, cancellationToken) ?? new SlackSyncState(number);
+        if (state.NextAttemptAt > time.GetUtcNow())
+        {
+            return false;
+        }
+
+        try
+        {
+            state = await BringUpToDateAsync(incident, state, cancellationToken);
+            if (state.Attempts > 0)
+            {
+                logger.LogInformation("{Incident}: Slack is up to date again after {Attempts} failed attempts", incident.Reference, state.Attempts);
+                await syncStore.SaveAsync(state with { Attempts = 0, NextAttemptAt = default, LastError = null }, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (exception is SlackApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await ScheduleRetryAsync(incident, exception, cancellationToken);
+            return false;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(RescanAsync(stoppingToken), DrainAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Finds what a restart or a failure left behind, at start and then now and again.</summary>
+    private async Task RescanAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RescanInterval, time);
+        do
+        {
+            foreach (var number in await syncStore.ListBehindAsync(1000, stoppingToken))
+            {
+                OnChanged(number);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var number in due.Reader.ReadAllAsync(stoppingToken))
+        {
+            queued.TryRemove(number, out _);
+            try
+            {
+                await SyncAsync(number, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "Bringing INC-{Number} up to date in Slack failed", number);
+            }
+        }
+    }
+
+    private async Task<SlackSyncState> BringUpToDateAsync(Incident incident, SlackSyncState state, CancellationToken cancellationToken)
+    {
+        if (incident.ChannelId is null)
+        {
+            if (!incident.Status.IsOpen())
+            {
+                return state; // Over before Slack heard of it: no channel for a closed incident.
+            }
+
+            incident = await OpenChannelAsync(incident, cancellationToken);
+        }
+
+        var channel = incident.ChannelId!;
+        state = await SetTopicAsync(incident, channel, state, cancellationToken);
+        state = await UpdateCardAsync(incident, channel, state, cancellationToken);
+        state = await PostLinesAsync(incident, channel, state, cancellationToken);
+        return await AnnounceAsync(incident, state, cancellationToken);
+    }
+
+    private async Task<Incident> OpenChannelAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var channel = await CreateChannelAsync(incident, cancellationToken);
+        await store.SetChannelAsync(incident.Number, channel.Id, channel.Name ?? "", cancellationToken);
+        logger.LogInformation("{Incident}: opened channel {ChannelId} #{ChannelName}", incident.Reference, channel.Id, channel.Name);
+        await InviteAsync(channel.Id, [incident.DeclaredBy, incident.CommanderId], cancellationToken);
+        return incident with { ChannelId = channel.Id, ChannelName = channel.Name };
+    }
+
+    private async Task<Conversation> CreateChannelAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var bot = await identity.GetAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var name = ChannelNamer.Name(incident.Number, incident.Title, attempt);
+            try
+            {
+                return await slack.Conversations.CreateAsync(name, cancellationToken: cancellationToken);
+            }
+            catch (SlackApiException taken) when (taken.Error == "name_taken" && attempt < 50)
+            {
+                // A channel this bot made for this incident before a crash kept it from being recorded.
+                if (await FindOwnChannelAsync(name, bot, cancellationToken) is { } own)
+                {
+                    return own;
+                }
+            }
+        }
+    }
+
+    private async Task<Conversation?> FindOwnChannelAsync(string name, BotIdentity bot, CancellationToken cancellationToken)
+    {
+        await foreach (var channel in slack.Conversations.EnumerateListAsync(cancellationToken: cancellationToken))
+        {
+            if (channel.Name == name)
+            {
+                return channel.Creator == bot.UserId ? channel : null;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task InviteAsync(string channelId, IEnumerable<string?> people, CancellationToken cancellationToken)
+    {
+        var users = people.Where(SlackText.IsSlackUserId).Distinct().Cast<string>().ToList();
+        foreach (var user in users)
+        {
+            try
+            {
+                await slack.Conversations.InviteAsync(channelId, [user], cancellationToken);
+            }
+            catch (SlackApiException refused) when (refused.Error is "already_in_channel" or "cant_invite_self" or "user_not_found" or "cant_invite")
+            {
+                logger.LogInformation("Not inviting {User} to {ChannelId}: {Error}", user, channelId, refused.Error);
+            }
+        }
+    }
+
+    private async Task<SlackSyncState> SetTopicAsync(Incident incident, string channel, SlackSyncState state, CancellationToken cancellationToken)
+    {
+        var topic = IncidentMessages.Topic(incident);
+        if (topic == state.Topic)
+        {
+            return state;
+        }
+
+        await slack.Conversations.SetTopicAsync(channel, topic, cancellationToken);
+        return await SaveAsync(state with { Topic = topic }, cancellationToken);
+    }
+
+    private async Task<SlackSyncState> UpdateCardAsync(Incident incident, string channel, SlackSyncState state, CancellationToken cancellationToken)
+    {
+        var blocks = IncidentMessages.Card(incident, time.GetUtcNow());
+        var fallback = IncidentMessages.CardFallback(incident);
+        if (state.CardTs is null)
+        {
+            var posted = await slack.Chat.PostMessageAsync(new ChatMessage(channel, fallback) { Blocks = blocks }, cancellationToken);
+            state = await SaveAsync(state with { CardTs = posted.Ts, CardVersion = incident.Version }, cancellationToken);
+            await slack.Pins.AddAsync(channel, posted.Ts, cancellationToken);
+            return state;
+        }
+
+        if (state.CardVersion >= incident.Version)
+        {
+            return state;
+        }
+
+        await slack.Chat.UpdateAsync(new MessageUpdate(channel, state.CardTs, fallback) { Blocks = blocks }, cancellationToken);
+        return await SaveAsync(state with { CardVersion = incident.Version }, cancellationToken);
+    }
+
+    private async Task<SlackSyncState> PostLinesAsync(Incident incident, string channel, SlackSyncState state, CancellationToken cancellationToken)
+    {
+        foreach (var entry in await store.GetChangesAfterAsync(incident.Number, state.LinesThroughEntryId, cancellationToken: cancellationToken))
+        {
+            // The declaration is what the card shows; a line for it would say the same twice.
+            if (entry.Kind != TimelineEntryKind.Declared && IncidentMessages.ChannelLine(incident, entry) is { } line)
+            {
+                await slack.Chat.PostMessageAsync(new ChatMessage(channel, line), cancellationToken);
+            }
+
+            if (entry.Kind == TimelineEntryKind.CommanderChanged)
+            {
+                await InviteAsync(channel, [incident.CommanderId], cancellationToken);
+            }
+
+            state = await SaveAsync(state with { LinesThroughEntryId = entry.Id }, cancellationToken);
+        }
+
+        return state;
+    }
+
+    private async Task<SlackSyncState> AnnounceAsync(Incident incident, SlackSyncState state, CancellationToken cancellationToken)
+    {
+        var announcementChannel = await AnnouncementChannelAsync(cancellationToken);
+        foreach (var entry in await store.GetChangesAfterAsync(incident.Number, state.AnnouncedThroughEntryId, cancellationToken: cancellationToken))
+        {
+            if (!string.IsNullOrWhiteSpace(announcementChannel) && IncidentMessages.Announcement(incident, entry) is { } line)
+            {
+                await PostJoiningIfNeededAsync(new ChatMessage(announcementChannel, line), cancellationToken);
+            }
+
+            state = await SaveAsync(state with { AnnouncedThroughEntryId = entry.Id }, cancellationToken);
+        }
+
+        return state;
+    }
+
+    /// <summary>A public channel the bot was never added to can be joined (scope channels:join).</summary>
+    private async Task PostJoiningIfNeededAsync(ChatMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await slack.Chat.PostMessageAsync(message, cancellationToken);
+        }
+        catch (SlackApiException outside) when (outside.Error == "not_in_channel")
+        {
+            await slack.Conversations.JoinAsync(message.Channel, cancellationToken);
+            await slack.Chat.PostMessageAsync(message, cancellationToken);
+        }
+    }
+
+    /// <summary>The configured channel id, or the id of the configured <c>#name</c>, looked up once.</summary>
+    private async Task<string?> AnnouncementChannelAsync(CancellationToken cancellationToken)
+    {
+        var configured = options.Value.AnnouncementChannel?.Trim();
+        if (string.IsNullOrEmpty(configured) || !configured.StartsWith('#'))
+        {
+            return configured;
+        }
+
+        if (announcementChannelId is null)
+        {
+            await foreach (var channel in slack.Conversations.EnumerateListAsync("public_channel,private_channel", cancellationToken: cancellationToken))
+            {
+                if (channel.Name == configured[1..])
+                {
+                    announcementChannelId = channel.Id;
+                    break;
+                }
+            }
+
+            if (announcementChannelId is null)
+            {
+                throw new SlackApiException("conversations.list", "channel_not_found", [$"Slack:AnnouncementChannel {configured} was not found"]);
+            }
+        }
+
+        return announcementChannelId;
+    }
+
+    private async Task<SlackSyncState> SaveAsync(SlackSyncState state, CancellationToken cancellationToken)
+    {
+        await syncStore.SaveAsync(state, cancellationToken);
+        return state;
+    }
+
+    private async Task ScheduleRetryAsync(Incident incident, Exception exception, CancellationToken cancellationToken)
+    {
+        var state = await syncStore.GetAsync(incident.Number, cancellationToken) ?? new SlackSyncState(incident.Number);
+        var attempts = state.Attempts + 1;
+        var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 5 * Math.Pow(2, attempts - 1)));
+        await syncStore.SaveAsync(
+            state with { Attempts = attempts, NextAttemptAt = time.GetUtcNow() + delay, LastError = exception.Message },
+            cancellationToken);
+        if (attempts == 1 || attempts % 10 == 0)
+        {
+            logger.LogWarning("{Incident}: Slack refused an update ({Error}); attempt {Attempts}, retrying in {Delay}",
+                incident.Reference, exception.Message, attempts, delay);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
+
+namespace IncidentBot.SlackApp;
+
+/// <summary>What the bot writes about an incident in Slack: the channel topic, the pinned card, and one line per change.</summary>
+public static class IncidentMessages
+{
+    private const int MaxTopicLength = 250;
+
+    public static string Topic(Incident incident)
+    {
+        var commander = incident.CommanderId is null ? "no commander" : $"Commander: {SlackText.Person(incident.CommanderId)}";
+        var state = $"{incident.Severity.ToLabel()} · {Capitalize(incident.Status.ToLabel())} · {commander} · {incident.Reference}: ";
+        return state + SlackText.Truncate(incident.Title, Math.Max(10, MaxTopicLength - state.Length));
+    }
+
+    /// <summary>The plain-text fallback of the card, shown in notifications.</summary>
+    public static string CardFallback(Incident incident) =>
+        $"{incident.Reference}: {incident.Title} — {incident.Severity.ToLabel()}, {incident.Status.ToLabel()}";
+
+    public static IReadOnlyList<Block> Card(Incident incident, DateTimeOffset now)
+    {
+        var blocks = new List<Block>
+        {
+            new HeaderBlock(TextObject.Plain(SlackText.Truncate($"{incident.Reference}: {incident.Title}", 150))),
+            new SectionBlock
+            {
+                Fields =
+                [
+                    Field("Severity", $"{incident.Severity.ToLabel()} ({incident.Severity.Describe()})"),
+                    Field("Status", Capitalize(incident.Status.ToLabel())),
+                    Field("Commander", incident.CommanderId is null ? "Not assigned" : SlackText.Person(incident.CommanderId)),
+                    Field("Services", incident.Services.Count == 0 ? "—" : SlackText.Escape(string.Join(", ", incident.Services))),
+                    Field("Declared", SlackText.Time(incident.DeclaredAt)),
+                    Field("Duration", DurationText(incident, now)),
+                ],
+            },
+        };
+        if (incident.CustomerImpact is { } impact)
+        {
+            blocks.Add(new SectionBlock { Text = TextObject.Markdown($"*Customer impact*\n{SlackText.Escape(SlackText.Truncate(impact, 2900))}") });
+        }
+
+        blocks.Add(new ContextBlock([TextObject.Markdown($"Last update {SlackText.Time(incident.UpdatedAt)} · {incident.Reference}")]));
+        return blocks;
+    }
+
+    /// <summary>The line posted in the incident channel for a timeline entry; null for entries that came from the channel itself.</summary>
+    public static string? ChannelLine(Incident incident, TimelineEntry entry)
+    {
+        var who = SlackText.Person(entry.ActorId);
+        return entry.Kind switch
+        {
+            TimelineEntryKind.Declared =>
+                $":rotating_light: {who} declared *{incident.Reference}: {SlackText.Escape(incident.Title)}* ({incident.Severity.ToLabel()})",
+            TimelineEntryKind.StatusChanged => $"{who} changed the status from {From(entry)} to *{To(entry)}*",
+            TimelineEntryKind.SeverityChanged => $"{who} changed the severity from {From(entry)} to *{To(entry)}*",
+            TimelineEntryKind.CommanderChanged => $"{who} made {SlackText.Person(To(entry))} the incident commander",
+            TimelineEntryKind.ServicesChanged or TimelineEntryKind.ResourceLinked or TimelineEntryKind.DetailsChanged =>
+                $"{who}: {SlackText.Escape(entry.Text)}",
+            TimelineEntryKind.Update or TimelineEntryKind.Action or TimelineEntryKind.Resolution =>
+                $"*{Capitalize(entry.Kind.ToWireName())}* from {who}: {SlackText.Escape(entry.Text)}",
+            _ => null,
+        };
+    }
+
+    /// <summary>The line for the announcement channel: declarations and status changes only.</summary>
+    public static string? Announcement(Incident incident, TimelineEntry entry)
+    {
+        var where = incident.ChannelId is null ? "" : $" → <#{incident.ChannelId}>";
+        var title = SlackText.Escape(incident.Title);
+        return entry.Kind switch
+        {
+            TimelineEntryKind.Declared =>
+                $":rotating_light: {SlackText.Person(entry.ActorId)} declared *{incident.Reference}: {title}* ({incident.Severity.ToLabel()}){where}",
+            TimelineEntryKind.StatusChanged => $"*{incident.Reference}: {title}* is now *{To(entry)}*{where}",
+            _ => null,
+        };
+    }
+
+    private static string DurationText(Incident incident, DateTimeOffset now) =>
+        incident.ResolvedAt is { } resolved
+            ? $"{SlackText.Duration(resolved - incident.DeclaredAt)} (resolved)"
+            : $"{SlackText.Duration(now - incident.DeclaredAt)} so far";
+
+    private static TextObject Field(string label, string value) => TextObject.Markdown($"*{label}*\n{value}");
+
+    private static string From(TimelineEntry entry) => entry.Data?["from"]?.GetValue<string>() ?? "none";
+
+    private static string To(TimelineEntry entry) => entry.Data?["to"]?.GetValue<string>() ?? "none";
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}

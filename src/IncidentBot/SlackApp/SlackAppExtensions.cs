@@ -1,0 +1,52 @@
+using IncidentBot.Configuration;
+using IncidentBot.Incidents;
+using IncidentBot.Slack;
+using IncidentBot.Slack.AspNetCore;
+using IncidentBot.Slack.Handlers;
+using IncidentBot.Slack.Models;
+using IncidentBot.Storage;
+using IncidentBot.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.SlackApp;
+
+public static class SlackAppExtensions
+{
+    /// <summary>Slack is on when <c>Slack:BotToken</c> is set; without it the bot runs with its REST API only.</summary>
+    public static bool IsSlackConfigured(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.SectionName}:{nameof(SlackOptions.BotToken)}"]);
+
+    public static IHostApplicationBuilder AddSlackApp(this IHostApplicationBuilder builder)
+    {
+        builder.AddConfigurationCheck<SlackOptions>(SlackOptions.SectionName);
+        if (!builder.Configuration.IsSlackConfigured())
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        builder.Services.AddSlack(builder.Configuration.GetSection(SlackOptions.SectionName))
+            .AddEventHandler<MessageEventBase, TimelineRecorder>()
+            .AddEventHandler<AppMention, MentionHandler>()
+            .AddSlashCommandHandler<IncidentSlashCommand>(IncidentSlashCommand.Name)
+            .UseWorkQueue<SqliteSlackInbox>()
+            .UseEventDeduplicator<SqliteSlackInbox>();
+        builder.Services.AddHostedService<DurableSlackWorkProcessor>();
+        builder.Services.AddSingleton<SlackIdentity>();
+        builder.Services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
+        builder.Services.AddSingleton<IncidentChannelSync>();
+        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<IncidentChannelSync>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentChannelSync>());
+        return builder;
+    }
+
+    public static WebApplication MapSlackApp(this WebApplication app)
+    {
+        if (app.Configuration.IsSlackConfigured())
+        {
+            app.MapSlackEndpoints();
+        }
+
+        return app;
+    }
+}

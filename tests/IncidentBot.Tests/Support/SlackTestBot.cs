@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBot.Testing;
+
+namespace IncidentBot.Tests.Support;
+
+/// <summary>The bot on Kestrel wired to a fake Slack on loopback, with a signer for requests "from Slack".</summary>
+public sealed class SlackTestBot : IAsyncDisposable
+{
+    public const string SigningSecret = "test-signing-secret-0123456789";
+    public const string Responder = "U0RESP1";
+    public const string OpsChannelName = "ops";
+
+    private readonly TemporaryDatabase database;
+    private int eventCounter;
+
+    private SlackTestBot(TemporaryDatabase database, FakeSlack slack, TestBot bot, FakeChannel ops, FakeChannel announcements)
+    {
+        this.database = database;
+        Slack = slack;
+        Bot = bot;
+        Ops = ops;
+        Announcements = announcements;
+        Signer = new SlackRequestSigner(SigningSecret);
+    }
+
+    public FakeSlack Slack { get; }
+    public TestBot Bot { get; }
+    public FakeChannel Ops { get; }
+    public FakeChannel Announcements { get; }
+    public SlackRequestSigner Signer { get; }
+
+    public static async Task<SlackTestBot> StartAsync(TemporaryDatabase? database = null, FakeSlack? slack = null)
+    {
+        database ??= new TemporaryDatabase();
+        slack ??= await FakeSlack.StartAsync();
+        slack.AddUser(Responder, "alice");
+        var ops = slack.Channels.Values.FirstOrDefault(c => c.Name == OpsChannelName) ?? slack.AddChannel(OpsChannelName, members: Responder);
+        var announcements = slack.Channels.Values.FirstOrDefault(c => c.Name == "incidents") ?? slack.AddChannel("incidents");
+        var bot = await TestBot.StartAsync(database.ConnectionString, settings: new Dictionary<string, string?>
+        {
+            ["Slack:BotToken"] = slack.BotToken,
+            ["Slack:SigningSecret"] = SigningSecret,
+            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+            ["Slack:AnnouncementChannel"] = announcements.Id,
+            ["Slack:RetryBaseDelay"] = "00:00:00.050",
+        });
+        return new SlackTestBot(database, slack, bot, ops, announcements);
+    }
+
+    /// <summary>Stops the bot but keeps its database and the fake Slack, for a restart.</summary>
+    public async Task<SlackTestBot> RestartAsync()
+    {
+        await Bot.DisposeAsync();
+        return await StartAsync(database, Slack);
+    }
+
+    public async Task<HttpResponseMessage> CommandAsync(string text, string? channelId = null, string user = Responder)
+    {
+        var channel = channelId ?? Ops.Id;
+        var request = Signer.SlashCommand(new Dictionary<string, string>
+        {
+            ["command"] = "/incident",
+            ["text"] = text,
+            ["user_id"] = user,
+            ["user_name"] = "alice",
+            ["channel_id"] = channel,
+            ["team_id"] = Slack.TeamId,
+            ["trigger_id"] = "1.2.3",
+            ["response_url"] = Slack.ResponseUrl(),
+        });
+        return await SendAsync(request);
+    }
+
+    /// <summary>Sends an inner event in an event_callback envelope; returns the event id used.</summary>
+    public async Task<(HttpResponseMessage Response, string EventId)> EventAsync(object innerEvent, string? eventId = null, int retryNum = 0)
+    {
+        eventId ??= $"Ev{Interlocked.Increment(ref eventCounter):D6}";
+        var envelope = new JsonObject
+        {
+            ["token"] = "legacy",
+            ["team_id"] = Slack.TeamId,
+            ["api_app_id"] = "A0BOT",
+            ["event"] = JsonSerializer.SerializeToNode(innerEvent),
+            ["type"] = "event_callback",
+            ["event_id"] = eventId,
+            ["event_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        };
+        return (await SendAsync(Signer.Event(envelope.ToJsonString(), retryNum: retryNum)), eventId);
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        using var client = Bot.AnonymousClient();
+        return await client.SendAsync(request);
+    }
+
+    public async Task<JsonElement> IncidentAsync(long number) =>
+        await TestBot.ReadSuccessAsync(await Bot.Client.GetAsync($"/api/incidents/{number}"));
+
+    public async Task<List<JsonElement>> TimelineAsync(long number)
+    {
+        var page = await TestBot.ReadSuccessAsync(await Bot.Client.GetAsync($"/api/incidents/{number}/timeline"));
+        return page.GetProperty("items").EnumerateArray().ToList();
+    }
+
+    /// <summary>The incident's channel once the bot has opened it.</summary>
+    public async Task<FakeChannel> ChannelOfAsync(long number)
+    {
+        var channelId = await EventuallyAsync(async () =>
+        {
+            var incident = await IncidentAsync(number);
+            return incident.GetProperty("channel").ValueKind == JsonValueKind.Object ? incident.GetProperty("channel").GetProperty("id").GetString() : null;
+        });
+        return Slack.Channels[channelId!];
+    }
+
+    /// <summary>Polls until <paramref name="probe"/> gives a value (work after Slack's ack runs in the background).</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await probe() is { } value && (value is not bool flag || flag))
+            {
+                return value;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException("The condition did not come true in time.");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    public async Task<long> DeclareAsync(string text = "Checkout API errors sev2")
+    {
+        var response = await CommandAsync($"declare {text}");
+        var body = await response.Content.ReadAsStringAsync();
+        var match = System.Text.RegularExpressions.Regex.Match(body, @"INC-(\d+)");
+        Assert.True(match.Success, body);
+        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bot.DisposeAsync();
+        await Slack.DisposeAsync();
+        database.Dispose();
+    }
+
+    public static async Task<string> TextOfAsync(HttpResponseMessage response) => (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString()!;
+}
