@@ -105,5 +105,98 @@ internal static class SqliteMigrations
                 last_error             TEXT
             );
             """),
+        new(4, "full-text search over incidents and timelines; postmortem drafts", """
+            -- Contentless FTS5 tables: the text stays in incidents and timeline_entries, the index only
+            -- maps words to rows (rowid = incident number, or timeline entry id). contentless_delete lets
+            -- the triggers drop a row by its id, so an edited message is re-indexed and a deleted one
+            -- leaves search. Porter stemming: "attacks" finds "attack", "impacted" finds "impact".
+            CREATE VIRTUAL TABLE incident_search USING fts5(
+                title, services, details,
+                content = '', contentless_delete = 1,
+                tokenize = 'porter unicode61 remove_diacritics 2'
+            );
+            CREATE VIRTUAL TABLE timeline_search USING fts5(
+                text,
+                content = '', contentless_delete = 1,
+                tokenize = 'porter unicode61 remove_diacritics 2'
+            );
+
+            -- What people wrote: Slack messages and deliberate posts. Automatic entries only repeat the
+            -- incident's fields, which incident_search has already.
+            CREATE TRIGGER timeline_search_insert AFTER INSERT ON timeline_entries
+            WHEN NEW.deleted_at IS NULL AND NEW.kind IN ('message', 'update', 'action', 'resolution') AND NEW.text <> ''
+            BEGIN
+                INSERT INTO timeline_search (rowid, text) VALUES (NEW.id, NEW.text);
+            END;
+            CREATE TRIGGER timeline_search_update AFTER UPDATE OF text, deleted_at, kind ON timeline_entries
+            BEGIN
+                DELETE FROM timeline_search WHERE rowid = OLD.id;
+                INSERT INTO timeline_search (rowid, text) SELECT NEW.id, NEW.text
+                WHERE NEW.deleted_at IS NULL AND NEW.kind IN ('message', 'update', 'action', 'resolution') AND NEW.text <> '';
+            END;
+            CREATE TRIGGER timeline_search_delete AFTER DELETE ON timeline_entries
+            BEGIN
+                DELETE FROM timeline_search WHERE rowid = OLD.id;
+            END;
+
+            -- One row per incident: its title, its services and its free-text details.
+            CREATE VIEW incident_search_source AS
+            SELECT i.number AS number, i.title AS title,
+                COALESCE((SELECT group_concat(s.service, ' ') FROM incident_services s WHERE s.incident_number = i.number), '') AS services,
+                COALESCE(i.description, '') || ' ' || COALESCE(i.customer_impact, '') || ' ' || COALESCE(i.mitigation_summary, '')
+                    || ' ' || COALESCE(i.resolution_summary, '') || ' ' || COALESCE(i.environment, '') AS details
+            FROM incidents i;
+
+            CREATE TRIGGER incident_search_insert AFTER INSERT ON incidents
+            BEGIN
+                INSERT INTO incident_search (rowid, title, services, details)
+                SELECT number, title, services, details FROM incident_search_source WHERE number = NEW.number;
+            END;
+            CREATE TRIGGER incident_search_update AFTER UPDATE ON incidents
+            WHEN OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description OR OLD.customer_impact IS NOT NEW.customer_impact
+                OR OLD.mitigation_summary IS NOT NEW.mitigation_summary OR OLD.resolution_summary IS NOT NEW.resolution_summary
+                OR OLD.environment IS NOT NEW.environment
+            BEGIN
+                DELETE FROM incident_search WHERE rowid = OLD.number;
+                INSERT INTO incident_search (rowid, title, services, details)
+                SELECT number, title, services, details FROM incident_search_source WHERE number = NEW.number;
+            END;
+            CREATE TRIGGER incident_search_delete AFTER DELETE ON incidents
+            BEGIN
+                DELETE FROM incident_search WHERE rowid = OLD.number;
+            END;
+            CREATE TRIGGER incident_services_search_insert AFTER INSERT ON incident_services
+            BEGIN
+                DELETE FROM incident_search WHERE rowid = NEW.incident_number;
+                INSERT INTO incident_search (rowid, title, services, details)
+                SELECT number, title, services, details FROM incident_search_source WHERE number = NEW.incident_number;
+            END;
+            CREATE TRIGGER incident_services_search_delete AFTER DELETE ON incident_services
+            BEGIN
+                DELETE FROM incident_search WHERE rowid = OLD.incident_number;
+                INSERT INTO incident_search (rowid, title, services, details)
+                SELECT number, title, services, details FROM incident_search_source WHERE number = OLD.incident_number;
+            END;
+
+            -- A file written by an older version is indexed once, here.
+            INSERT INTO incident_search (rowid, title, services, details)
+            SELECT number, title, services, details FROM incident_search_source;
+            INSERT INTO timeline_search (rowid, text)
+            SELECT id, text FROM timeline_entries
+            WHERE deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
+
+            -- "Other incidents active within the past 2 hours" asks for the recently resolved ones.
+            CREATE INDEX ix_incidents_resolved_at ON incidents (resolved_at);
+
+            -- Every draft is kept; the highest version is the latest.
+            CREATE TABLE postmortem_drafts (
+                incident_number INTEGER NOT NULL REFERENCES incidents (number),
+                version         INTEGER NOT NULL,
+                markdown        TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                created_by      TEXT,
+                PRIMARY KEY (incident_number, version)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -1,0 +1,146 @@
+using System.Text;
+using IncidentBot.Incidents;
+
+namespace IncidentBot.Storage;
+
+/// <summary>
+/// Reading incidents the way the assistant asks: by filters over the whole history, by counts, and by
+/// words (full-text, ranked). Read-only; kept apart from <see cref="IIncidentStore"/> so each storage
+/// provider can bring its own text search (SQLite FTS5 here, PostgreSQL's later).
+/// </summary>
+public interface IIncidentSearch
+{
+    /// <summary>Incidents that pass the filter, most recently declared first, at most <see cref="IncidentFilter.Limit"/>.</summary>
+    Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>How many incidents pass the filter, whatever its limit.</summary>
+    Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Incidents that pass the filter and whose title, services, details or timeline text contain any of
+    /// the words, best match first (BM25), at most <see cref="IncidentFilter.Limit"/>. Each match names its
+    /// best timeline entry, if the timeline matched, so the answer can cite it.
+    /// </summary>
+    Task<IReadOnlyList<IncidentTextMatch>> MatchAsync(SearchTerms terms, IncidentFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>Every service name any incident has had, in order.</summary>
+    Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>What people wrote in the incident's timeline (Slack messages, updates, actions, resolutions), deleted messages not counted.</summary>
+    Task<int> CountMessagesAsync(long number, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Which incidents to consider. Every part is optional; the parts that are given must all hold.
+/// The window (<see cref="ActiveFrom"/>, <see cref="ActiveUntil"/>) keeps incidents that were open at some
+/// moment inside it: declared before its end and not resolved before its start.
+/// </summary>
+public sealed record IncidentFilter
+{
+    public const int MaxLimit = 500;
+
+    public IReadOnlyCollection<long>? Numbers { get; init; }
+    public long? ExcludeNumber { get; init; }
+    public IReadOnlyCollection<IncidentStatus>? Statuses { get; init; }
+    public IReadOnlyCollection<Severity>? Severities { get; init; }
+
+    /// <summary>Incidents with any of these services (names as stored: lower case).</summary>
+    public IReadOnlyCollection<string>? Services { get; init; }
+    public DateTimeOffset? ActiveFrom { get; init; }
+    public DateTimeOffset? ActiveUntil { get; init; }
+    public int Limit { get; init; } = 50;
+}
+
+/// <summary>
+/// Words to look for, reduced to letters and digits, so no provider's query syntax (FTS5's quotes,
+/// <c>NEAR</c>, <c>*</c>, <c>-</c>, <c>:</c>; tsquery's <c>&amp;|!</c>) can be smuggled in. Any word matches.
+/// </summary>
+public sealed record SearchTerms
+{
+    public const int MaxWords = 32;
+    public const int MaxWordLength = 64;
+
+    private SearchTerms(IReadOnlyList<string> words) => Words = words;
+
+    public IReadOnlyList<string> Words { get; }
+
+    public bool IsEmpty => Words.Count == 0;
+
+    /// <summary>Keeps each word's letters and digits (lower case), drops empty and duplicate words.</summary>
+    public static SearchTerms Of(IEnumerable<string> words)
+    {
+        var kept = new List<string>();
+        foreach (var word in words)
+        {
+            foreach (var part in SplitWords(word))
+            {
+                if (kept.Count < MaxWords && !kept.Contains(part))
+                {
+                    kept.Add(part);
+                }
+            }
+        }
+
+        return new SearchTerms(kept);
+    }
+
+    /// <summary>Splits text into lower-case runs of letters and digits, as the unicode61 tokenizer does.</summary>
+    public static IEnumerable<string> SplitWords(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            yield break;
+        }
+
+        var word = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsLetterOrDigit(rune))
+            {
+                word.Append(Rune.ToLowerInvariant(rune).ToString());
+                continue;
+            }
+
+            if (word.Length > 0)
+            {
+                yield return Cut(word);
+            }
+        }
+
+        if (word.Length > 0)
+        {
+            yield return Cut(word);
+        }
+    }
+
+    private static string Cut(StringBuilder word)
+    {
+        var text = word.Length <= MaxWordLength ? word.ToString() : word.ToString(0, MaxWordLength);
+        word.Clear();
+        return text;
+    }
+}
+
+/// <summary>One incident found by words: how well its own fields and its best timeline entry matched.</summary>
+public sealed record IncidentTextMatch(
+    long Number, double IncidentScore, double TimelineScore, long? EntryId, string? EntryText, string? EntryPermalink)
+{
+    /// <summary>The incident's own fields count double a single message: they describe the whole incident.</summary>
+    public double Score => IncidentScore + (0.5 * TimelineScore);
+}
+
+/// <summary>Postmortem drafts, every version kept.</summary>
+public interface IPostmortemDraftStore
+{
+    /// <summary>Stores a draft as the incident's next version (1, 2, …).</summary>
+    Task<PostmortemDraft> AddAsync(
+        long number, string markdown, string? createdBy, DateTimeOffset createdAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Latest first.</summary>
+    Task<IReadOnlyList<PostmortemDraft>> ListAsync(long number, CancellationToken cancellationToken = default);
+}
+
+public sealed record PostmortemDraft(long IncidentNumber, int Version, string Markdown, DateTimeOffset CreatedAt, string? CreatedBy)
+{
+    public string Reference => IncidentReference.Format(IncidentNumber);
+}

@@ -1,0 +1,136 @@
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using IncidentBot.Storage.Sqlite;
+using IncidentBot.Tests.Support;
+
+namespace IncidentBot.Tests.Assistant;
+
+public sealed class SqliteIncidentSearchTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+    private readonly TemporaryDatabase file = new();
+    private SqliteDatabase database = null!;
+    private SqliteIncidentStore store = null!;
+    private SqliteIncidentSearch search = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = new SqliteDatabase(file.ConnectionString);
+        await database.MigrateAsync();
+        store = new SqliteIncidentStore(database);
+        search = new SqliteIncidentSearch(database);
+    }
+
+    public Task DisposeAsync()
+    {
+        file.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task WordsInTitleServicesDetailsAndMessagesAreFound()
+    {
+        var ddos = await DeclareAsync("DDoS on the edge proxies", ["edge-proxy"], "Traffic flood from a botnet");
+        var checkout = await DeclareAsync("Checkout failing", ["payments-api"]);
+        await MessageAsync(checkout.Number, "1", "Seeing card declines from the acquirer");
+
+        Assert.Equal([ddos.Number], await MatchNumbersAsync("ddos attacks"));
+        Assert.Equal([ddos.Number], await MatchNumbersAsync("proxy"));
+        Assert.Equal([ddos.Number], await MatchNumbersAsync("botnet"));
+        Assert.Equal([checkout.Number], await MatchNumbersAsync("payments"));
+        var byMessage = Assert.Single(await search.MatchAsync(SearchTerms.Of(["acquirer"]), new IncidentFilter()));
+        Assert.Equal(checkout.Number, byMessage.Number);
+        Assert.NotNull(byMessage.EntryId);
+        Assert.Contains("acquirer", byMessage.EntryText);
+    }
+
+    [Fact]
+    public async Task AnEditedMessageIsFoundByItsNewTextOnlyAndADeletedOneNotAtAll()
+    {
+        var incident = await DeclareAsync("Search latency", ["search"]);
+        await MessageAsync(incident.Number, "1", "the elasticsearch cluster is yellow");
+        await MessageAsync(incident.Number, "2", "rebalancing shards now");
+
+        await store.EditMessageAsync(incident.Number, Message("1", "the opensearch cluster is yellow"), Now.AddMinutes(5));
+        await store.DeleteMessageAsync(incident.Number, "C1", "2", Now.AddMinutes(6));
+
+        Assert.Empty(await MatchNumbersAsync("elasticsearch"));
+        Assert.Equal([incident.Number], await MatchNumbersAsync("opensearch"));
+        Assert.Empty(await MatchNumbersAsync("shards"));
+        Assert.Equal(1, await search.CountMessagesAsync(incident.Number));
+    }
+
+    [Fact]
+    public async Task ChangedTitlesAndServicesAreReindexed()
+    {
+        var incident = await DeclareAsync("Slow pages", ["web"]);
+
+        await store.UpdateAsync(incident.Number, current => IncidentChanges.Apply(
+            current, new IncidentEdit { Title = "Redis eviction storm", AddServices = ["cache"], RemoveServices = ["web"] }, "U1", Now.AddMinutes(1)));
+
+        Assert.Empty(await MatchNumbersAsync("slow"));
+        Assert.Empty(await MatchNumbersAsync("web"));
+        Assert.Equal([incident.Number], await MatchNumbersAsync("redis"));
+        Assert.Equal([incident.Number], await MatchNumbersAsync("cache"));
+    }
+
+    [Theory]
+    [InlineData("\"unbalanced")]
+    [InlineData("NEAR(a b, 2)")]
+    [InlineData("* OR -")]
+    [InlineData("title:ddos AND NOT ^x")]
+    [InlineData("🔥💳 checkout 🔥")]
+    [InlineData("a\"b\"\"c")]
+    [InlineData("AND OR NOT")]
+    [InlineData("(((")]
+    public async Task HostileWordsNeverBreakTheQuery(string text)
+    {
+        await DeclareAsync("Checkout failing", ["payments-api"]);
+
+        var fromText = await search.MatchAsync(SearchTerms.Of([text]), new IncidentFilter());
+        var raw = await search.MatchAsync(SearchTerms.Of(text.Split(' ')), new IncidentFilter());
+
+        Assert.NotNull(fromText);
+        Assert.NotNull(raw);
+    }
+
+    [Fact]
+    public async Task TheWindowKeepsIncidentsOpenAtSomeMomentInIt()
+    {
+        var old = await DeclareAsync("Old and resolved", ["db"], at: Now.AddDays(-10));
+        await store.UpdateAsync(old.Number, c => IncidentChanges.Apply(c, new IncidentEdit { Status = IncidentStatus.Resolved }, "U1", Now.AddDays(-9)));
+        var longRunning = await DeclareAsync("Long running", ["db"], at: Now.AddDays(-10));
+        var recent = await DeclareAsync("Recent", ["db"], at: Now.AddHours(-1));
+
+        var found = await search.FindAsync(new IncidentFilter { ActiveFrom = Now.AddDays(-7), ActiveUntil = Now });
+
+        Assert.Equal([recent.Number, longRunning.Number], found.Select(i => i.Number));
+        Assert.Equal(["db"], found[0].Services);
+        Assert.Equal(3, await search.CountAsync(new IncidentFilter { Services = ["db"] }));
+        Assert.Equal(["db"], await search.GetServiceNamesAsync());
+    }
+
+    [Fact]
+    public async Task DraftsGetTheNextVersionAndAreListedLatestFirst()
+    {
+        var incident = await DeclareAsync("Drafted", ["db"]);
+        var drafts = new SqlitePostmortemDraftStore(database);
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => drafts.AddAsync(incident.Number, $"draft {i}", "U1", Now)));
+
+        var listed = await drafts.ListAsync(incident.Number);
+        Assert.Equal([5, 4, 3, 2, 1], listed.Select(d => d.Version));
+        Assert.Empty(await drafts.ListAsync(incident.Number + 1));
+    }
+
+    private async Task<Incident> DeclareAsync(string title, string[] services, string? description = null, DateTimeOffset? at = null) =>
+        await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = title, Services = services, Description = description }, at ?? Now));
+
+    private Task MessageAsync(long number, string ts, string text) => store.AddMessageAsync(number, Message(ts, text));
+
+    private static NewTimelineEntry Message(string ts, string text) =>
+        new(TimelineEntryKind.Message, Now.AddMinutes(1), "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
+
+    private async Task<IReadOnlyList<long>> MatchNumbersAsync(string text) =>
+        (await search.MatchAsync(SearchTerms.Of(SearchTerms.SplitWords(text)), new IncidentFilter())).Select(m => m.Number).ToList();
+}
