@@ -14,7 +14,7 @@ public sealed partial class FakeSlack
     private JsonObject Answer(RecordedCall call) => call.Method switch
     {
         "auth.test" => AuthTest(),
-        "apps.connections.open" => Ok(new() { ["url"] = $"ws://{BaseUrl.Authority}/link/?ticket=fake" }),
+        "apps.connections.open" => Ok(new() { ["url"] = SocketMode.IssueUrl() }),
         "conversations.create" => Create(call),
         "conversations.invite" => Invite(call),
         "conversations.join" => Join(call),
@@ -59,7 +59,7 @@ public sealed partial class FakeSlack
             return Error("name_taken");
         }
 
-        var created = new FakeChannel($"C{Channels.Count + 1:D8}", name, call.Arg("is_private") == "true");
+        var created = new FakeChannel($"C{Channels.Count + 1:D8}", name, call.Arg("is_private") == "true") { Creator = BotUserId };
         created.Members.Add(BotUserId);
         Channels[created.Id] = created;
         return Ok(new() { ["channel"] = ChannelJson(created) });
@@ -283,7 +283,7 @@ public sealed partial class FakeSlack
         ["is_private"] = channel.IsPrivate,
         ["is_archived"] = channel.IsArchived,
         ["is_member"] = channel.Members.Contains(BotUserId),
-        ["creator"] = BotUserId,
+        ["creator"] = channel.Creator,
         ["num_members"] = channel.Members.Count,
         ["topic"] = new JsonObject { ["value"] = channel.Topic, ["creator"] = "", ["last_set"] = 0 },
     };

@@ -7,6 +7,8 @@ public sealed class FakeChannel(string id, string name, bool isPrivate)
     public string Id { get; } = id;
     public string Name { get; } = name;
     public bool IsPrivate { get; } = isPrivate;
+    /// <summary>Who made the channel: the bot for channels made through conversations.create, someone else otherwise.</summary>
+    public string Creator { get; init; } = "U0SOMEONE";
     public string Topic { get; set; } = "";
     public bool IsArchived { get; set; }
     public HashSet<string> Members { get; } = [];

@@ -26,22 +26,18 @@ public sealed class IncidentChannelSync(
     ILogger<IncidentChannelSync> logger) : BackgroundService, IIncidentObserver
 {
     private static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
 
     private readonly Channel<long> due = Channel.CreateUnbounded<long>();
     private string? announcementChannelId;
-    private readonly ConcurrentDictionary<long, byte> queued = new();
+    // The value says whether to try even while a retry is scheduled.
+    private readonly ConcurrentDictionary<long, bool> queued = new();
 
-    public void OnChanged(long number)
-    {
-        if (queued.TryAdd(number, 0))
-        {
-            due.Writer.TryWrite(number);
-        }
-    }
+    /// <summary>A new change is worth a try at once, even while an earlier failure waits for its retry.</summary>
+    public void OnChanged(long number) => Queue(number, ignoreBackoff: true);
 
     /// <summary>Brings one incident up to date now; false when Slack refused and a retry is scheduled.</summary>
-    public async Task<bool> SyncAsync(long number, CancellationToken cancellationToken = default)
+    public async Task<bool> SyncAsync(long number, bool ignoreBackoff = false, CancellationToken cancellationToken = default)
     {
         var incident = await store.GetAsync(number, cancellationToken);
         if (incident is null)
@@ -50,7 +46,7 @@ public sealed class IncidentChannelSync(
         }
 
         var state = await syncStore.GetAsync(number, cancellationToken) ?? new SlackSyncState(number);
-        if (state.NextAttemptAt > time.GetUtcNow())
+        if (!ignoreBackoff && state.NextAttemptAt > time.GetUtcNow())
         {
             return false;
         }
@@ -84,28 +80,44 @@ public sealed class IncidentChannelSync(
         }
     }
 
-    /// <summary>Finds what a restart or a failure left behind, at start and then now and again.</summary>
+    /// <summary>
+    /// Finds what a restart or a failure left behind: at start (trying at once, since a restart is often
+    /// what fixed the problem), then now and again, respecting each incident's retry time.
+    /// </summary>
     private async Task RescanAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(RescanInterval, time);
+        var atStart = true;
         do
         {
             foreach (var number in await syncStore.ListBehindAsync(1000, stoppingToken))
             {
-                OnChanged(number);
+                Queue(number, ignoreBackoff: atStart);
             }
+
+            atStart = false;
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private void Queue(long number, bool ignoreBackoff)
+    {
+        var added = false;
+        queued.AddOrUpdate(number, _ => added = true, (_, earlier) => earlier || ignoreBackoff);
+        if (added)
+        {
+            due.Writer.TryWrite(number);
+        }
     }
 
     private async Task DrainAsync(CancellationToken stoppingToken)
     {
         await foreach (var number in due.Reader.ReadAllAsync(stoppingToken))
         {
-            queued.TryRemove(number, out _);
+            queued.TryRemove(number, out var ignoreBackoff);
             try
             {
-                await SyncAsync(number, stoppingToken);
+                await SyncAsync(number, ignoreBackoff, stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -237,7 +249,8 @@ public sealed class IncidentChannelSync(
 
             if (entry.Kind == TimelineEntryKind.CommanderChanged)
             {
-                await InviteAsync(channel, [incident.CommanderId], cancellationToken);
+                // The entry says who, even when the incident read earlier is older than the entry.
+                await InviteAsync(channel, [entry.Data?["to"]?.GetValue<string>()], cancellationToken);
             }
 
             state = await SaveAsync(state with { LinesThroughEntryId = entry.Id }, cancellationToken);
