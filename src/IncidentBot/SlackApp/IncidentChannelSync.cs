@@ -73,10 +73,25 @@ public sealed class IncidentChannelSync(
     {
         try
         {
+            await IntroduceAsync(stoppingToken);
             await Task.WhenAll(RescanAsync(stoppingToken), DrainAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Asks Slack who the bot is at start, so a wrong token shows in the log at once rather than at the first incident.</summary>
+    private async Task IntroduceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var bot = await identity.GetAsync(stoppingToken);
+            logger.LogInformation("Slack: connected to {Workspace} as bot user {BotUserId}", bot.WorkspaceUrl, bot.UserId);
+        }
+        catch (Exception exception) when (exception is SlackApiException or HttpRequestException && !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError("Slack: auth.test failed ({Error}); check Slack:BotToken and Slack:ApiBaseUrl. Retrying with each incident change.", exception.Message);
         }
     }
 
