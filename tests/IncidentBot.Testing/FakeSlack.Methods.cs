@@ -21,6 +21,7 @@ public sealed partial class FakeSlack
         "conversations.setTopic" => SetTopic(call),
         "conversations.info" => WithChannel(call, channel => Ok(new() { ["channel"] = ChannelJson(channel) })),
         "conversations.list" => List(call),
+        "conversations.members" => WithChannel(call, channel => Members(channel, call)),
         "conversations.history" => History(call),
         "conversations.replies" => Replies(call),
         "chat.postMessage" => PostMessage(call),
@@ -119,6 +120,16 @@ public sealed partial class FakeSlack
         return Ok(new()
         {
             ["channels"] = new JsonArray([.. page.Select(ChannelJson)]),
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = nextCursor },
+        });
+    }
+
+    private JsonObject Members(FakeChannel channel, RecordedCall call)
+    {
+        var (page, nextCursor) = Page(channel.Members.Order(StringComparer.Ordinal).ToList(), call);
+        return Ok(new()
+        {
+            ["members"] = new JsonArray([.. page.Select(member => JsonValue.Create(member))]),
             ["response_metadata"] = new JsonObject { ["next_cursor"] = nextCursor },
         });
     }

@@ -57,6 +57,12 @@ public interface IConversationsApi
         string? cursor = null, int limit = 200, string types = "public_channel", bool excludeArchived = true,
         CancellationToken cancellationToken = default);
 
+    /// <summary>One page of the channel's member ids.</summary>
+    Task<ConversationMembersResponse> MembersAsync(string channelId, string? cursor = null, int limit = 200, CancellationToken cancellationToken = default);
+
+    /// <summary>Every member id of the channel, page after page.</summary>
+    IAsyncEnumerable<string> EnumerateMembersAsync(string channelId, int pageSize = 200, CancellationToken cancellationToken = default);
+
     /// <summary>Every message of the channel's history, page after page.</summary>
     IAsyncEnumerable<SlackMessage> EnumerateHistoryAsync(
         string channelId, int pageSize = 100, string? oldest = null, string? latest = null, CancellationToken cancellationToken = default);

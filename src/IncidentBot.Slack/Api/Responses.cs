@@ -91,6 +91,11 @@ public sealed record ConversationsListResponse : SlackResponse
 }
 
 /// <summary>A page of <c>conversations.history</c> (newest first) or <c>conversations.replies</c> (parent first).</summary>
+public sealed record ConversationMembersResponse : SlackResponse
+{
+    public IReadOnlyList<string> Members { get; init; } = [];
+}
+
 public sealed record MessagesResponse : SlackResponse
 {
     public IReadOnlyList<SlackMessage> Messages { get; init; } = [];

@@ -95,6 +95,15 @@ internal sealed class ConversationsApi(SlackApiTransport transport) : IConversat
         CursorPages.EnumerateAsync(
             (cursor, ct) => RepliesAsync(channelId, threadTs, cursor, pageSize, ct), page => page.Messages, cancellationToken);
 
+    public Task<ConversationMembersResponse> MembersAsync(
+        string channelId, string? cursor = null, int limit = 200, CancellationToken cancellationToken = default) =>
+        transport.PostFormAsync<ConversationMembersResponse>("conversations.members",
+            [new("channel", channelId), new("cursor", cursor), new("limit", Number(limit))],
+            cancellationToken: cancellationToken);
+
+    public IAsyncEnumerable<string> EnumerateMembersAsync(string channelId, int pageSize = 200, CancellationToken cancellationToken = default) =>
+        CursorPages.EnumerateAsync((cursor, ct) => MembersAsync(channelId, cursor, pageSize, ct), page => page.Members, cancellationToken);
+
     public IAsyncEnumerable<Conversation> EnumerateListAsync(
         string types = "public_channel", bool excludeArchived = true, int pageSize = 200, CancellationToken cancellationToken = default) =>
         CursorPages.EnumerateAsync(

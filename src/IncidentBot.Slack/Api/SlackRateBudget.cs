@@ -26,6 +26,7 @@ public sealed record RateTier(string Name, double PerMinute, int Burst)
         ["conversations.invite"] = Tier3,
         ["conversations.join"] = Tier3,
         ["conversations.list"] = Tier2,
+        ["conversations.members"] = Tier4,
         ["conversations.replies"] = Tier3,
         ["conversations.setTopic"] = Tier2,
         ["pins.add"] = Tier2,
