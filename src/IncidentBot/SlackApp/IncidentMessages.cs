@@ -42,9 +42,52 @@ public static class IncidentMessages
             blocks.Add(new SectionBlock { Text = TextObject.Markdown($"*Customer impact*\n{SlackText.Escape(SlackText.Truncate(impact, 2900))}") });
         }
 
+        blocks.Add(CardButtons(incident));
         blocks.Add(new ContextBlock([TextObject.Markdown($"Last update {SlackText.Time(incident.UpdatedAt)} · {incident.Reference}")]));
         return blocks;
     }
+
+    /// <summary>Only the buttons that make sense for the incident's status, so a click never asks for the impossible.</summary>
+    private static ActionsBlock CardButtons(Incident incident)
+    {
+        var number = incident.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var buttons = new List<BlockElement>();
+        if (incident.Status == IncidentStatus.Active)
+        {
+            buttons.Add(new ButtonElement(TextObject.Plain("Mark stable")) { ActionId = CardActions.MarkStable, Value = number, Style = "primary" });
+        }
+
+        if (incident.Status.IsOpen())
+        {
+            buttons.Add(new ButtonElement(TextObject.Plain("Resolve")) { ActionId = CardActions.Resolve, Value = number, Confirm = ResolveConfirmation(incident) });
+        }
+
+        buttons.Add(new StaticSelectElement([.. SeverityOptions])
+        {
+            ActionId = CardActions.ChangeSeverity,
+            Placeholder = TextObject.Plain("Change severity"),
+            InitialOption = SeverityOptions.First(o => o.Value == incident.Severity.ToLabel()),
+        });
+        buttons.Add(new ButtonElement(TextObject.Plain("Summary")) { ActionId = CardActions.Summary, Value = number });
+        if (!incident.Status.IsOpen())
+        {
+            buttons.Add(new ButtonElement(TextObject.Plain("Draft postmortem")) { ActionId = CardActions.DraftPostmortem, Value = number });
+        }
+
+        return new ActionsBlock(buttons) { BlockId = CardActions.BlockIdPrefix + number };
+    }
+
+    public static IReadOnlyList<SelectOption> SeverityOptions { get; } =
+    [
+        .. new[] { Severity.Sev1, Severity.Sev2, Severity.Sev3, Severity.Sev4, Severity.Sev5, Severity.Unknown }
+            .Select(s => SelectOption.Plain($"{s.ToLabel()} ({s.Describe()})", s.ToLabel())),
+    ];
+
+    private static ConfirmationDialog ResolveConfirmation(Incident incident) => new(
+        TextObject.Plain("Resolve the incident?"),
+        TextObject.Markdown($"{incident.Reference} will be marked *resolved* and the time to resolve recorded. It can be reopened later."),
+        TextObject.Plain("Resolve"),
+        TextObject.Plain("Cancel"));
 
     /// <summary>The line posted in the incident channel for a timeline entry; null for entries that came from the channel itself.</summary>
     public static string? ChannelLine(Incident incident, TimelineEntry entry)

@@ -1,5 +1,6 @@
 using IncidentBot.Incidents;
 using IncidentBot.Incidents.Commands;
+using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Slack.Models;
 using IncidentBot.Storage;
@@ -11,7 +12,8 @@ namespace IncidentBot.SlackApp;
 /// takes a reference. Errors and help are ephemeral. A change made in the incident's own channel gets an
 /// empty answer, because the change line the bot posts there is the answer everybody sees.
 /// </summary>
-public sealed class IncidentSlashCommand(IncidentService incidents, TimeProvider time) : ISlashCommandHandler
+public sealed class IncidentSlashCommand(IncidentService incidents, ISlackApiClient slack, TimeProvider time, ILogger<IncidentSlashCommand> logger)
+    : ISlashCommandHandler
 {
     public const string Name = "/incident";
 
@@ -36,11 +38,11 @@ public sealed class IncidentSlashCommand(IncidentService incidents, TimeProvider
         }
     }
 
-    private async Task<SlashCommandResponse> DeclareAsync(DeclareCommand declare, SlashCommand command, CancellationToken cancellationToken)
+    private async Task<SlashCommandResponse?> DeclareAsync(DeclareCommand declare, SlashCommand command, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(declare.Title))
         {
-            return SlashCommandResponse.Ephemeral("Give the incident a title, e.g. `/incident declare Checkout failing for EU customers sev2 services: checkout-api`.");
+            return await OpenDeclareModalAsync(command, cancellationToken);
         }
 
         var incident = await incidents.DeclareAsync(new IncidentDraft
@@ -54,6 +56,25 @@ public sealed class IncidentSlashCommand(IncidentService incidents, TimeProvider
         return SlashCommandResponse.InChannel(
             $":rotating_light: {SlackText.Person(command.UserId)} declared *{incident.Reference}: {SlackText.Escape(incident.Title)}* " +
             $"({incident.Severity.ToLabel()}). Its channel is being opened; the declarer is invited.");
+    }
+
+    /// <summary>The trigger id lives 3 seconds, so the modal is opened before anything else.</summary>
+    private async Task<SlashCommandResponse?> OpenDeclareModalAsync(SlashCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (command.TriggerId is { } trigger)
+            {
+                await slack.Views.OpenAsync(trigger, DeclareModal.Build(command.UserId, command.ChannelId), cancellationToken);
+                return null;
+            }
+        }
+        catch (SlackApiException refused)
+        {
+            logger.LogWarning("Could not open the declare form: {Error}", refused.Error);
+        }
+
+        return SlashCommandResponse.Ephemeral("Give the incident a title, e.g. `/incident declare Checkout failing for EU customers sev2 services: checkout-api`.");
     }
 
     private async Task<SlashCommandResponse?> OnIncidentAsync(IncidentScopedCommand scoped, SlashCommand command, CancellationToken cancellationToken)

@@ -25,12 +25,20 @@ public static class SlackAppExtensions
         }
 
         builder.Services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
-        builder.Services.AddSlack(builder.Configuration.GetSection(SlackOptions.SectionName))
+        var slack = builder.Services.AddSlack(builder.Configuration.GetSection(SlackOptions.SectionName))
             .AddEventHandler<MessageEventBase, TimelineRecorder>()
             .AddEventHandler<AppMention, MentionHandler>()
+            .AddEventHandler<AppHomeOpened, AppHome>()
             .AddSlashCommandHandler<IncidentSlashCommand>(IncidentSlashCommand.Name)
+            .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId)
             .UseWorkQueue<SqliteSlackInbox>()
             .UseEventDeduplicator<SqliteSlackInbox>();
+        foreach (var actionId in CardActions.ActionIds)
+        {
+            slack.AddBlockActionHandler<CardActions>(actionId);
+        }
+
+        builder.Services.AddSingleton<RecentClicks>();
         builder.Services.AddHostedService<DurableSlackWorkProcessor>();
         builder.Services.AddSingleton<SlackIdentity>();
         builder.Services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();

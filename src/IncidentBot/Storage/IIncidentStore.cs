@@ -71,6 +71,9 @@ public sealed record IncidentQuery
     public IReadOnlyCollection<IncidentStatus>? Statuses { get; init; }
     public IReadOnlyCollection<Severity>? Severities { get; init; }
     public string? Service { get; init; }
+
+    /// <summary>Only incidents this person declared or commands.</summary>
+    public string? InvolvingUser { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
 

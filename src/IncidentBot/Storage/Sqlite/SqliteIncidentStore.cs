@@ -86,6 +86,12 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             parameters.Add("Service", service.Trim().ToLowerInvariant());
         }
 
+        if (query.InvolvingUser is { } user)
+        {
+            conditions.Add("(declared_by = @User OR commander_id = @User)");
+            parameters.Add("User", user);
+        }
+
         AddRange(conditions, parameters, "declared_at >= @Since", "Since", query.Since);
         AddRange(conditions, parameters, "declared_at <= @Until", "Until", query.Until);
         if (query.BeforeNumber is { } before)
