@@ -54,6 +54,22 @@ public sealed class SlackOptions : IValidatableObject
     [Range(1, 64)]
     public int WorkerConcurrency { get; set; } = 4;
 
+    /// <summary>How many Socket Mode connections are kept open at once (Slack allows 10); each envelope arrives on one of them.</summary>
+    /// <remarks>Two by default, so a refresh or a drop of one leaves the other to carry the traffic.</remarks>
+    [Range(1, 10)]
+    public int SocketModeConnections { get; set; } = 2;
+
+    /// <summary>First wait before reconnecting a dropped Socket Mode connection; doubles with jitter on each further failure.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:05:00")]
+    public TimeSpan SocketModeReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between Socket Mode reconnect attempts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan SocketModeMaxReconnectDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Asks Slack to refresh each Socket Mode connection every few minutes, to exercise reconnects.</summary>
+    public bool SocketModeDebugReconnects { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(SigningSecret) && string.IsNullOrWhiteSpace(AppToken))
@@ -61,6 +77,13 @@ public sealed class SlackOptions : IValidatableObject
             yield return new ValidationResult(
                 "Slack:SigningSecret is required for HTTP mode (or set Slack:AppToken for Socket Mode).",
                 [nameof(SigningSecret), nameof(AppToken)]);
+        }
+
+        if (SocketModeMaxReconnectDelay < SocketModeReconnectDelay)
+        {
+            yield return new ValidationResult(
+                "Slack:SocketModeMaxReconnectDelay must not be shorter than Slack:SocketModeReconnectDelay.",
+                [nameof(SocketModeMaxReconnectDelay)]);
         }
     }
 }

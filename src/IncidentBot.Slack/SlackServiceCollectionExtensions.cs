@@ -1,6 +1,7 @@
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.AspNetCore;
 using IncidentBot.Slack.Handlers;
+using IncidentBot.Slack.SocketMode;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +12,10 @@ namespace IncidentBot.Slack;
 public static class SlackServiceCollectionExtensions
 {
     /// <summary>Adds the Slack transport with options bound from <paramref name="section"/> (usually "Slack").</summary>
+    /// <remarks>
+    /// Both transports come with it: map the HTTP endpoints with <c>MapSlackEndpoints()</c>, and Socket
+    /// Mode runs by itself whenever <c>Slack:AppToken</c> is set (see <see cref="SocketModeService"/>).
+    /// </remarks>
     public static SlackBuilder AddSlack(this IServiceCollection services, IConfiguration section) =>
         services.AddSlackCore(options => options.Bind(section));
 
@@ -27,6 +32,8 @@ public static class SlackServiceCollectionExtensions
         services.AddLogging();
         AddInbound(services);
         AddWebApi(services);
+        // Idle unless Slack:AppToken is set; decided at start, when the options are final.
+        services.AddHostedService<SocketModeService>();
         return new SlackBuilder(services, Registry(services));
     }
 

@@ -40,6 +40,34 @@ public sealed class SlackOptionsTests
         Assert.Contains(errors, error => error.MemberNames.Contains(nameof(SlackOptions.SynchronousHandlerTimeout)));
     }
 
+    [Fact]
+    public void SocketModeKeepsTwoConnectionsByDefault()
+    {
+        Assert.Equal(2, new SlackOptions().SocketModeConnections);
+    }
+
+    [Fact]
+    public void MoreSocketModeConnectionsThanSlackAllowsAreReported()
+    {
+        var errors = Validate(new SlackOptions { BotToken = "xoxb-1", AppToken = "xapp-1", SocketModeConnections = 11 });
+
+        Assert.Contains(errors, error => error.MemberNames.Contains(nameof(SlackOptions.SocketModeConnections)));
+    }
+
+    [Fact]
+    public void AMaximumReconnectDelayBelowTheFirstIsReported()
+    {
+        var errors = Validate(new SlackOptions
+        {
+            BotToken = "xoxb-1",
+            AppToken = "xapp-1",
+            SocketModeReconnectDelay = TimeSpan.FromSeconds(10),
+            SocketModeMaxReconnectDelay = TimeSpan.FromSeconds(5),
+        });
+
+        Assert.Contains(errors, error => error.MemberNames.Contains(nameof(SlackOptions.SocketModeMaxReconnectDelay)));
+    }
+
     private static List<ValidationResult> Validate(SlackOptions options)
     {
         var results = new List<ValidationResult>();

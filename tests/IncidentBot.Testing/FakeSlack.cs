@@ -33,6 +33,7 @@ public sealed partial class FakeSlack : IAsyncDisposable
         this.app = app;
         BotToken = botToken;
         AppToken = appToken;
+        SocketMode = new FakeSocketMode(() => BaseUrl);
         Users[BotUserId] = new FakeUser(BotUserId, "incident-bot", "Incident Bot", IsBot: true);
     }
 
@@ -47,6 +48,9 @@ public sealed partial class FakeSlack : IAsyncDisposable
 
     /// <summary>What to configure as the client's Slack API base URL.</summary>
     public Uri ApiBaseUrl => new(BaseUrl, "api/");
+
+    /// <summary>The WebSocket end of apps.connections.open.</summary>
+    public FakeSocketMode SocketMode { get; }
 
     public Dictionary<string, FakeChannel> Channels { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, FakeUser> Users { get; } = new(StringComparer.Ordinal);
@@ -163,12 +167,16 @@ public sealed partial class FakeSlack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // An open WebSocket request would otherwise hold the server's shutdown.
+        SocketMode.AbortAll();
         await app.StopAsync();
         await app.DisposeAsync();
     }
 
     private void MapRoutes()
     {
+        app.UseWebSockets();
+        app.Map("/link/", SocketMode.AcceptAsync);
         app.MapPost("/api/{method}", HandleApiAsync);
         app.MapPost("/response/{id}", HandleResponseUrlAsync);
     }
