@@ -134,11 +134,36 @@ public sealed partial class FakeSlack
         });
     }
 
+    /// <summary>Parents only, newest first, after <c>oldest</c> (exclusive, as Slack's default); parents carry reply_count and latest_reply.</summary>
     private JsonObject History(RecordedCall call) => WithMemberChannel(call, channel =>
     {
-        var newestFirst = channel.Messages.Where(message => !message.IsReply).Reverse().ToList();
-        return MessagesPage(newestFirst, call);
+        var oldest = call.Arg("oldest");
+        var newestFirst = channel.Messages
+            .Where(message => !message.IsReply && (oldest is null || string.CompareOrdinal(message.Ts, oldest) > 0))
+            .Reverse()
+            .ToList();
+        var (page, nextCursor) = Page(newestFirst, call);
+        return Ok(new()
+        {
+            ["messages"] = new JsonArray([.. page.Select(message => WithThread(channel, message))]),
+            ["has_more"] = nextCursor.Length > 0,
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = nextCursor },
+        });
     });
+
+    private static JsonObject WithThread(FakeChannel channel, FakeMessage parent)
+    {
+        var json = MessageJson(parent);
+        var replies = channel.Messages.Where(message => message.ThreadTs == parent.Ts && message.Ts != parent.Ts).ToList();
+        if (replies.Count > 0)
+        {
+            json["thread_ts"] = parent.Ts;
+            json["reply_count"] = replies.Count;
+            json["latest_reply"] = replies[^1].Ts;
+        }
+
+        return json;
+    }
 
     private JsonObject Replies(RecordedCall call) => WithMemberChannel(call, channel =>
     {

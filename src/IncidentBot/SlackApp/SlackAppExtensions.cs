@@ -39,6 +39,8 @@ public static class SlackAppExtensions
         }
 
         builder.Services.AddSingleton<RecentClicks>();
+        builder.Services.AddSingleton<ChannelCatchUp>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddHostedService<DurableSlackWorkProcessor>();
         builder.Services.AddSingleton<SlackIdentity>();
         builder.Services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();

@@ -125,7 +125,7 @@ public sealed class InteractionTests : IAsyncLifetime
         Assert.Equal("U0CAROL", incident.GetProperty("commanderId").GetString());
         Assert.Equal(["search", "search-api"], incident.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
         var channel = await slack.ChannelOfAsync(1);
-        Assert.Contains("U0CAROL", channel.Members);
+        await slack.Slack.WaitForCallAsync("conversations.invite", c => c.Arg("channel") == channel.Id && c.Body.GetRawText().Contains("U0CAROL"));
         var confirmation = await slack.Slack.WaitForCallAsync("chat.postEphemeral");
         Assert.Equal(slack.Ops.Id, confirmation.Arg("channel"));
     }

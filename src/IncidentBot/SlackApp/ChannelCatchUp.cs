@@ -1,0 +1,91 @@
+using IncidentBot.Incidents;
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Models;
+using IncidentBot.Storage;
+
+namespace IncidentBot.SlackApp;
+
+/// <summary>
+/// Fills the gap a stop or a lost connection left in the timelines: reads each open incident's channel
+/// history (and the threads in it) since shortly before the newest message stored, and stores what is
+/// missing. Storing is keyed by (channel, ts), so reading a message twice does no harm.
+/// </summary>
+public sealed class ChannelCatchUp(
+    IIncidentStore store, ISlackApiClient slack, SlackIdentity identity, ILogger<ChannelCatchUp> logger) : BackgroundService
+{
+    // Replies to a thread started a little before the last stored message show only under that parent.
+    private static readonly TimeSpan ThreadLookBack = TimeSpan.FromHours(24);
+
+    private readonly SemaphoreSlim running = new(1, 1);
+
+    /// <summary>Catches up every open incident's channel; runs one pass at a time.</summary>
+    public async Task<int> CatchUpAllAsync(CancellationToken cancellationToken = default)
+    {
+        await running.WaitAsync(cancellationToken);
+        try
+        {
+            var stored = 0;
+            var open = await store.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Active, IncidentStatus.Stable], Limit = IncidentQuery.MaxLimit }, cancellationToken);
+            foreach (var incident in open.Where(i => i.ChannelId is not null))
+            {
+                stored += await CatchUpAsync(incident, cancellationToken);
+            }
+
+            return stored;
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    public async Task<int> CatchUpAsync(Incident incident, CancellationToken cancellationToken = default)
+    {
+        var channel = incident.ChannelId!;
+        try
+        {
+            var bot = await identity.GetAsync(cancellationToken);
+            var latest = await store.GetLatestMessageTsAsync(channel, cancellationToken);
+            var oldest = latest is null ? null : SlackTimestamp.FromTime(SlackTimestamp.ToTime(latest)!.Value - ThreadLookBack);
+            var stored = 0;
+            await foreach (var message in slack.Conversations.EnumerateHistoryAsync(channel, oldest: oldest, cancellationToken: cancellationToken))
+            {
+                stored += await StoreAsync(incident, channel, message, bot, cancellationToken);
+                if (message.ReplyCount > 0 && (latest is null || SlackTimestamp.IsAfter(message.LatestReply, latest)))
+                {
+                    await foreach (var reply in slack.Conversations.EnumerateRepliesAsync(channel, message.Ts, cancellationToken: cancellationToken))
+                    {
+                        stored += reply.Ts == message.Ts ? 0 : await StoreAsync(incident, channel, reply, bot, cancellationToken);
+                    }
+                }
+            }
+
+            if (stored > 0)
+            {
+                logger.LogInformation("{Incident}: caught up {Count} messages from channel history", incident.Reference, stored);
+            }
+
+            return stored;
+        }
+        catch (SlackApiException refused)
+        {
+            logger.LogWarning("{Incident}: could not read the channel history ({Error})", incident.Reference, refused.Error);
+            return 0;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await CatchUpAllAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or SlackApiException && !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Catching up incident channels failed: {Error}", exception.Message);
+        }
+    }
+
+    private async Task<int> StoreAsync(Incident incident, string channel, SlackMessage message, BotIdentity bot, CancellationToken cancellationToken) =>
+        SlackMessageEntries.FromHistory(channel, message, bot) is { } entry && await store.AddMessageAsync(incident.Number, entry, cancellationToken) ? 1 : 0;
+}
