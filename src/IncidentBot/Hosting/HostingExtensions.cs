@@ -1,4 +1,5 @@
 using IncidentBot.Api;
+using IncidentBot.Assistant;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
 using IncidentBot.SlackApp;
@@ -21,6 +22,7 @@ public static class HostingExtensions
         builder.AddIncidents();
         builder.AddRestApi();
         builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);
+        builder.AddAssistant();
         builder.AddSlackApp();
         return builder;
     }
@@ -32,6 +34,7 @@ public static class HostingExtensions
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapHealthEndpoints();
         app.MapIncidentsApi();
+        app.MapAssistantApi();
         app.MapSlackApp();
         return app;
     }

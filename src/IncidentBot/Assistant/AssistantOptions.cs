@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Assistant;
+
+public sealed class AssistantOptions
+{
+    public const string Section = "Assistant";
+
+    /// <summary>A Markdown file replacing the default postmortem template (<see cref="PostmortemTemplate.Variables"/>).</summary>
+    public string? PostmortemTemplatePath { get; set; }
+}
+
+internal sealed class AssistantOptionsValidator : IValidateOptions<AssistantOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AssistantOptions options) =>
+        string.IsNullOrWhiteSpace(options.PostmortemTemplatePath) || File.Exists(options.PostmortemTemplatePath)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Assistant:PostmortemTemplatePath names no readable file: '{options.PostmortemTemplatePath}'.");
+}

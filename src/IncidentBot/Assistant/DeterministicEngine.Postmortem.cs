@@ -1,0 +1,74 @@
+using System.Globalization;
+using IncidentBot.Incidents;
+
+namespace IncidentBot.Assistant;
+
+public sealed partial class DeterministicEngine
+{
+    public async Task<PostmortemAnswer> WritePostmortemAsync(Incident incident, CancellationToken cancellationToken = default)
+    {
+        var digest = await DigestAsync(incident, cancellationToken, doneCapacity: 20);
+        var template = await templates.GetAsync(cancellationToken);
+        var writer = new AnswerWriter();
+        var record = new Citation(incident.Number);
+        var at = incident.DeclaredAt;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["draft_notice"] = $"> **DRAFT for humans to revise.** Written by the {AnswerWriter.EngineNote} from the record and timeline of "
+                + $"{incident.Reference} on {AnswerWriter.Time(time.GetUtcNow())}. Check each statement against its source [n] before sharing.",
+            ["reference"] = incident.Reference,
+            ["title"] = incident.Title,
+            ["severity"] = $"{incident.Severity.ToLabel()} ({incident.Severity.Describe()})",
+            ["status"] = incident.Status.ToLabel(),
+            ["commander"] = AnswerWriter.Person(incident.CommanderId),
+            ["services"] = incident.Services.Count == 0 ? "none recorded" : string.Join(", ", incident.Services),
+            ["declared_at"] = AnswerWriter.Time(incident.DeclaredAt),
+            ["stable_at"] = incident.StableAt is { } stable ? AnswerWriter.Time(stable) : "never marked stable",
+            ["resolved_at"] = incident.ResolvedAt is { } resolved ? AnswerWriter.Time(resolved) : "not resolved",
+            ["time_to_resolve"] = incident.TimeToResolve is { } ttr ? AnswerWriter.Duration(ttr) : "not resolved",
+            ["message_count"] = digest.WrittenEntries.ToString(CultureInfo.InvariantCulture),
+            ["engine"] = AnswerWriter.EngineNote,
+            ["generated_at"] = AnswerWriter.Time(time.GetUtcNow()),
+        };
+        values["summary"] = SummaryParagraph(incident, digest) + writer.Markers([record]);
+        values["impact"] = Bullets(writer, ImpactLines(incident, digest),
+            "_No impact was recorded: say who was affected, how, and for how long._");
+        values["timeline"] = "Times in UTC.\n\n" + Bullets(writer, Cite(digest.KeyEvents, incident), "_The timeline is empty._");
+        var rootCause = new List<CitedLine>();
+        AddField(rootCause, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
+        rootCause.AddRange(Cite(digest.RootCause, incident));
+        values["root_cause"] = Bullets(writer, rootCause, "_Not stated in the timeline: for the team to establish._");
+        var resolution = new List<CitedLine>();
+        AddField(resolution, incident, digest, "mitigationSummary", "Mitigation", incident.MitigationSummary);
+        resolution.AddRange(Cite(digest.Done.Where(e => e.Priority >= 3 && e.Kind != TimelineEntryKind.StatusChanged).TakeLast(5), incident));
+        resolution.AddRange(Cite(digest.Resolution, incident));
+        values["resolution"] = Bullets(writer, resolution, "_Not stated in the timeline: say what ended the incident._");
+        values["action_items"] = digest.ActionItems.Count == 0
+            ? "- [ ] _For the team to fill in: what will stop this from happening again, each with an owner._"
+            : string.Join("\n", digest.ActionItems.Select(e => $"- [ ] {AnswerWriter.Describe(e, at)}{writer.Markers([e.Citation])}"));
+        values["lessons_learned"] = Bullets(writer, Cite(digest.Lessons, incident), "")
+            + (digest.Lessons.Count == 0 ? "" : "\n\n") + "_For the team to write: what went well, what went badly, where we got lucky._";
+        values["sources"] = string.Join("\n", writer.Citations.Select((c, i) => $"{i + 1}. {c}"));
+        return new PostmortemAnswer
+        {
+            Number = incident.Number,
+            Text = PostmortemTemplate.Render(template, values).TrimEnd() + "\n",
+            Citations = writer.Citations,
+        };
+    }
+
+    private static string SummaryParagraph(Incident incident, TimelineDigest digest)
+    {
+        var services = incident.Services.Count == 0 ? "" : $" affecting {string.Join(", ", incident.Services)}";
+        var stable = incident.StableAt is { } s ? $", was stable at {AnswerWriter.Time(s)}" : "";
+        var resolved = incident.ResolvedAt is { } r ? $" and was resolved at {AnswerWriter.Time(r)}" : "";
+        var ttr = incident.TimeToResolve is { } t ? $", {AnswerWriter.Duration(t)} after it was declared" : "";
+        var description = incident.Description is { } d ? $" {EntryClassifier.Excerpt(d, 600)}" : "";
+        return $"{incident.Reference} “{incident.Title}” was a {incident.Severity.ToLabel()} ({incident.Severity.Describe()}) incident{services}. "
+            + $"It was declared at {AnswerWriter.Time(incident.DeclaredAt)}{(incident.DeclaredBy is { } by ? $" by {AnswerWriter.Person(by)}" : "")}"
+            + $"{stable}{resolved}{ttr}.{description} Its timeline holds {digest.WrittenEntries} messages and posts.";
+    }
+
+    private static string Bullets(AnswerWriter writer, IReadOnlyList<CitedLine> lines, string whenEmpty) =>
+        lines.Count == 0 ? whenEmpty : string.Join("\n", lines.Select(l => $"- {l.Text}{writer.Markers(l.Sources)}"));
+}

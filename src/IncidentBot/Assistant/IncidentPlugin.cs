@@ -1,0 +1,120 @@
+using System.ComponentModel;
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+
+namespace IncidentBot.Assistant;
+
+/// <summary>
+/// The read-only functions a model may call (each one becomes an AIFunction), and that the deterministic
+/// engine calls too, so both see the same data the same way. Nothing here changes anything.
+/// </summary>
+public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search, TimeProvider time)
+{
+    public const int MaxTimelinePage = TimelineQuery.MaxLimit;
+
+    [Description("Finds incidents by status, severity, service and time frame (incidents open at some moment in it), most recent first.")]
+    public Task<IReadOnlyList<Incident>> FindIncidentsAsync(
+        [Description("Statuses to keep: active, stable, resolved, completed. Empty for any.")] IReadOnlyCollection<IncidentStatus>? statuses = null,
+        [Description("Severities to keep, SEV-1 (critical) to SEV-5. Empty for any.")] IReadOnlyCollection<Severity>? severities = null,
+        [Description("Service names; incidents with any of them are kept.")] IReadOnlyCollection<string>? services = null,
+        [Description("Start of the time frame (UTC).")] DateTimeOffset? since = null,
+        [Description("End of the time frame (UTC); now when absent.")] DateTimeOffset? until = null,
+        [Description("At most this many incidents (1-100).")] int limit = 20,
+        CancellationToken cancellationToken = default) =>
+        search.FindAsync(Filter(statuses, severities, services, since, until, limit), cancellationToken);
+
+    [Description("Counts incidents by status, severity, service and time frame.")]
+    public Task<int> CountIncidentsAsync(
+        IReadOnlyCollection<IncidentStatus>? statuses = null,
+        IReadOnlyCollection<Severity>? severities = null,
+        IReadOnlyCollection<string>? services = null,
+        DateTimeOffset? since = null,
+        DateTimeOffset? until = null,
+        CancellationToken cancellationToken = default) =>
+        search.CountAsync(Filter(statuses, severities, services, since, until, 1), cancellationToken);
+
+    [Description("Gets one incident: title, severity, status, commander, services, impact, summaries, links and times.")]
+    public async Task<Incident> GetIncidentAsync(
+        [Description("The incident reference, e.g. INC-42.")] string reference, CancellationToken cancellationToken = default)
+    {
+        var number = Number(reference);
+        return await store.GetAsync(number, cancellationToken) ?? throw new IncidentNotFoundException(number);
+    }
+
+    [Description("Gets a page of an incident's timeline, oldest first. Pass the nextCursor of a page to get the next one.")]
+    public async Task<TimelinePage> GetTimelinePageAsync(
+        [Description("The incident reference, e.g. INC-42.")] string reference,
+        [Description("The nextCursor of the previous page; absent for the first page.")] string? cursor = null,
+        [Description("Entries per page (1-1000).")] int limit = 200,
+        CancellationToken cancellationToken = default)
+    {
+        var number = Number(reference);
+        TimelineCursor? after = null;
+        if (cursor is not null && !TimelineCursor.TryParse(cursor, out after))
+        {
+            throw new IncidentValidationException("cursor", "The cursor must be the nextCursor of the previous page.");
+        }
+
+        var query = new TimelineQuery { After = after, Limit = Math.Clamp(limit, 1, MaxTimelinePage) };
+        var entries = await store.GetTimelineAsync(number, query, cancellationToken);
+        if (entries.Count == 0 && after is null && await store.GetAsync(number, cancellationToken) is null)
+        {
+            throw new IncidentNotFoundException(number);
+        }
+
+        return new TimelinePage(entries, entries.Count == query.Limit ? TimelineCursor.Of(entries[^1]).ToString() : null);
+    }
+
+    [Description("Searches incident history by words (titles, services, details and timeline messages), best match first.")]
+    public Task<IReadOnlyList<IncidentTextMatch>> SearchHistoryAsync(
+        [Description("Words to look for.")] string query,
+        [Description("Start of the time frame (UTC); absent for all history.")] DateTimeOffset? since = null,
+        [Description("End of the time frame (UTC); now when absent.")] DateTimeOffset? until = null,
+        [Description("Statuses to keep. Empty for any.")] IReadOnlyCollection<IncidentStatus>? statuses = null,
+        [Description("An incident to leave out, e.g. the one being discussed.")] string? excludeReference = null,
+        [Description("At most this many incidents (1-100).")] int limit = 10,
+        CancellationToken cancellationToken = default) =>
+        SearchAsync(SearchWords.Terms(query), new IncidentFilter
+        {
+            Statuses = statuses,
+            ActiveFrom = since,
+            ActiveUntil = until ?? time.GetUtcNow(),
+            ExcludeNumber = excludeReference is null ? null : Number(excludeReference),
+            Limit = Math.Clamp(limit, 1, 100),
+        }, cancellationToken);
+
+    [Description("Lists the names of all services incidents have affected.")]
+    public Task<IReadOnlyList<string>> ListServicesAsync(CancellationToken cancellationToken = default) =>
+        search.GetServiceNamesAsync(cancellationToken);
+
+    /// <summary>The same search with words already chosen, for the engine.</summary>
+    internal Task<IReadOnlyList<IncidentTextMatch>> SearchAsync(SearchTerms terms, IncidentFilter filter, CancellationToken cancellationToken) =>
+        search.MatchAsync(terms, filter, cancellationToken);
+
+    internal Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken) =>
+        search.FindAsync(filter, cancellationToken);
+
+    private IncidentFilter Filter(
+        IReadOnlyCollection<IncidentStatus>? statuses,
+        IReadOnlyCollection<Severity>? severities,
+        IReadOnlyCollection<string>? services,
+        DateTimeOffset? since,
+        DateTimeOffset? until,
+        int limit) => new()
+        {
+            Statuses = statuses,
+            Severities = severities,
+            Services = services,
+            ActiveFrom = since,
+            ActiveUntil = until ?? (since is null ? null : time.GetUtcNow()),
+            Limit = Math.Clamp(limit, 1, 100),
+        };
+
+    private static long Number(string reference) =>
+        IncidentReference.TryParse(reference, out var number)
+            ? number
+            : throw new IncidentValidationException("reference", $"'{reference}' is not an incident reference; write {IncidentReference.Accepted}.");
+}
+
+/// <summary>A page of a timeline; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record TimelinePage(IReadOnlyList<TimelineEntry> Entries, string? NextCursor);

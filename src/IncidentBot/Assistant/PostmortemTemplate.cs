@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Assistant;
+
+/// <summary>
+/// The Markdown a postmortem draft is written into. Variables are written <c>{{name}}</c>; operators can
+/// replace the whole template with a file (<c>Assistant:PostmortemTemplatePath</c>) and move, drop or
+/// surround the variables as they like. Unknown variables are left as they are.
+/// </summary>
+public static partial class PostmortemTemplate
+{
+    /// <summary>The variables a template may use.</summary>
+    public static readonly IReadOnlyList<string> Variables =
+    [
+        "draft_notice", "reference", "title", "severity", "status", "commander", "services", "declared_at", "stable_at", "resolved_at",
+        "time_to_resolve", "message_count", "engine", "generated_at", "summary", "impact", "timeline", "root_cause", "resolution",
+        "action_items", "lessons_learned", "sources",
+    ];
+
+    public const string Default = """
+        # Postmortem: {{reference}} · {{title}}
+
+        {{draft_notice}}
+
+        - **Severity:** {{severity}}
+        - **Status:** {{status}}
+        - **Commander:** {{commander}}
+        - **Services:** {{services}}
+        - **Declared:** {{declared_at}} · **Stable:** {{stable_at}} · **Resolved:** {{resolved_at}}
+        - **Time to resolve:** {{time_to_resolve}}
+
+        ## Summary
+
+        {{summary}}
+
+        ## Impact
+
+        {{impact}}
+
+        ## Timeline
+
+        {{timeline}}
+
+        ## Root cause
+
+        {{root_cause}}
+
+        ## Resolution
+
+        {{resolution}}
+
+        ## Action items
+
+        {{action_items}}
+
+        ## Lessons learned
+
+        {{lessons_learned}}
+
+        ## Sources
+
+        {{sources}}
+        """;
+
+    /// <summary>The template with each known variable replaced. A template without <c>{{draft_notice}}</c> gets the notice on top.</summary>
+    public static string Render(string template, IReadOnlyDictionary<string, string> values)
+    {
+        var text = Variable().Replace(template, match =>
+            values.TryGetValue(match.Groups[1].Value.ToLowerInvariant(), out var value) ? value : match.Value);
+        return Variable().Matches(template).Any(m => m.Groups[1].Value.Equals("draft_notice", StringComparison.OrdinalIgnoreCase))
+            ? text
+            : values["draft_notice"] + "\n\n" + text;
+    }
+
+    [GeneratedRegex(@"\{\{\s*([A-Za-z_]+)\s*\}\}")]
+    private static partial Regex Variable();
+}
+
+/// <summary>Where the template comes from: the operator's file, read at each draft so edits apply at once, else the default.</summary>
+public sealed class PostmortemTemplateSource(IOptions<AssistantOptions> options)
+{
+    public async Task<string> GetAsync(CancellationToken cancellationToken = default) =>
+        string.IsNullOrWhiteSpace(options.Value.PostmortemTemplatePath)
+            ? PostmortemTemplate.Default
+            : await File.ReadAllTextAsync(options.Value.PostmortemTemplatePath, cancellationToken);
+}
