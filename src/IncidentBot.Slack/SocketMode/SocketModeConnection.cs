@@ -167,9 +167,19 @@ internal sealed class SocketModeConnection : IAsyncDisposable
         {
             return $"dropped ({LogRedaction.Scrub(exception.Message)})";
         }
+        catch (Exception exception)
+        {
+            // A bug here must not stop the link: the connection ends like a drop and is replaced.
+            logger.LogError(exception, "Socket Mode connection {Connection} failed while reading", Name);
+            return $"failed ({exception.GetType().Name})";
+        }
         finally
         {
-            hello.TrySetException(new WebSocketException("The Socket Mode connection ended before Slack said hello."));
+            if (hello.TrySetException(new WebSocketException("The Socket Mode connection ended before Slack said hello.")))
+            {
+                // Whoever waited for hello has given up already (timeout, shutdown); nobody else will look.
+                _ = hello.Task.Exception;
+            }
         }
     }
 

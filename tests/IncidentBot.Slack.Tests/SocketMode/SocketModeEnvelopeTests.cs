@@ -72,6 +72,25 @@ public sealed class SocketModeEnvelopeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASlowSlashCommandIsAcknowledgedInTimeAndAnswersLaterThroughItsResponseUrl()
+    {
+        await using var quick = await SocketModeTestHost.StartAsync(options => options.SynchronousHandlerTimeout = TimeSpan.FromMilliseconds(100));
+        var quickSocket = await quick.SocketMode.WaitForConnectionAsync();
+        var json = SocketModeTestHost.EditedFixture("socket_envelope_slash_commands.json", envelope =>
+        {
+            envelope["payload"]!["command"] = "/slow";
+            envelope["payload"]!["response_url"] = quick.Slack.ResponseUrl("slow");
+        });
+
+        await quickSocket.SendAsync(json);
+
+        Assert.Equal(["envelope_id"], Names(await quickSocket.WaitForAckAsync("1d3c79ab-0ffb-41f3-a080-d19e85f53649")));
+        quick.Handled.Release.SetResult();
+        var late = await quick.Slack.WaitForCallAsync("response_url");
+        Assert.Equal(("/response/slow", "done, late"), (late.Path, late.Arg("text")));
+    }
+
+    [Fact]
     public async Task ASlashCommandWithoutAHandlerIsAcknowledgedWithoutPayload()
     {
         await socket.SendAsync(Fixture.Read("socket_envelope_slash_commands.json"));

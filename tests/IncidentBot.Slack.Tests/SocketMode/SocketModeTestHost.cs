@@ -71,6 +71,7 @@ internal sealed class SocketModeTestHost : IAsyncDisposable
             .AddEventHandler<MessageEvent, MessageRecorder>()
             .AddEventHandler<AppMention, MentionRecorder>()
             .AddSlashCommandHandler<EchoCommand>(EchoCommand.Name)
+            .AddSlashCommandHandler<SlowCommand>(SlowCommand.Name)
             .AddBlockActionHandler<ButtonRecorder>(ButtonRecorder.ActionId)
             .AddViewSubmissionHandler<TitleSubmission>(TitleSubmission.CallbackId);
         handlers?.Invoke(slackBuilder);
