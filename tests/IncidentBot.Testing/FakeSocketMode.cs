@@ -29,8 +29,10 @@ public sealed class FakeSocketMode
     /// <summary>Greet each new connection with hello at once, as Slack does; false lets the test send it (<see cref="FakeSocket.SendHelloAsync"/>).</summary>
     public bool SendHelloOnConnect { get; set; } = true;
 
-    /// <summary>When set, the server pings each new client this often and aborts it if no pong comes within the same time again.</summary>
+    /// <summary>When set, the server pings each new client this often and aborts it if no pong comes within <see cref="PongTimeout"/>.</summary>
     public TimeSpan? PingInterval { get; set; }
+
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Every socket accepted so far, in order.</summary>
     public IReadOnlyList<FakeSocket> Connections
@@ -157,7 +159,7 @@ public sealed class FakeSocketMode
         if (PingInterval is { } interval)
         {
             accept.KeepAliveInterval = interval;
-            accept.KeepAliveTimeout = interval;
+            accept.KeepAliveTimeout = PongTimeout;
         }
 
         var webSocket = await context.WebSockets.AcceptWebSocketAsync(accept);

@@ -225,11 +225,15 @@ public sealed class SocketModeConnectionTests
     [Fact]
     public async Task SlacksPingsAreAnsweredSoTheConnectionStaysUp()
     {
-        await using var host = await SocketModeTestHost.StartAsync(beforeStart: slack => slack.SocketMode.PingInterval = TimeSpan.FromMilliseconds(50));
+        await using var host = await SocketModeTestHost.StartAsync(beforeStart: slack =>
+        {
+            slack.SocketMode.PingInterval = TimeSpan.FromMilliseconds(100);
+            slack.SocketMode.PongTimeout = TimeSpan.FromSeconds(1);
+        });
         var socket = await host.SocketMode.WaitForConnectionAsync();
 
-        // Six ping intervals: a client that did not answer would have been dropped by now.
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        // Fifteen pings: a client that did not answer them would have been dropped after the first second.
+        await Task.Delay(TimeSpan.FromMilliseconds(1500));
 
         Assert.True(socket.IsOpen);
         await host.SendMarkerEventAsync(socket);
