@@ -13,7 +13,8 @@ namespace IncidentBot.SlackApp;
 /// double click and ignored.
 /// </summary>
 public sealed class CardActions(
-    IncidentService incidents, ISlackApiClient slack, RecentClicks recentClicks, ILogger<CardActions> logger) : IBlockActionHandler
+    IncidentService incidents, SlackAssistant assistant, ISlackApiClient slack, RecentClicks recentClicks, ILogger<CardActions> logger)
+    : IBlockActionHandler
 {
     public const string MarkStable = "incident_mark_stable";
     public const string Resolve = "incident_resolve";
@@ -48,7 +49,8 @@ public sealed class CardActions(
             Resolve => await ChangeAsync(number, new IncidentEdit { Status = IncidentStatus.Resolved }, user, cancellationToken),
             ChangeSeverity when SeverityText.TryParse(action.SelectedOption?.Value, out var severity) =>
                 await ChangeAsync(number, new IncidentEdit { Severity = severity }, user, cancellationToken),
-            Summary or DraftPostmortem => IncidentReplies.AssistantNotAvailable,
+            Summary => await assistant.SummaryAsync(number, cancellationToken),
+            DraftPostmortem => await assistant.DraftPostmortemAsync(incident, user, cancellationToken),
             _ => null,
         };
         if (reply is not null)

@@ -5,10 +5,6 @@ namespace IncidentBot.SlackApp;
 /// <summary>The short answers the bot gives a person in Slack.</summary>
 public static class IncidentReplies
 {
-    public const string AssistantNotAvailable =
-        "Sorry, the assistant (summaries, related incidents, questions, postmortems) is not available in this version yet. " +
-        "`/incident show` gives the incident's current state, and `/incident help` lists what I can do.";
-
     public static string NothingChanged(Incident incident) =>
         $"Nothing to change: {incident.Reference} is already {incident.Status.ToLabel()}, {incident.Severity.ToLabel()}" +
         (incident.CommanderId is null ? "." : $", led by {SlackText.Person(incident.CommanderId)}.");

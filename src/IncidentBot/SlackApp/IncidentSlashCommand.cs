@@ -1,3 +1,4 @@
+using IncidentBot.Assistant;
 using IncidentBot.Incidents;
 using IncidentBot.Incidents.Commands;
 using IncidentBot.Slack.Api;
@@ -12,7 +13,8 @@ namespace IncidentBot.SlackApp;
 /// takes a reference. Errors and help are ephemeral. A change made in the incident's own channel gets an
 /// empty answer, because the change line the bot posts there is the answer everybody sees.
 /// </summary>
-public sealed class IncidentSlashCommand(IncidentService incidents, ISlackApiClient slack, TimeProvider time, ILogger<IncidentSlashCommand> logger)
+public sealed class IncidentSlashCommand(
+    IncidentService incidents, SlackAssistant assistant, ISlackApiClient slack, TimeProvider time, ILogger<IncidentSlashCommand> logger)
     : ISlashCommandHandler
 {
     public const string Name = "/incident";
@@ -95,9 +97,23 @@ public sealed class IncidentSlashCommand(IncidentService incidents, ISlackApiCli
                 IncidentMessages.Card(await incidents.GetAsync(target, cancellationToken), time.GetUtcNow())),
             UpdateCommand update => Posted(await incidents.PostAsync(target, TimelineEntryKind.Update, update.Text, command.UserId, cancellationToken), inItsChannel),
             ActionCommand action => Posted(await incidents.PostAsync(target, TimelineEntryKind.Action, action.Text, command.UserId, cancellationToken), inItsChannel),
-            SummaryCommand or RelatedCommand or PostmortemCommand => SlashCommandResponse.Ephemeral(IncidentReplies.AssistantNotAvailable),
+            SummaryCommand => SlashCommandResponse.Ephemeral(await assistant.SummaryAsync(target, cancellationToken)),
+            RelatedCommand related => SlashCommandResponse.Ephemeral(await assistant.RelatedAsync(RelatedRequestFor(related, target), cancellationToken)),
+            PostmortemCommand => await PostmortemAsync(target, command.UserId, cancellationToken),
             _ => Changed(await incidents.EditAsync(target, EditFor(scoped), command.UserId, cancellationToken: cancellationToken), inItsChannel),
         };
+    }
+
+    private RelatedRequest RelatedRequestFor(RelatedCommand related, long number)
+    {
+        var since = related.Window is { } window ? time.GetUtcNow() - window : (DateTimeOffset?)null;
+        return string.IsNullOrWhiteSpace(related.Query) ? new RelatedRequest(number, Since: since) : new RelatedRequest(number, related.Query, since);
+    }
+
+    private async Task<SlashCommandResponse?> PostmortemAsync(long number, string userId, CancellationToken cancellationToken)
+    {
+        var reply = await assistant.DraftPostmortemAsync(await incidents.GetAsync(number, cancellationToken), userId, cancellationToken);
+        return reply is null ? null : SlashCommandResponse.Ephemeral(reply);
     }
 
     private static IncidentEdit EditFor(IncidentScopedCommand command) => command switch

@@ -11,7 +11,8 @@ namespace IncidentBot.SlackApp;
 /// is a question for the assistant. Answers only the person who asked, except for what changes an incident,
 /// which the incident channel hears through the change line.
 /// </summary>
-public sealed class MentionHandler(IncidentService incidents, ISlackApiClient slack, SlackIdentity identity, ILogger<MentionHandler> logger)
+public sealed class MentionHandler(
+    IncidentService incidents, SlackAssistant assistant, ISlackApiClient slack, SlackIdentity identity, ILogger<MentionHandler> logger)
     : IEventHandler<AppMention>
 {
     public async Task HandleAsync(AppMention mention, EventContext context, CancellationToken cancellationToken)
@@ -30,12 +31,26 @@ public sealed class MentionHandler(IncidentService incidents, ISlackApiClient sl
             ChangeSeverityIntent severity => await ChangeAsync(here, mention, new IncidentEdit { Severity = severity.Severity }, cancellationToken),
             ChangeCommanderIntent commander => await ChangeAsync(here, mention, new IncidentEdit { CommanderId = commander.UserId }, cancellationToken),
             HelpIntent => MentionHelp,
-            _ => IncidentReplies.AssistantNotAvailable,
+            QuestionIntent question => await AskAsync(question.Question, here, mention, cancellationToken),
+            _ => MentionHelp,
         };
         if (reply is not null)
         {
             await ReplyAsync(mention, reply, cancellationToken);
         }
+    }
+
+    /// <summary>The answer goes in the mention's thread, where everyone in the channel can read it.</summary>
+    private async Task<string?> AskAsync(string question, Incident? here, AppMention mention, CancellationToken cancellationToken)
+    {
+        if (here is not null && assistant.AsksForPostmortem(question, here.Number))
+        {
+            return await assistant.DraftPostmortemAsync(here, mention.User, cancellationToken);
+        }
+
+        var answer = await assistant.AnswerAsync(question, here?.Number, mention.User, cancellationToken);
+        await slack.Chat.PostMessageAsync(new ChatMessage(mention.Channel, answer) { ThreadTs = mention.ThreadTs ?? mention.Ts }, cancellationToken);
+        return null;
     }
 
     private const string MentionHelp =

@@ -29,6 +29,7 @@ public static class SlackAppExtensions
             .AddEventHandler<MessageEventBase, TimelineRecorder>()
             .AddEventHandler<AppMention, MentionHandler>()
             .AddEventHandler<AppHomeOpened, AppHome>()
+            .AddEventHandler<MemberJoinedChannel, JoinerSummary>()
             .AddSlashCommandHandler<IncidentSlashCommand>(IncidentSlashCommand.Name)
             .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId)
             .UseWorkQueue<SqliteSlackInbox>()
@@ -39,6 +40,7 @@ public static class SlackAppExtensions
         }
 
         builder.Services.AddSingleton<RecentClicks>();
+        builder.Services.AddSingleton<SlackAssistant>();
         builder.Services.AddSingleton<ChannelCatchUp>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddHostedService<DurableSlackWorkProcessor>();

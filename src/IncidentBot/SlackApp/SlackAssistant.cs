@@ -1,0 +1,65 @@
+using IncidentBot.Assistant;
+using IncidentBot.Incidents;
+using IncidentBot.Slack.Api;
+
+namespace IncidentBot.SlackApp;
+
+/// <summary>The assistant's answers as Slack shows them: summaries, related incidents, questions, postmortem drafts.</summary>
+public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient slack, TimeProvider time, ILogger<SlackAssistant> logger)
+{
+    // Slack refuses message text over 40,000 characters.
+    private const int MaxText = 39_000;
+
+    public async Task<string> SummaryAsync(long number, CancellationToken cancellationToken = default) =>
+        Text(await assistant.SummarizeAsync(number, cancellationToken));
+
+    public async Task<string> RelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) =>
+        Text(await assistant.FindRelatedAsync(request, cancellationToken));
+
+    public async Task<string> AnswerAsync(string question, long? currentIncident, string userId, CancellationToken cancellationToken = default) =>
+        Text(await assistant.AnswerAsync(question, currentIncident, userId, cancellationToken));
+
+    public bool AsksForPostmortem(string question, long? currentIncident) =>
+        QuestionParser.Parse(question, time.GetUtcNow(), currentIncident) is { Kind: QuestionKind.Postmortem, Incident: not null };
+
+    /// <summary>
+    /// Drafts the postmortem where the team sees it: a message in the incident channel says it is under way
+    /// and is replaced by the draft (or by why none could be written) when done.
+    /// </summary>
+    /// <returns>A reply for the requester alone, or null when the channel shows the outcome.</returns>
+    public async Task<string?> DraftPostmortemAsync(Incident incident, string userId, CancellationToken cancellationToken = default)
+    {
+        if (incident.Status.IsOpen())
+        {
+            return $"{incident.Reference} is {incident.Status.ToLabel()}: a postmortem is drafted once the incident is resolved or completed.";
+        }
+
+        if (incident.ChannelId is not { } channel)
+        {
+            return Text(await assistant.DraftPostmortemAsync(incident.Number, userId, cancellationToken));
+        }
+
+        var underWay = await slack.Chat.PostMessageAsync(
+            new ChatMessage(channel, $":memo: {SlackText.Person(userId)} asked for a postmortem draft of {incident.Reference}; writing it now…"), cancellationToken);
+        string outcome;
+        try
+        {
+            outcome = Text(await assistant.DraftPostmortemAsync(incident.Number, userId, cancellationToken));
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(failure, "{Incident}: drafting the postmortem failed", incident.Reference);
+            outcome = $"Sorry, drafting the postmortem of {incident.Reference} failed; nothing was stored. Try again, or see the bot's log.";
+        }
+
+        await slack.Chat.UpdateAsync(new MessageUpdate(channel, underWay.Ts, outcome), cancellationToken);
+        return null;
+    }
+
+    /// <summary>The answer, with a note when a model failed and the deterministic engine answered instead.</summary>
+    private static string Text(AssistantAnswer answer)
+    {
+        var text = answer.FallbackReason is { } reason ? $"{answer.Text}\n_{reason}_" : answer.Text;
+        return SlackText.Truncate(text, MaxText);
+    }
+}
