@@ -14,7 +14,7 @@ public sealed partial class DeterministicEngine
         var at = incident.DeclaredAt;
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["draft_notice"] = $"> **DRAFT for humans to revise.** Written by the {AnswerWriter.EngineNote} from the record and timeline of "
+            ["draft_notice"] = $"> **DRAFT for humans to revise.** Written by the deterministic engine (no model) from the record and timeline of "
                 + $"{incident.Reference} on {AnswerWriter.Time(time.GetUtcNow())}. Check each statement against its source [n] before sharing.",
             ["reference"] = incident.Reference,
             ["title"] = incident.Title,
@@ -40,7 +40,7 @@ public sealed partial class DeterministicEngine
         values["root_cause"] = Bullets(writer, rootCause, "_Not stated in the timeline: for the team to establish._");
         var resolution = new List<CitedLine>();
         AddField(resolution, incident, digest, "mitigationSummary", "Mitigation", incident.MitigationSummary);
-        resolution.AddRange(Cite(digest.Done.Where(e => e.Priority >= 3 && e.Kind != TimelineEntryKind.StatusChanged).TakeLast(5), incident));
+        resolution.AddRange(Cite(digest.Done.Where(e => e.Kind is TimelineEntryKind.Action or TimelineEntryKind.Resolution).TakeLast(5), incident));
         resolution.AddRange(Cite(digest.Resolution, incident));
         values["resolution"] = Bullets(writer, resolution, "_Not stated in the timeline: say what ended the incident._");
         values["action_items"] = digest.ActionItems.Count == 0

@@ -47,7 +47,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
 
     public IReadOnlyList<NotedEntry> Done => done;
 
-    /// <summary>The events a postmortem's timeline lists: declaration, state changes, actions, key messages.</summary>
+    /// <summary>The events a postmortem's timeline lists: declaration, state changes, actions, alerts, causes, attempts.</summary>
     public IReadOnlyList<NotedEntry> KeyEvents => keyEvents;
 
     /// <summary>The latest three attempts or hypotheses since the last status change.</summary>
@@ -162,6 +162,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
             if (EntryClassifier.ReadsLikeImpact(entry.Text))
             {
                 AddLatest(impact, NotedEntry.Of(entry), 3);
+                AddBounded(keyEvents, NotedEntry.Of(entry, 1), keyEventCapacity);
             }
 
             return;
@@ -191,6 +192,9 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
         if (EntryClassifier.ReadsLikeTrying(text))
         {
             AddLatest(trying, NotedEntry.Of(entry), 3);
+
+            // Hypotheses and attempts make a postmortem's timeline readable, but give way first when it is full.
+            AddBounded(keyEvents, NotedEntry.Of(entry, 0), keyEventCapacity);
         }
 
         if (EntryClassifier.ReadsLikeImpact(text))
@@ -243,9 +247,16 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
         }
     }
 
-    /// <summary>Keeps timeline order; when full, drops the oldest entry of the lowest priority.</summary>
+    /// <summary>Keeps timeline order, each entry once at its highest priority; when full, drops the oldest entry of the lowest priority.</summary>
     private static void AddBounded(List<NotedEntry> list, NotedEntry entry, int capacity)
     {
+        var existing = list.FindLastIndex(e => e.Id == entry.Id);
+        if (existing >= 0)
+        {
+            list[existing] = entry.Priority > list[existing].Priority ? entry : list[existing];
+            return;
+        }
+
         list.Add(entry);
         if (list.Count <= capacity)
         {
