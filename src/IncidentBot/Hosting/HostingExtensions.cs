@@ -24,6 +24,7 @@ public static class HostingExtensions
         builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);
         builder.AddAssistant();
         builder.AddSlackApp();
+        builder.AddBench();
         return builder;
     }
 
@@ -36,6 +37,7 @@ public static class HostingExtensions
         app.MapIncidentsApi();
         app.MapAssistantApi();
         app.MapSlackApp();
+        app.MapBenchEndpoints();
         return app;
     }
 
