@@ -14,7 +14,8 @@ internal sealed class SocketModeLink(
     ReconnectBackoff backoff,
     CancellationTokenSource stopSocketMode,
     TimeProvider timeProvider,
-    ILogger logger)
+    ILogger logger,
+    Action? onReconnected = null)
 {
     /// <summary>A connection that lasted this long was healthy: the next drop starts the backoff afresh.</summary>
     internal static readonly TimeSpan StableAfter = TimeSpan.FromMinutes(1);
@@ -100,7 +101,9 @@ internal sealed class SocketModeLink(
         var lived = timeProvider.GetUtcNow() - current.OpenedAt;
         consecutiveFailures = lived >= StableAfter ? 1 : consecutiveFailures + 1;
         await current.DisposeAsync();
-        return await ConnectAsync(consecutiveFailures, $"connection {current.Name} {how}", cancellationToken);
+        var connection = await ConnectAsync(consecutiveFailures, $"connection {current.Name} {how}", cancellationToken);
+        onReconnected?.Invoke();
+        return connection;
     }
 
     /// <summary>Tries until a connection says hello, waiting <see cref="ReconnectBackoff"/> before attempt n ≥ 1; each wait is logged once.</summary>

@@ -24,7 +24,8 @@ public sealed class SocketModeService(
     SlackInbox inbox,
     IOptions<SlackOptions> options,
     TimeProvider timeProvider,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    IEnumerable<ISlackConnectionObserver> observers) : BackgroundService
 {
     private readonly ILogger logger = loggers.CreateLogger<SocketModeService>();
 
@@ -44,7 +45,15 @@ public sealed class SocketModeService(
         var connector = new SocketModeConnector(slack, envelopes, settings, timeProvider, logger, stoppingToken);
         var backoff = new ReconnectBackoff(settings.SocketModeReconnectDelay, settings.SocketModeMaxReconnectDelay);
         var links = Enumerable.Range(1, settings.SocketModeConnections)
-            .Select(number => new SocketModeLink(number, connector, backoff, stopSocketMode, timeProvider, logger).RunAsync());
+            .Select(number => new SocketModeLink(number, connector, backoff, stopSocketMode, timeProvider, logger, NotifyReconnected).RunAsync());
         await Task.WhenAll(links);
+    }
+
+    private void NotifyReconnected()
+    {
+        foreach (var observer in observers)
+        {
+            observer.OnReconnected();
+        }
     }
 }

@@ -1,6 +1,7 @@
 using IncidentBot.Incidents;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Models;
+using IncidentBot.Slack.SocketMode;
 using IncidentBot.Storage;
 
 namespace IncidentBot.SlackApp;
@@ -11,12 +12,16 @@ namespace IncidentBot.SlackApp;
 /// missing. Storing is keyed by (channel, ts), so reading a message twice does no harm.
 /// </summary>
 public sealed class ChannelCatchUp(
-    IIncidentStore store, ISlackApiClient slack, SlackIdentity identity, ILogger<ChannelCatchUp> logger) : BackgroundService
+    IIncidentStore store, ISlackApiClient slack, SlackIdentity identity, IHostApplicationLifetime lifetime, ILogger<ChannelCatchUp> logger)
+    : BackgroundService, ISlackConnectionObserver
 {
     // Replies to a thread started a little before the last stored message show only under that parent.
     private static readonly TimeSpan ThreadLookBack = TimeSpan.FromHours(24);
 
     private readonly SemaphoreSlim running = new(1, 1);
+
+    /// <summary>A dropped Socket Mode connection may have missed events: read them back.</summary>
+    public void OnReconnected() => _ = CatchUpInBackgroundAsync(lifetime.ApplicationStopping);
 
     /// <summary>Catches up every open incident's channel; runs one pass at a time.</summary>
     public async Task<int> CatchUpAllAsync(CancellationToken cancellationToken = default)
@@ -74,7 +79,9 @@ public sealed class ChannelCatchUp(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => CatchUpInBackgroundAsync(stoppingToken);
+
+    private async Task CatchUpInBackgroundAsync(CancellationToken stoppingToken)
     {
         try
         {
@@ -83,6 +90,9 @@ public sealed class ChannelCatchUp(
         catch (Exception exception) when (exception is HttpRequestException or SlackApiException && !stoppingToken.IsCancellationRequested)
         {
             logger.LogWarning("Catching up incident channels failed: {Error}", exception.Message);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 

@@ -4,6 +4,7 @@ using IncidentBot.Slack;
 using IncidentBot.Slack.AspNetCore;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Slack.Models;
+using IncidentBot.Slack.SocketMode;
 using IncidentBot.Storage;
 using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,7 @@ public static class SlackAppExtensions
         builder.Services.AddSingleton<SlackAssistant>();
         builder.Services.AddSingleton<ChannelCatchUp>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelCatchUp>());
+        builder.Services.AddSingleton<ISlackConnectionObserver>(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddHostedService<DurableSlackWorkProcessor>();
         builder.Services.AddSingleton<SlackIdentity>();
         builder.Services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();

@@ -31,21 +31,32 @@ public sealed class SlackTestBot : IAsyncDisposable
     public FakeChannel Announcements { get; }
     public SlackRequestSigner Signer { get; }
 
-    public static async Task<SlackTestBot> StartAsync(TemporaryDatabase? database = null, FakeSlack? slack = null)
+    /// <param name="socketMode">Slack reaches the bot over a Socket Mode connection instead of HTTP requests.</param>
+    public static async Task<SlackTestBot> StartAsync(TemporaryDatabase? database = null, FakeSlack? slack = null, bool socketMode = false)
     {
         database ??= new TemporaryDatabase();
         slack ??= await FakeSlack.StartAsync();
         slack.AddUser(Responder, "alice");
         var ops = slack.Channels.Values.FirstOrDefault(c => c.Name == OpsChannelName) ?? slack.AddChannel(OpsChannelName, members: Responder);
         var announcements = slack.Channels.Values.FirstOrDefault(c => c.Name == "incidents") ?? slack.AddChannel("incidents");
-        var bot = await TestBot.StartAsync(database.ConnectionString, settings: new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Slack:BotToken"] = slack.BotToken,
             ["Slack:SigningSecret"] = SigningSecret,
             ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
             ["Slack:AnnouncementChannel"] = announcements.Id,
             ["Slack:RetryBaseDelay"] = "00:00:00.050",
-        });
+        };
+        if (socketMode)
+        {
+            settings["Slack:SigningSecret"] = "";
+            settings["Slack:AppToken"] = slack.AppToken;
+            settings["Slack:SocketModeConnections"] = "1";
+            settings["Slack:SocketModeReconnectDelay"] = "00:00:00.050";
+            settings["Slack:UseRateBudget"] = "false";
+        }
+
+        var bot = await TestBot.StartAsync(database.ConnectionString, settings: settings);
         return new SlackTestBot(database, slack, bot, ops, announcements);
     }
 
