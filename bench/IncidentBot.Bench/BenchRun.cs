@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Net;
+using IncidentBot.Testing;
+
+namespace IncidentBot.Bench;
+
+/// <summary>After an ingestion run: how much was still queued when sending stopped, and how long it took to reach the timeline.</summary>
+public sealed record DrainResult(long PendingWhenSendingStopped, TimeSpan DrainTime, long TimelineAdded, bool Drained, TimeSpan SendTime)
+{
+    /// <summary>Messages that reached the timeline per second of sending plus draining.</summary>
+    public double ProcessedPerSecond => TimelineAdded / (SendTime + DrainTime).TotalSeconds;
+}
+
+public sealed record PhaseResult(
+    string Name, LoadResult Load, TimeSpan BotCpu, TimeSpan GeneratorCpu, long PeakResidentBytes, MemoryReading MemoryAfter, DrainResult? Drain)
+{
+    /// <summary>The bot's CPU while sending, in cores (2.0 = both cores of this machine).</summary>
+    public double BotCores => BotCpu.TotalSeconds / Load.Elapsed.TotalSeconds;
+
+    public double GeneratorCores => GeneratorCpu.TotalSeconds / Load.Elapsed.TotalSeconds;
+}
+
+public sealed record StartupSample(TimeSpan ToReady, long ResidentBytesWhenReady);
+
+public sealed record BenchResults(
+    BenchSettings Settings,
+    BenchEnvironment Environment,
+    IReadOnlyList<PhaseResult> Phases,
+    IReadOnlyList<StartupSample> Startups,
+    long? TimelineMessagesThroughApi,
+    long TimelineMessagesInDatabase,
+    int BotOutputLines,
+    string BotOutputTail);
+
+/// <summary>The whole benchmark: one bot process for the load phases, then a few more for the start-up time.</summary>
+public sealed class BenchRun(BenchSettings settings, BenchEnvironment environment, TextWriter log)
+{
+    private const string SigningSecret = "bench-signing-secret-0123456789abcdef";
+    private const string ApiKey = "bench-api-key-0123456789abcdef";
+    private const string LoadUserId = "U0LOAD01";
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
+    {
+        var folder = settings.DatabaseFolder is { } parent
+            ? Directory.CreateDirectory(Path.Combine(parent, $"incidentbot-bench-{Guid.NewGuid():N}"))
+            : Directory.CreateTempSubdirectory("incidentbot-bench-");
+        try
+        {
+            await using var slack = await FakeSlack.StartAsync();
+            slack.AddUser(LoadUserId, "loadgen", "Load Generator");
+            var results = await RunLoadAsync(slack, Path.Combine(folder.FullName, "bench.db"), cancellationToken);
+            var startups = results.Startups.ToList();
+            for (var i = 0; i < settings.StartupRuns; i++)
+            {
+                startups.Add(await MeasureStartupAsync(Configuration(slack, Path.Combine(folder.FullName, $"startup-{i}.db")), cancellationToken));
+                log.WriteLine($"start-up {i + 1}/{settings.StartupRuns}: {startups[^1].ToReady.TotalMilliseconds:0} ms to /readyz");
+            }
+
+            return results with { Startups = startups };
+        }
+        finally
+        {
+            if (settings.KeepFiles)
+            {
+                log.WriteLine($"kept {folder.FullName}");
+            }
+            else
+            {
+                TryDelete(folder);
+            }
+        }
+    }
+
+    private async Task<BenchResults> RunLoadAsync(FakeSlack slack, string databasePath, CancellationToken cancellationToken)
+    {
+        await using var bot = BotProcess.Start(Configuration(slack, databasePath));
+        var ready = await bot.WaitUntilReadyAsync(ReadyTimeout, cancellationToken);
+        var startup = new StartupSample(ready, bot.ReadMemory().ResidentBytes);
+        log.WriteLine($"bot {bot.Id} ready at {bot.BaseAddress} after {ready.TotalMilliseconds:0} ms");
+
+        using var api = new BotApi(bot.BaseAddress, ApiKey);
+        var incidentId = await api.DeclareAsync("Load benchmark: checkout-api errors", cancellationToken);
+        var channelId = await api.WaitForChannelAsync(incidentId, TimeSpan.FromSeconds(30), cancellationToken);
+        log.WriteLine($"declared {incidentId}, channel {channelId}");
+
+        var events = new SignedEvents(new SlackRequestSigner(SigningSecret), slack.TeamId, channelId, LoadUserId);
+        using var http = LoadClient(bot.BaseAddress, settings.Concurrency);
+        var runner = new LoadRunner(http);
+        await using var probe = new BotDatabaseProbe(databasePath, channelId);
+
+        log.WriteLine($"warm-up: {settings.Warmup} baseline requests, {settings.Warmup} events");
+        await runner.FlatOutAsync(events.NextBaseline, settings.Warmup, settings.Concurrency, settings.MaxPhase, cancellationToken);
+        var warm = await runner.FlatOutAsync(events.NextEvent, settings.Warmup, settings.Concurrency, settings.MaxPhase, cancellationToken);
+        await probe.WaitForDrainAsync(warm.Succeeded, settings.DrainTimeout, cancellationToken);
+
+        var phases = new List<PhaseResult>
+        {
+            await MeasureAsync(bot, probe, $"baseline, flat out ({settings.Concurrency} senders)", drain: false,
+                () => runner.FlatOutAsync(events.NextBaseline, settings.BaselineRequests, settings.Concurrency, settings.MaxPhase, cancellationToken),
+                cancellationToken),
+            await MeasureAsync(bot, probe, $"ingestion, flat out ({settings.Concurrency} senders)", drain: true,
+                () => runner.FlatOutAsync(events.NextEvent, settings.IngestEvents, settings.Concurrency, settings.MaxPhase, cancellationToken),
+                cancellationToken),
+            await MeasureAsync(bot, probe, $"ingestion, steady {settings.Rate:N0}/s for {settings.SteadyDuration.TotalSeconds:0} s (open loop)", drain: true,
+                () => runner.SteadyAsync(events.NextEvent, settings.Rate, settings.SteadyDuration, settings.Rate * settings.MaxLagSeconds, cancellationToken),
+                cancellationToken),
+        };
+
+        var inDatabase = (await probe.ReadAsync(cancellationToken)).TimelineMessages;
+        long? throughApi = null;
+        if (settings.VerifyThroughApi)
+        {
+            throughApi = await api.CountTimelineMessagesAsync(incidentId, cancellationToken);
+            log.WriteLine($"timeline of {incidentId}: {throughApi:N0} messages through the REST API, {inDatabase:N0} in the file");
+        }
+
+        return new BenchResults(settings, environment, phases, [startup], throughApi, inDatabase, bot.OutputLines, bot.RecentOutput());
+    }
+
+    private async Task<PhaseResult> MeasureAsync(
+        BotProcess bot, BotDatabaseProbe probe, string name, bool drain, Func<Task<LoadResult>> send, CancellationToken cancellationToken)
+    {
+        log.WriteLine($"{name} ...");
+        var before = await probe.ReadAsync(cancellationToken);
+        var generator = Process.GetCurrentProcess();
+        var botCpuBefore = bot.CpuTime();
+        var generatorCpuBefore = generator.TotalProcessorTime;
+        await using var sampler = new MemorySampler(bot.Id);
+
+        var load = await send();
+        var botCpu = bot.CpuTime() - botCpuBefore;
+        generator.Refresh();
+        var generatorCpu = generator.TotalProcessorTime - generatorCpuBefore;
+
+        DrainResult? drained = null;
+        if (drain)
+        {
+            var atStop = await probe.ReadAsync(cancellationToken);
+            var (elapsed, last, done) = await probe.WaitForDrainAsync(before.TimelineMessages + load.Succeeded, settings.DrainTimeout, cancellationToken);
+            drained = new DrainResult(atStop.PendingWork, elapsed, last.TimelineMessages - before.TimelineMessages, done, load.Elapsed);
+        }
+
+        var result = new PhaseResult(name, load, botCpu, generatorCpu, sampler.PeakResidentBytes, bot.ReadMemory(), drained);
+        log.WriteLine($"  {load.Succeeded:N0} ok of {load.Sent:N0} in {load.Elapsed.TotalSeconds:0.0} s = {load.SucceededPerSecond:N0}/s, "
+            + $"p50 {load.Latency.P50:0.00} ms, p99 {load.Latency.P99:0.00} ms, bot {result.BotCores:0.00} cores, RSS {Report.Mb(result.MemoryAfter.ResidentBytes)} MB"
+            + (drained is null ? "" : $", drained in {drained.DrainTime.TotalSeconds:0.0} s ({drained.ProcessedPerSecond:N0}/s end to end)")
+            + (load.StoppedEarly is null ? "" : $"; stopped {load.StoppedEarly}"));
+        return result;
+    }
+
+    private static async Task<StartupSample> MeasureStartupAsync(BotConfiguration configuration, CancellationToken cancellationToken)
+    {
+        await using var bot = BotProcess.Start(configuration);
+        var ready = await bot.WaitUntilReadyAsync(ReadyTimeout, cancellationToken);
+        return new StartupSample(ready, bot.ReadMemory().ResidentBytes);
+    }
+
+    private BotConfiguration Configuration(FakeSlack slack, string databasePath) =>
+        new(environment.BotDll, databasePath, slack.ApiBaseUrl, slack.BotToken, SigningSecret, ApiKey);
+
+    /// <summary>HTTP/1.1, one connection per sender, nothing between the generator and the bot.</summary>
+    private static HttpClient LoadClient(Uri baseAddress, int connections) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+    })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+        DefaultRequestVersion = HttpVersion.Version11,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
+    private void TryDelete(DirectoryInfo folder)
+    {
+        try
+        {
+            folder.Delete(recursive: true);
+        }
+        catch (IOException e)
+        {
+            log.WriteLine($"could not delete {folder.FullName}: {e.Message}");
+        }
+    }
+}

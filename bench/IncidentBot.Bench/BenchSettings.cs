@@ -1,0 +1,132 @@
+using System.Globalization;
+
+namespace IncidentBot.Bench;
+
+/// <summary>What one benchmark run does; every phase is bounded in count and in time.</summary>
+public sealed record BenchSettings
+{
+    public bool Quick { get; init; }
+
+    /// <summary>Requests to <c>/slack/baseline</c>, flat out, at most (see <see cref="MaxPhase"/>).</summary>
+    public int BaselineRequests { get; init; } = 1_000_000;
+
+    /// <summary>Unique message events to <c>/slack/events</c>, flat out, at most (see <see cref="MaxPhase"/>).</summary>
+    public int IngestEvents { get; init; } = 400_000;
+
+    /// <summary>Senders (and connections) of the flat-out runs.</summary>
+    public int Concurrency { get; init; } = 128;
+
+    /// <summary>Requests of each kind sent before measuring, so both endpoints are jitted and pooled.</summary>
+    public int Warmup { get; init; } = 2_000;
+
+    /// <summary>Events per second of the steady, open-loop run.</summary>
+    public int Rate { get; init; } = 2_000;
+
+    public TimeSpan SteadyDuration { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A flat-out run stops sending after this, whatever is left of its count: the rate is a sustained one either way.</summary>
+    public TimeSpan MaxPhase { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The steady run stops early when this many seconds' worth of requests are unanswered.</summary>
+    public int MaxLagSeconds { get; init; } = 3;
+
+    /// <summary>How long to wait for the work backlog to reach the timeline after a run.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>Separate bot processes started for the start-up time (the main run adds one more sample).</summary>
+    public int StartupRuns { get; init; } = 5;
+
+    /// <summary>Also count the timeline through the REST API at the end, as a cross-check of the SQLite count.</summary>
+    public bool VerifyThroughApi { get; init; } = true;
+
+    public string? BotDll { get; init; }
+
+    /// <summary>Where the SQLite files go; default a new folder in the temp folder (on disk here).</summary>
+    public string? DatabaseFolder { get; init; }
+    public string? OutputPath { get; init; }
+    public bool KeepFiles { get; init; }
+
+    public static BenchSettings Defaults => new();
+
+    public static BenchSettings QuickDefaults => new()
+    {
+        Quick = true,
+        BaselineRequests = 5_000,
+        IngestEvents = 2_000,
+        Concurrency = 64,
+        Warmup = 300,
+        Rate = 2_000,
+        SteadyDuration = TimeSpan.FromSeconds(2),
+        MaxPhase = TimeSpan.FromSeconds(3),
+        DrainTimeout = TimeSpan.FromSeconds(30),
+        StartupRuns = 1,
+    };
+
+    public const string Usage = """
+        IncidentBot load benchmark: starts the Release bot as a process on 127.0.0.1 with a fake Slack,
+        then measures /slack/baseline and /slack/events flat out, a steady rate, memory and start-up time.
+
+          dotnet run -c Release --project bench/IncidentBot.Bench -- [options]
+
+          --quick                    a few seconds, small counts (for development)
+          --baseline-requests <n>    flat-out requests to /slack/baseline, at most   (default 1000000)
+          --ingest-events <n>        flat-out unique message events, at most          (default 400000)
+          --max-phase <s>            a flat-out run stops sending after this          (default 20)
+          --concurrency <n>          senders and connections of the flat-out runs     (default 128)
+          --warmup <n>               requests of each kind before measuring           (default 2000)
+          --rate <n>                 events/s of the steady open-loop run             (default 2000)
+          --duration <s>             seconds of the steady run                        (default 20)
+          --max-lag <s>              stop the steady run when this many seconds' worth
+                                     of requests are unanswered                        (default 3)
+          --drain-timeout <s>        longest wait for the backlog to drain            (default 180)
+          --startup-runs <n>         extra bot starts for the start-up time      (default 5)
+          --no-api-check             skip counting the timeline through the REST API
+          --db-folder <path>         where the SQLite files go (e.g. /dev/shm to take fsync out: a diagnostic)
+          --bot-dll <path>           the bot to run (default src/IncidentBot/bin/<configuration>/net10.0/IncidentBot.dll)
+          --out <path>               where the Markdown report goes (default a file in the temp folder)
+          --keep                     keep the temporary folder with the SQLite files
+        """;
+
+    /// <summary>Null and an error message when the arguments are wrong; <c>--quick</c> may come anywhere.</summary>
+    public static (BenchSettings? Settings, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        var settings = args.Contains("--quick") ? QuickDefaults : Defaults;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{name} needs a value.");
+            int Count() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new FormatException($"{name} needs a positive whole number.");
+            try
+            {
+                settings = name switch
+                {
+                    "--quick" => settings,
+                    "--baseline-requests" => settings with { BaselineRequests = Count() },
+                    "--ingest-events" => settings with { IngestEvents = Count() },
+                    "--concurrency" => settings with { Concurrency = Count() },
+                    "--warmup" => settings with { Warmup = Count() },
+                    "--rate" => settings with { Rate = Count() },
+                    "--duration" => settings with { SteadyDuration = TimeSpan.FromSeconds(Count()) },
+                    "--max-phase" => settings with { MaxPhase = TimeSpan.FromSeconds(Count()) },
+                    "--max-lag" => settings with { MaxLagSeconds = Count() },
+                    "--db-folder" => settings with { DatabaseFolder = Value() },
+                    "--drain-timeout" => settings with { DrainTimeout = TimeSpan.FromSeconds(Count()) },
+                    "--startup-runs" => settings with { StartupRuns = Count() },
+                    "--no-api-check" => settings with { VerifyThroughApi = false },
+                    "--bot-dll" => settings with { BotDll = Value() },
+                    "--out" => settings with { OutputPath = Value() },
+                    "--keep" => settings with { KeepFiles = true },
+                    _ => throw new FormatException($"Unknown option {name}."),
+                };
+            }
+            catch (FormatException e)
+            {
+                return (null, e.Message);
+            }
+        }
+
+        return (settings, null);
+    }
+}

@@ -1,0 +1,50 @@
+using IncidentBot.Bench;
+
+var (settings, error) = BenchSettings.Parse(args);
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchSettings.Usage);
+    return 0;
+}
+
+if (settings is null)
+{
+    Console.Error.WriteLine($"{error}\n\n{BenchSettings.Usage}");
+    return 2;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // The run unwinds and kills the bot on its way out.
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+try
+{
+    var environment = BenchEnvironment.Capture(settings.BotDll);
+    if (environment.BenchConfiguration != "Release")
+    {
+        Console.Error.WriteLine($"warning: a {environment.BenchConfiguration} build; run with -c Release for figures worth quoting");
+    }
+
+    var results = await new BenchRun(settings, environment, Console.Out).RunAsync(cancellation.Token);
+    var markdown = Report.ToMarkdown(results);
+    var output = settings.OutputPath ?? Path.Combine(Path.GetTempPath(), $"incidentbot-bench-{environment.Date:yyyyMMdd-HHmmss}.md");
+    await File.WriteAllTextAsync(output, markdown);
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    Console.WriteLine($"written to {output}");
+    return 0;
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopped; the bot was killed");
+    return 130;
+}
+catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or HttpRequestException)
+{
+    Console.Error.WriteLine($"benchmark failed: {e.Message}");
+    return 1;
+}
