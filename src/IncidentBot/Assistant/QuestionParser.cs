@@ -75,6 +75,9 @@ public sealed record AssistantQuestion
 /// </summary>
 public static partial class QuestionParser
 {
+    /// <summary>Questions are short; reading only this much keeps the patterns' cost flat whatever is pasted in.</summary>
+    public const int MaxLength = 2_000;
+
     private static readonly Dictionary<string, int> NumberWords = new(StringComparer.OrdinalIgnoreCase)
     {
         ["a"] = 1, ["an"] = 1, ["one"] = 1, ["two"] = 2, ["couple of"] = 2, ["three"] = 3, ["few"] = 3, ["four"] = 4,
@@ -123,7 +126,7 @@ public static partial class QuestionParser
     /// <summary>Slack's escaping undone, the bot's own mention dropped, whitespace collapsed.</summary>
     private static string Clean(string? text)
     {
-        var decoded = WebUtility.HtmlDecode(text ?? "");
+        var decoded = WebUtility.HtmlDecode(text is { Length: > MaxLength } ? text[..MaxLength] : text ?? "");
         var withoutMention = LeadingMention().Replace(decoded, "");
         return Whitespace().Replace(withoutMention, " ").Trim();
     }

@@ -171,25 +171,12 @@ public sealed class IncidentWorld : IAsyncLifetime
         Assert.True(any, "The answer cites nothing.");
     }
 
+    /// <summary>The message stored at that ts: it is among the entries at or after its own time.</summary>
     private async Task<TimelineEntry> FindByTsAsync(long number, string ts)
     {
-        TimelineCursor? cursor = null;
-        TimelineEntry? last = null;
-        while (true)
-        {
-            var page = await Store.GetTimelineAsync(number, new TimelineQuery { After = cursor });
-            if (page.LastOrDefault(e => e.Slack?.Ts == ts) is { } found)
-            {
-                last = found;
-            }
-
-            if (page.Count < TimelineQuery.MaxLimit)
-            {
-                return last ?? throw new InvalidOperationException($"No message {ts} in INC-{number}.");
-            }
-
-            cursor = TimelineCursor.Of(page[^1]);
-        }
+        var at = SlackTimestamp.ToTime(ts)!.Value;
+        var page = await Store.GetTimelineAsync(number, new TimelineQuery { After = new TimelineCursor(at.AddMilliseconds(-1), long.MaxValue), Limit = 50 });
+        return page.Single(e => e.Slack?.Ts == ts);
     }
 
     private async Task<long> WriteRefundsStuckAsync()

@@ -120,4 +120,15 @@ public sealed class QuestionParserTests
 
         Assert.NotNull(question.Text);
     }
+
+    [Fact]
+    public void AVeryLongQuestionIsReadQuickly()
+    {
+        var text = "what did the responders " + string.Concat(Enumerable.Repeat("x y ", 50_000)) + "?";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        QuestionParser.Parse(text, Now);
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"{watch.Elapsed}");
+    }
 }
