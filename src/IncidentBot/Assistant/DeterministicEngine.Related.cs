@@ -125,7 +125,7 @@ public sealed partial class DeterministicEngine
         writer.Line();
         foreach (var hit in hits)
         {
-            writer.Line($"- {AnswerWriter.Describe(hit.Incident)} — {When(hit.Incident)}");
+            writer.Line($"- {AnswerWriter.Describe(hit.Incident)} — {When(hit.Incident)}{writer.Markers([new Citation(hit.Incident.Number)])}");
             foreach (var reason in hit.Reasons)
             {
                 writer.Line($"  - {reason.Text}{writer.Markers(reason.Sources)}");

@@ -25,11 +25,11 @@ public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search,
 
     [Description("Counts incidents by status, severity, service and time frame.")]
     public Task<int> CountIncidentsAsync(
-        IReadOnlyCollection<IncidentStatus>? statuses = null,
-        IReadOnlyCollection<Severity>? severities = null,
-        IReadOnlyCollection<string>? services = null,
-        DateTimeOffset? since = null,
-        DateTimeOffset? until = null,
+        [Description("Statuses to count: active, stable, resolved, completed. Empty for any.")] IReadOnlyCollection<IncidentStatus>? statuses = null,
+        [Description("Severities to count, SEV-1 (critical) to SEV-5. Empty for any.")] IReadOnlyCollection<Severity>? severities = null,
+        [Description("Service names; incidents with any of them are counted.")] IReadOnlyCollection<string>? services = null,
+        [Description("Start of the time frame (UTC).")] DateTimeOffset? since = null,
+        [Description("End of the time frame (UTC); now when absent.")] DateTimeOffset? until = null,
         CancellationToken cancellationToken = default) =>
         search.CountAsync(Filter(statuses, severities, services, since, until, 1), cancellationToken);
 

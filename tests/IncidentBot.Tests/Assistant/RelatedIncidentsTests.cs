@@ -19,6 +19,7 @@ public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<I
         Assert.True(first.Score > related.Hits[1].Score);
         Assert.Contains(related.Hits[1].Reasons, r => r.Text.Contains("no shared words or services"));
         Assert.Contains("deterministic engine, no model", related.Text);
+        Assert.All(related.Text.Split('\n').Where(l => l.StartsWith("- **INC-", StringComparison.Ordinal)), line => Assert.Matches(@"\[\d+\]$", line));
         await world.AssertCitationsPointAtRealEntriesAsync(related.Citations);
     }
 
