@@ -12,12 +12,18 @@ public sealed record DrainResult(long PendingWhenSendingStopped, TimeSpan DrainT
 }
 
 public sealed record PhaseResult(
-    string Name, LoadResult Load, TimeSpan BotCpu, TimeSpan GeneratorCpu, long PeakResidentBytes, MemoryReading MemoryAfter, DrainResult? Drain)
+    string Name, LoadResult Load, TimeSpan BotCpu, TimeSpan GeneratorCpu, SystemCpu Machine, double LoadAverageBefore,
+    long PeakResidentBytes, MemoryReading MemoryAfter, DrainResult? Drain)
 {
     /// <summary>The bot's CPU while sending, in cores (2.0 = both cores of this machine).</summary>
     public double BotCores => BotCpu.TotalSeconds / Load.Elapsed.TotalSeconds;
 
     public double GeneratorCores => GeneratorCpu.TotalSeconds / Load.Elapsed.TotalSeconds;
+
+    /// <summary>Cores busy with anything but the bot and the generator while sending (the machine is shared).</summary>
+    public double OtherCores => Math.Max(0, (Machine.Busy - BotCpu - GeneratorCpu).TotalSeconds / Load.Elapsed.TotalSeconds);
+
+    public double IoWaitCores => Machine.IoWait.TotalSeconds / Load.Elapsed.TotalSeconds;
 }
 
 public sealed record StartupSample(TimeSpan ToReady, long ResidentBytesWhenReady);
@@ -126,9 +132,12 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
         var generator = Process.GetCurrentProcess();
         var botCpuBefore = bot.CpuTime();
         var generatorCpuBefore = generator.TotalProcessorTime;
+        var loadAverage = SystemCpu.LoadAverage();
+        var machineBefore = SystemCpu.Read();
         await using var sampler = new MemorySampler(bot.Id);
 
         var load = await send();
+        var machine = SystemCpu.Read() - machineBefore;
         var botCpu = bot.CpuTime() - botCpuBefore;
         generator.Refresh();
         var generatorCpu = generator.TotalProcessorTime - generatorCpuBefore;
@@ -141,9 +150,9 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
             drained = new DrainResult(atStop.PendingWork, elapsed, last.TimelineMessages - before.TimelineMessages, done, load.Elapsed);
         }
 
-        var result = new PhaseResult(name, load, botCpu, generatorCpu, sampler.PeakResidentBytes, bot.ReadMemory(), drained);
+        var result = new PhaseResult(name, load, botCpu, generatorCpu, machine, loadAverage, sampler.PeakResidentBytes, bot.ReadMemory(), drained);
         log.WriteLine($"  {load.Succeeded:N0} ok of {load.Sent:N0} in {load.Elapsed.TotalSeconds:0.0} s = {load.SucceededPerSecond:N0}/s, "
-            + $"p50 {load.Latency.P50:0.00} ms, p99 {load.Latency.P99:0.00} ms, bot {result.BotCores:0.00} cores, RSS {Report.Mb(result.MemoryAfter.ResidentBytes)} MB"
+            + $"p50 {load.Latency.P50:0.00} ms, p99 {load.Latency.P99:0.00} ms, bot {result.BotCores:0.00} cores, others {result.OtherCores:0.00} cores, RSS {Report.Mb(result.MemoryAfter.ResidentBytes)} MB"
             + (drained is null ? "" : $", drained in {drained.DrainTime.TotalSeconds:0.0} s ({drained.ProcessedPerSecond:N0}/s end to end)")
             + (load.StoppedEarly is null ? "" : $"; stopped {load.StoppedEarly}"));
         return result;

@@ -28,14 +28,25 @@ public static class Report
             + (s.DatabaseFolder is null ? "" : $"; SQLite files in {s.DatabaseFolder}")));
         md.AppendLine();
 
-        md.AppendLine("| run | sent | 200 | other | seconds | acks/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | bot CPU (cores) | generator CPU (cores) |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| run | sent | 200 | other | seconds | acks/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var phase in results.Phases)
         {
             var load = phase.Load;
             md.AppendLine(($"| {phase.Name} | {load.Sent:N0} | {load.Succeeded:N0} | {load.Failed:N0} | {load.Elapsed.TotalSeconds:0.0} | {load.SucceededPerSecond:N0} | "
-                + $"{load.Latency.P50:0.00} | {load.Latency.P90:0.00} | {load.Latency.P99:0.00} | {load.Latency.P999:0.00} | {load.Latency.Max:0.0} | "
-                + $"{phase.BotCores:0.00} | {phase.GeneratorCores:0.00} |"));
+                + $"{load.Latency.P50:0.00} | {load.Latency.P90:0.00} | {load.Latency.P99:0.00} | {load.Latency.P999:0.00} | {load.Latency.Max:0.0} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("CPU while sending, in cores of the machine's " + e.ProcessorCount + " (others = every other process: the machine is shared):");
+        md.AppendLine();
+        md.AppendLine("| run | bot | generator | others | idle (with I/O wait) | of which I/O wait | steal | load average before |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var phase in results.Phases)
+        {
+            var idle = Math.Max(0, e.ProcessorCount - phase.Machine.Busy.TotalSeconds / phase.Load.Elapsed.TotalSeconds);
+            md.AppendLine($"| {phase.Name} | {phase.BotCores:0.00} | {phase.GeneratorCores:0.00} | {phase.OtherCores:0.00} | {idle:0.00} | "
+                + $"{phase.IoWaitCores:0.00} | {phase.Machine.Steal.TotalSeconds / phase.Load.Elapsed.TotalSeconds:0.00} | {phase.LoadAverageBefore:0.00} |");
         }
 
         foreach (var phase in results.Phases.Where(p => p.Load.StoppedEarly is not null))
