@@ -19,11 +19,25 @@ public sealed record BenchEnvironment(
     string BotDll,
     bool BotServerGc)
 {
-    public static BenchEnvironment Capture(string? botDll)
+    public static async Task<BenchEnvironment> CaptureAsync(BenchSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         var root = RepositoryRoot();
+        if (settings.BotCommit is { } commit)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), $"incidentbot-bench-build-{Guid.NewGuid():N}");
+            var built = await BotBuild.FromCommitAsync(root, commit, folder, log, cancellationToken);
+            return Capture(root, built, "Release", Run(root, "git", "rev-parse", "--short", commit));
+        }
+
         var configuration = typeof(BenchEnvironment).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var dll = Path.GetFullPath(botDll ?? Path.Combine(root, "src", "IncidentBot", "bin", configuration, "net10.0", "IncidentBot.dll"));
+        var dll = settings.BotDll ?? Path.Combine(root, "src", "IncidentBot", "bin", configuration, "net10.0", "IncidentBot.dll");
+        var label = settings.BotDll is null ? $"working tree at {Run(root, "git", "describe", "--always", "--dirty")}" : "given with --bot-dll";
+        return Capture(root, dll, configuration, label);
+    }
+
+    private static BenchEnvironment Capture(string root, string botDll, string configuration, string commit)
+    {
+        var dll = Path.GetFullPath(botDll);
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"No bot at {dll}; build it first: dotnet build -c {configuration} src/IncidentBot", dll);
@@ -37,7 +51,7 @@ public sealed record BenchEnvironment(
             RuntimeInformation.OSDescription,
             Run(root, "dotnet", "--version"),
             RuntimeInformation.FrameworkDescription,
-            Run(root, "git", "describe", "--always", "--dirty"),
+            commit,
             configuration,
             dll,
             UsesServerGc(dll));

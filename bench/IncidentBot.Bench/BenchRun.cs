@@ -166,7 +166,7 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
     }
 
     private BotConfiguration Configuration(FakeSlack slack, string databasePath) =>
-        new(environment.BotDll, databasePath, slack.ApiBaseUrl, slack.BotToken, SigningSecret, ApiKey);
+        new(environment.BotDll, databasePath, slack.ApiBaseUrl, slack.BotToken, SigningSecret, ApiKey, settings.BotEnvironment);
 
     /// <summary>HTTP/1.1, one connection per sender, nothing between the generator and the bot.</summary>
     private static HttpClient LoadClient(Uri baseAddress, int connections) => new(new SocketsHttpHandler

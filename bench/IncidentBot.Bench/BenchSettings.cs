@@ -41,6 +41,12 @@ public sealed record BenchSettings
 
     public string? BotDll { get; init; }
 
+    /// <summary>Build and measure the bot of this commit instead of the one in the working tree.</summary>
+    public string? BotCommit { get; init; }
+
+    /// <summary>Extra environment variables for the bot, e.g. DOTNET_gcServer=0 or DOTNET_PerfMapEnabled=1.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> BotEnvironment { get; init; } = [];
+
     /// <summary>Where the SQLite files go; default a new folder in the temp folder (on disk here).</summary>
     public string? DatabaseFolder { get; init; }
     public string? OutputPath { get; init; }
@@ -82,6 +88,8 @@ public sealed record BenchSettings
           --startup-runs <n>         extra bot starts for the start-up time      (default 5)
           --no-api-check             skip counting the timeline through the REST API
           --db-folder <path>         where the SQLite files go (e.g. /dev/shm to take fsync out: a diagnostic)
+          --bot-env <name=value>     an extra environment variable for the bot (repeatable), e.g. DOTNET_gcServer=0
+          --bot-commit <rev>         build the bot of this commit (git archive, Release) and measure that
           --bot-dll <path>           the bot to run (default src/IncidentBot/bin/<configuration>/net10.0/IncidentBot.dll)
           --out <path>               where the Markdown report goes (default a file in the temp folder)
           --keep                     keep the temporary folder with the SQLite files
@@ -116,6 +124,8 @@ public sealed record BenchSettings
                     "--startup-runs" => settings with { StartupRuns = Count() },
                     "--no-api-check" => settings with { VerifyThroughApi = false },
                     "--bot-dll" => settings with { BotDll = Value() },
+                    "--bot-commit" => settings with { BotCommit = Value() },
+                    "--bot-env" => settings with { BotEnvironment = [.. settings.BotEnvironment, Variable(name, Value())] },
                     "--out" => settings with { OutputPath = Value() },
                     "--keep" => settings with { KeepFiles = true },
                     _ => throw new FormatException($"Unknown option {name}."),
@@ -129,4 +139,9 @@ public sealed record BenchSettings
 
         return (settings, null);
     }
+
+    private static KeyValuePair<string, string> Variable(string option, string text) =>
+        text.Split('=', 2) is [{ Length: > 0 } name, var value]
+            ? new(name, value)
+            : throw new FormatException($"{option} needs name=value, not '{text}'.");
 }

@@ -7,7 +7,8 @@ namespace IncidentBot.Bench;
 
 /// <summary>What the bot needs to run against the fake Slack, as environment variables.</summary>
 public sealed record BotConfiguration(
-    string BotDll, string DatabasePath, Uri SlackApiBaseUrl, string BotToken, string SigningSecret, string ApiKey);
+    string BotDll, string DatabasePath, Uri SlackApiBaseUrl, string BotToken, string SigningSecret, string ApiKey,
+    IReadOnlyList<KeyValuePair<string, string>> ExtraEnvironment);
 
 /// <summary>
 /// The bot as a child process (<c>dotnet IncidentBot.dll</c>, so the process id is the bot's own), listening
@@ -64,6 +65,10 @@ public sealed class BotProcess : IAsyncDisposable
         environment["Slack__ApiBaseUrl"] = configuration.SlackApiBaseUrl.ToString();
         environment["Api__Keys__0"] = configuration.ApiKey;
         environment["Bench__BaselineEndpoint"] = "true";
+        foreach (var (name, value) in configuration.ExtraEnvironment)
+        {
+            environment[name] = value;
+        }
 
         var startedAt = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");

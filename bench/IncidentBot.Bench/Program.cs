@@ -23,7 +23,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var environment = BenchEnvironment.Capture(settings.BotDll);
+    var environment = await BenchEnvironment.CaptureAsync(settings, Console.Out, cancellation.Token);
     if (environment.BenchConfiguration != "Release")
     {
         Console.Error.WriteLine($"warning: a {environment.BenchConfiguration} build; run with -c Release for figures worth quoting");

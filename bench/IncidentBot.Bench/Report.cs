@@ -22,10 +22,11 @@ public static class Report
         md.AppendLine(($"### Run of {e.Date:yyyy-MM-dd HH:mm} UTC{(s.Quick ? " (--quick: too small to quote)" : "")}"));
         md.AppendLine();
         md.AppendLine(($"- machine: nproc {e.ProcessorCount}, {e.Cpu}, {e.MemoryBytes / (1024.0 * 1024 * 1024):0} GiB, {e.Os}"));
-        md.AppendLine(($"- .NET: SDK {e.DotnetSdk}, {e.Runtime}; bot {e.BenchConfiguration} build{(e.BotServerGc ? ", server GC" : ", workstation GC")}, commit {e.Commit}"));
+        md.AppendLine(($"- .NET: SDK {e.DotnetSdk}, {e.Runtime}; bot {e.BenchConfiguration} build{(e.BotServerGc ? ", server GC" : ", workstation GC")}, bot from {e.Commit}"));
         md.AppendLine(($"- settings: baseline {s.BaselineRequests:N0} requests, ingestion {s.IngestEvents:N0} events, {s.Concurrency} senders, "
             + $"each flat-out run at most {s.MaxPhase.TotalSeconds:0} s, warm-up {s.Warmup:N0} of each, steady {s.Rate:N0}/s for {s.SteadyDuration.TotalSeconds:0} s"
-            + (s.DatabaseFolder is null ? "" : $"; SQLite files in {s.DatabaseFolder}")));
+            + (s.DatabaseFolder is null ? "" : $"; SQLite files in {s.DatabaseFolder}")
+            + (s.BotEnvironment.Count == 0 ? "" : $"; bot environment {string.Join(" ", s.BotEnvironment.Select(v => $"{v.Key}={v.Value}"))}")));
         md.AppendLine();
 
         md.AppendLine("| run | sent | 200 | other | seconds | acks/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
