@@ -4,8 +4,8 @@ using IncidentBot.Storage.Sqlite;
 namespace IncidentBot.SlackApp;
 
 /// <summary>
-/// Runs the Slack work stored in <see cref="SqliteSlackInbox"/>, oldest first, and removes each item
-/// once it has run. What a crash interrupts is still stored and runs again after the restart; the
+/// Runs the Slack work stored in <see cref="SqliteSlackInbox"/>, oldest first, and removes a batch of
+/// items once they have run. What a crash interrupts is still stored and runs again after the restart; the
 /// handlers are idempotent (messages are unique by channel and ts, state changes to the same state
 /// change nothing), so running an item twice does no harm.
 /// </summary>
@@ -29,6 +29,8 @@ public sealed class DurableSlackWorkProcessor(
                 lastId = work.Id;
             }
 
+            await inbox.CompleteAsync([.. batch.Select(work => work.Id)], stoppingToken);
+
             if (batch.Count < BatchSize)
             {
                 await WaitForWorkAsync(stoppingToken);
@@ -47,8 +49,6 @@ public sealed class DurableSlackWorkProcessor(
             // The dispatcher already isolates handler failures; this is a payload that no longer parses.
             logger.LogError(exception, "Dropping stored Slack {Kind} work {Id} that cannot run", work.Item.Kind, work.Id);
         }
-
-        await inbox.CompleteAsync(work.Id, stoppingToken);
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)

@@ -24,7 +24,7 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
     [Fact]
     public async Task AnEventDeliveredTwiceIsStoredOnce()
     {
-        var inbox = new SqliteSlackInbox(database, new ManualClock());
+        var inbox = Inbox(database);
 
         await inbox.TryEnqueueAsync(Event("Ev1"));
         Assert.False(await inbox.TryClaimAsync("Ev1"));
@@ -39,10 +39,10 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
     [Fact]
     public async Task WorkStoredBeforeARestartIsStillPendingAfterIt()
     {
-        await new SqliteSlackInbox(database, new ManualClock()).TryEnqueueAsync(Event("Ev1"));
-        await new SqliteSlackInbox(database, new ManualClock()).TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.BlockActions, "{\"type\":\"block_actions\"}"));
+        await Inbox(database).TryEnqueueAsync(Event("Ev1"));
+        await Inbox(database).TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.BlockActions, "{\"type\":\"block_actions\"}"));
 
-        var restarted = new SqliteSlackInbox(new SqliteDatabase(file.ConnectionString), new ManualClock());
+        var restarted = Inbox(new SqliteDatabase(file.ConnectionString));
         var pending = await restarted.ReadPendingAsync(0, 10);
 
         Assert.Equal([SlackWorkKind.Event, SlackWorkKind.BlockActions], pending.Select(p => p.Item.Kind));
@@ -52,16 +52,32 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
     [Fact]
     public async Task CompletedWorkIsNoLongerPending()
     {
-        var inbox = new SqliteSlackInbox(database, new ManualClock());
+        var inbox = Inbox(database);
         await inbox.TryEnqueueAsync(Event("Ev1"));
         await inbox.TryEnqueueAsync(Event("Ev2"));
         var pending = await inbox.ReadPendingAsync(0, 10);
 
-        await inbox.CompleteAsync(pending[0].Id);
+        await inbox.CompleteAsync([pending[0].Id]);
 
         var left = await inbox.ReadPendingAsync(0, 10);
         Assert.Equal(pending[1].Id, Assert.Single(left).Id);
     }
+
+    [Fact]
+    public async Task DeliveriesArrivingTogetherAreAllStoredAndDuplicatesAmongThemOnce()
+    {
+        var inbox = Inbox(database);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => inbox.TryEnqueueAsync(Event($"Ev{i % 200}")).AsTask()));
+
+        Assert.All(results, Assert.True);
+        var pending = await inbox.ReadPendingAsync(0, 1000);
+        Assert.Equal(200, pending.Count);
+        Assert.Equal(200, pending.Select(p => p.Item.Payload).Distinct().Count());
+    }
+
+    private static SqliteSlackInbox Inbox(SqliteDatabase database) =>
+        new(database, new ManualClock(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInbox>.Instance);
 
     private static SlackWorkItem Event(string eventId) =>
         new(SlackWorkKind.Event, $$$"""{"type":"event_callback","event_id":"{{{eventId}}}","event":{"type":"message"}}""");

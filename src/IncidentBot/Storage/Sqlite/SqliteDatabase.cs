@@ -42,6 +42,12 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        // In WAL mode, NORMAL commits without waiting for the disk (an fsync takes milliseconds here):
+        // a committed transaction survives the process being killed, and the file is never corrupted;
+        // only a power cut or an OS crash can lose the last transactions (see docs/performance.md).
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous = NORMAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
