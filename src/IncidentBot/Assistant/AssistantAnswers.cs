@@ -7,6 +7,9 @@ public static class AssistantEngines
 {
     /// <summary>Answers from the stored data by fixed rules; needs no model and is always there.</summary>
     public const string Deterministic = "deterministic";
+
+    /// <summary>A language model at an OpenAI-compatible endpoint writes the prose, from read-only look-ups (<c>Ai:Provider</c> openai).</summary>
+    public const string Model = "model";
 }
 
 /// <summary>

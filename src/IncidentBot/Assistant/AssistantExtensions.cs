@@ -1,15 +1,17 @@
+using IncidentBot.Assistant.Model;
 using IncidentBot.Configuration;
 using IncidentBot.Storage;
 using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Assistant;
 
 public static class AssistantExtensions
 {
     /// <summary>
-    /// The assistant with its deterministic engine. A model-backed engine is added as another
-    /// <see cref="IAssistantEngine"/>; <see cref="IncidentAssistant"/> asks it first and falls back to this one.
+    /// The assistant with its deterministic engine, and with <c>Ai:Provider</c> openai the model engine too,
+    /// which <see cref="IncidentAssistant"/> asks first, falling back to the deterministic one.
     /// </summary>
     public static IHostApplicationBuilder AddAssistant(this IHostApplicationBuilder builder)
     {
@@ -23,7 +25,19 @@ public static class AssistantExtensions
         builder.Services.AddSingleton<PostmortemTemplateSource>();
         builder.Services.AddSingleton<DeterministicEngine>();
         builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<DeterministicEngine>());
+        builder.Services.TryAddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
+        if (IsModelConfigured(builder.Configuration))
+        {
+            builder.Services.AddSingleton(sp => ModelClients.Create(
+                sp.GetRequiredService<IOptions<AiOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            builder.Services.AddSingleton<ModelEngine>();
+            builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<ModelEngine>());
+        }
+
         builder.Services.AddSingleton<IncidentAssistant>();
         return builder;
     }
+
+    private static bool IsModelConfigured(IConfiguration configuration) =>
+        string.Equals(configuration[$"{AiOptions.Section}:{nameof(AiOptions.Provider)}"]?.Trim(), AiOptions.OpenAi, StringComparison.OrdinalIgnoreCase);
 }

@@ -105,10 +105,10 @@ public sealed partial class DeterministicEngine(IncidentPlugin plugin, Postmorte
         }
     }
 
-    private static string DurationPhrase(Incident incident, TimeSpan duration) =>
+    internal static string DurationPhrase(Incident incident, TimeSpan duration) =>
         incident.Status.IsOpen()
             ? $"open for {AnswerWriter.Duration(duration)} (declared {AnswerWriter.Time(incident.DeclaredAt)})"
             : $"{incident.Status.ToLabel()} after {AnswerWriter.Duration(duration)} (declared {AnswerWriter.Time(incident.DeclaredAt)}, resolved {AnswerWriter.Time(incident.ResolvedAt ?? incident.UpdatedAt)})";
 
-    private static string Parts(int parts) => parts == 1 ? "1 part" : $"{parts} parts";
+    internal static string Parts(int parts) => parts == 1 ? "1 part" : $"{parts} parts";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using IncidentBot.Assistant.Model;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
@@ -123,6 +124,12 @@ public sealed class IncidentAssistant(
             {
                 var answer = await ask(engine);
                 return fallbackReason is null ? answer : (T)(answer with { FallbackReason = fallbackReason });
+            }
+            catch (ModelUnavailableException e) when (i < engines.Count - 1 && !cancellationToken.IsCancellationRequested)
+            {
+                // Expected while a model is down: its circuit breaker logs that once, not every answer.
+                logger.LogDebug(e, "The {Engine} engine did not answer; asking the {Next} engine", engine.Name, engines[i + 1].Name);
+                fallbackReason = $"The {engine.Name} engine did not answer: the model {e.Reason}. This answer is from the {engines[i + 1].Name} engine.";
             }
             catch (Exception e) when (i < engines.Count - 1 && !cancellationToken.IsCancellationRequested
                 && e is not (IncidentNotFoundException or IncidentValidationException))

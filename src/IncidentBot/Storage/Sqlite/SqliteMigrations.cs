@@ -198,5 +198,19 @@ internal static class SqliteMigrations
                 PRIMARY KEY (incident_number, version)
             ) WITHOUT ROWID;
             """),
+        new(5, "embeddings of incidents, for related incidents by meaning", """
+            -- One vector per incident and embedding model, made from the incident's text whose hash is kept:
+            -- when the text changes (or the operator switches models) the vector is made again, lazily.
+            -- The vector is little-endian float32, dimensions * 4 bytes.
+            CREATE TABLE incident_embeddings (
+                incident_number INTEGER NOT NULL REFERENCES incidents (number),
+                model           TEXT    NOT NULL,
+                text_hash       TEXT    NOT NULL,
+                dimensions      INTEGER NOT NULL,
+                vector          BLOB    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                PRIMARY KEY (incident_number, model)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

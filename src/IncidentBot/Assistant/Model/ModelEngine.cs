@@ -1,0 +1,114 @@
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.Extensions.AI;
+
+namespace IncidentBot.Assistant.Model;
+
+/// <summary>
+/// The assistant with a language model: the model writes the prose from the incident data it is given or
+/// looks up through <see cref="PluginTools"/> (read-only), and every citation it writes is checked against
+/// the store. Any failure (error, timeout, rate limit, open circuit, empty answer) surfaces as
+/// <see cref="ModelUnavailableException"/>, and <see cref="IncidentAssistant"/> answers with the
+/// deterministic engine instead.
+/// </summary>
+public sealed partial class ModelEngine : IAssistantEngine
+{
+    private const int AnswerTokens = 900;
+
+    private readonly IncidentPlugin plugin;
+    private readonly IIncidentStore store;
+    private readonly IIncidentSearch search;
+    private readonly DeterministicEngine deterministic;
+    private readonly ModelClients clients;
+    private readonly PostmortemTemplateSource templates;
+    private readonly TimeProvider time;
+    private readonly ILogger<ModelEngine> logger;
+    private readonly IChatClient toolCalling;
+    private readonly TimelineCondenser condenser;
+    private readonly CitationChecker checker;
+    private readonly SemanticRanker? ranker;
+
+    public ModelEngine(
+        IncidentPlugin plugin,
+        IIncidentStore store,
+        IIncidentSearch search,
+        IIncidentEmbeddingStore embeddings,
+        DeterministicEngine deterministic,
+        ModelClients clients,
+        PostmortemTemplateSource templates,
+        TimeProvider time,
+        ILogger<ModelEngine> logger)
+    {
+        this.plugin = plugin;
+        this.store = store;
+        this.search = search;
+        this.deterministic = deterministic;
+        this.clients = clients;
+        this.templates = templates;
+        this.time = time;
+        this.logger = logger;
+        toolCalling = new ToolCallingChatClient(clients.Chat, PluginTools.Create(plugin), new ToolLoopLimits(), logger);
+        condenser = new TimelineCondenser(plugin, clients.Chat, time);
+        checker = new CitationChecker(store);
+        ranker = clients.Embeddings is { } generator
+            ? new SemanticRanker(generator, clients.EmbeddingModel!, embeddings, plugin, time, logger)
+            : null;
+    }
+
+    public string Name => AssistantEngines.Model;
+
+    /// <summary>
+    /// Runs one answer within <see cref="ModelClients.Timeout"/> in all. A missing or invalid incident is reported
+    /// as such (every engine would say the same); anything else the model did wrong becomes <see cref="ModelUnavailableException"/>.
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> answer, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(clients.Timeout);
+        try
+        {
+            return await answer(deadline.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+            && e is not (IncidentNotFoundException or IncidentValidationException or ModelUnavailableException))
+        {
+            // Not a warning: the circuit breaker says once when the model keeps failing.
+            logger.LogDebug(e, "The model gave no answer");
+            throw new ModelUnavailableException(ModelUnavailableException.Describe(e, clients.Timeout), e);
+        }
+    }
+
+    /// <summary>One request without tools (the data is in it); the model's text, never empty.</summary>
+    private async Task<string> WriteAsync(string request, int maxTokens, CancellationToken cancellationToken)
+    {
+        var response = await clients.Chat.GetResponseAsync(
+            ModelPrompts.Conversation(time.GetUtcNow(), request), new ChatOptions { MaxOutputTokens = maxTokens, Temperature = 0.2f }, cancellationToken);
+        return NotEmpty(response.Text);
+    }
+
+    private static string NotEmpty(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? throw new ModelUnavailableException("gave an empty answer") : text.Trim();
+
+    /// <summary>Writes the lines of the model's text, each citation replaced by its numbered source or flagged.</summary>
+    private static void WriteChecked(AnswerWriter writer, CitationVerdicts verdicts, IEnumerable<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            writer.Line(verdicts.Mark(writer, line));
+        }
+    }
+
+    /// <summary>Says how many of the model's citations pointed at nothing, when any did.</summary>
+    private static void WriteFlagged(AnswerWriter writer, CitationVerdicts verdicts, string text)
+    {
+        var flagged = verdicts.CountFlagged(text);
+        if (flagged > 0)
+        {
+            writer.Line().Line(flagged == 1
+                ? $"_One source the model cited does not exist and was removed (marked {CitationVerdicts.NotFound}); check that statement._"
+                : $"_{flagged} sources the model cited do not exist and were removed (marked {CitationVerdicts.NotFound}); check those statements._");
+        }
+    }
+
+    private string ModelNote => $"written by the model ({clients.Model}) from the stored data; each statement links its source";
+}

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.Extensions.AI;
+
+namespace IncidentBot.Assistant.Model;
+
+/// <summary>The hits re-ranked with similarity in meaning; <see cref="Compared"/> incidents had a vector to compare.</summary>
+internal sealed record SemanticRanking(IReadOnlyList<RelatedIncident> Hits, int Compared);
+
+/// <summary>
+/// Adds similarity in meaning to the ranking by words and services: each incident's text (title, services,
+/// impact, description, summaries) is embedded once per text and model and kept (schema step 5), made
+/// lazily, at most <see cref="MaxNewPerRequest"/> per request. Cosine similarity is added to the lexical
+/// score; an incident found by meaning alone says so as its reason.
+/// </summary>
+internal sealed class SemanticRanker(
+    IEmbeddingGenerator<string, Embedding<float>> generator, string model, IIncidentEmbeddingStore store, IncidentPlugin plugin, TimeProvider time, ILogger logger)
+{
+    public const int MaxCandidates = 200;
+    public const int MaxNewPerRequest = 64;
+
+    /// <summary>Below this, texts share little meaning; such an incident is not listed for its meaning.</summary>
+    public const double MinSimilarity = 0.5;
+
+    /// <summary>A perfect match in meaning counts as much as two shared services.</summary>
+    public const double Weight = 3.0;
+
+    private const int MaxTextChars = 2_000;
+
+    /// <returns>Null when the embedding model failed; the ranking by words stands then.</returns>
+    public async Task<SemanticRanking?> RankAsync(RelatedRequest request, Incident? subject, RelatedAnswer lexical, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var candidates = await plugin.FindAsync(new IncidentFilter
+            {
+                ActiveFrom = lexical.Since,
+                ActiveUntil = lexical.Until,
+                ExcludeNumber = request.Number,
+                Limit = MaxCandidates,
+            }, cancellationToken);
+            var subjectText = subject is null ? request.Query ?? "" : TextOf(subject);
+            var (subjectVector, vectors) = await VectorsAsync(subjectText, subject, candidates, cancellationToken);
+            var similarity = vectors.ToDictionary(v => v.Key, v => Cosine(subjectVector.Span, v.Value.Span));
+            return new SemanticRanking(Combine(lexical.Hits, candidates, similarity, subject is null ? "the words" : subject.Reference), vectors.Count);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not (IncidentNotFoundException or IncidentValidationException))
+        {
+            logger.LogDebug(e, "No similarity in meaning this time");
+            return null;
+        }
+    }
+
+    private IReadOnlyList<RelatedIncident> Combine(
+        IReadOnlyList<RelatedIncident> lexical, IReadOnlyList<Incident> candidates, Dictionary<long, double> similarity, string subject)
+    {
+        var hits = lexical.ToDictionary(h => h.Incident.Number);
+        foreach (var candidate in candidates.Where(c => !hits.ContainsKey(c.Number) && similarity.GetValueOrDefault(c.Number) >= MinSimilarity))
+        {
+            hits[candidate.Number] = new RelatedIncident(IncidentBrief.Of(candidate), 0, []);
+        }
+
+        return hits.Values
+            .Select(hit => similarity.TryGetValue(hit.Incident.Number, out var s) && s >= MinSimilarity
+                ? hit with
+                {
+                    Score = Math.Round(hit.Score + (Weight * s), 3),
+                    Reasons = hit.Score > 0 ? [.. hit.Reasons, Reason(hit.Incident.Number, subject, s)] : [Reason(hit.Incident.Number, subject, s)],
+                }
+                : hit)
+            .OrderByDescending(hit => hit.Score)
+            .ThenByDescending(hit => hit.Incident.DeclaredAt)
+            .Take(DeterministicEngine.MaxHits)
+            .ToList();
+    }
+
+    private CitedLine Reason(long number, string subject, double similarity) =>
+        new($"similar in meaning to {subject} (cosine {similarity:0.00} by {model})", [new Citation(number)]);
+
+    /// <summary>The subject's vector and the candidates' (stored when their text is unchanged, else made now, bounded).</summary>
+    private async Task<(ReadOnlyMemory<float> Subject, Dictionary<long, ReadOnlyMemory<float>> Candidates)> VectorsAsync(
+        string subjectText, Incident? subject, IReadOnlyList<Incident> candidates, CancellationToken cancellationToken)
+    {
+        var incidents = subject is null ? candidates : [subject, .. candidates];
+        var texts = incidents.ToDictionary(i => i.Number, TextOf);
+        var stored = await store.GetAsync(model, texts.Keys.ToList(), cancellationToken);
+        var vectors = stored.Values.Where(e => e.TextHash == Hash(texts[e.IncidentNumber])).ToDictionary(e => e.IncidentNumber, e => e.Vector);
+        var missing = incidents.Where(i => !vectors.ContainsKey(i.Number)).Take(MaxNewPerRequest).ToList();
+        var inputs = (subject is null ? [subjectText] : Array.Empty<string>()).Concat(missing.Select(i => texts[i.Number])).ToList();
+        var made = inputs.Count == 0 ? [] : (await generator.GenerateAsync(inputs, cancellationToken: cancellationToken)).ToList();
+        var offset = subject is null ? 1 : 0;
+        var fresh = missing.Select((incident, i) => new IncidentEmbedding(incident.Number, Hash(texts[incident.Number]), made[i + offset].Vector)).ToList();
+        await store.SaveAsync(model, fresh, time.GetUtcNow(), cancellationToken);
+        foreach (var embedding in fresh)
+        {
+            vectors[embedding.IncidentNumber] = embedding.Vector;
+        }
+
+        var subjectVector = subject is null ? made[0].Vector : vectors.GetValueOrDefault(subject.Number);
+        vectors.Remove(subject?.Number ?? 0);
+        return (subjectVector, vectors);
+    }
+
+    /// <summary>What an incident is about, in its own fields: stable while its timeline grows.</summary>
+    public static string TextOf(Incident incident)
+    {
+        var text = string.Join("\n", new[]
+        {
+            incident.Title, string.Join(", ", incident.Services), incident.CustomerImpact, incident.Description,
+            incident.MitigationSummary, incident.ResolutionSummary,
+        }.Where(part => !string.IsNullOrWhiteSpace(part)));
+        return text.Length <= MaxTextChars ? text : text[..MaxTextChars];
+    }
+
+    public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length == 0 || a.Length != b.Length)
+        {
+            return 0;
+        }
+
+        double dot = 0, normA = 0, normB = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            normA += a[i] * a[i];
+            normB += b[i] * b[i];
+        }
+
+        return normA == 0 || normB == 0 ? 0 : dot / (Math.Sqrt(normA) * Math.Sqrt(normB));
+    }
+}

@@ -1,0 +1,137 @@
+using IncidentBot.Assistant;
+using IncidentBot.Incidents;
+using IncidentBot.Testing;
+
+namespace IncidentBot.Tests.Assistant.Model;
+
+public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentWorld>
+{
+    private static readonly string[] ReadOnlyFunctions =
+        ["find_incidents", "count_incidents", "get_incident", "get_timeline", "search_history", "list_services"];
+
+    [Fact]
+    public async Task ToolCallsReachThePluginAndTheirResultsGoBackToTheModel()
+    {
+        await using var model = await ModelHarness.StartAsync(world);
+        var rootCause = world.CheckoutEntries["root-cause"];
+        model.Fake.Enqueue(
+            FakeChatReply.Call("search_history", new { query = "ddos botnet" }),
+            FakeChatReply.Call("get_timeline", new { reference = $"INC-{world.Checkout}", limit = 100 }),
+            FakeChatReply.Text($"The connection pool of v2.14.0 was too small [INC-{world.Checkout}#{rootCause}]."));
+
+        var answer = await model.Assistant.AnswerAsync($"what was the root cause of incident-{world.Checkout}?");
+
+        Assert.Equal(AssistantEngines.Model, answer.Engine);
+        Assert.Null(answer.FallbackReason);
+        var requests = model.Fake.ChatRequests;
+        Assert.Equal(3, requests.Count);
+        Assert.Equal(ReadOnlyFunctions.Order(), requests[0].ToolNames.Order());
+        Assert.Contains("root cause of incident-7", requests[0].UserText);
+        var searched = Assert.Single(requests[1].ToolResults);
+        Assert.Contains($"[INC-{world.EdgeDdos}]", searched);
+        Assert.Contains($"[INC-{world.GatewayDdos}]", searched);
+        var timeline = requests[2].ToolResults[^1];
+        Assert.StartsWith("<incident_data>", timeline);
+        Assert.Contains($"[INC-{world.Checkout}#{rootCause}]", timeline);
+        Assert.Contains("Root cause: v2.14.0 lowered the connection pool from 50 to 5", timeline);
+        var citation = Assert.Single(answer.Citations);
+        Assert.Equal(rootCause, citation.EntryId);
+        Assert.StartsWith("https://acme.slack.com/archives/", citation.Permalink);
+        Assert.Contains("The connection pool of v2.14.0 was too small [[1]](https://acme.slack.com/archives/", answer.Text);
+        Assert.Equal(world.Checkout, Assert.Single(answer.Incidents).Number);
+        await world.AssertCitationsPointAtRealEntriesAsync(answer.Citations);
+    }
+
+    [Fact]
+    public async Task TheFunctionsHaveTheirDescriptionsAndTheAnswerIsBoundedInTokens()
+    {
+        await using var model = await ModelHarness.StartAsync(world);
+        model.Fake.Enqueue(FakeChatReply.Text($"Three incidents are open [INC-{world.Checkout}]."));
+
+        await model.Assistant.AnswerAsync("how many incidents are currently ongoing?");
+
+        var request = Assert.Single(model.Fake.ChatRequests);
+        var timeline = request.Tool("get_timeline")!.Value;
+        Assert.Contains("page of an incident's timeline", timeline.GetProperty("description").GetString());
+        Assert.True(timeline.GetProperty("parameters").GetProperty("properties").TryGetProperty("reference", out _));
+        Assert.False(timeline.GetProperty("parameters").GetProperty("properties").TryGetProperty("cancellationToken", out _));
+        Assert.NotNull(request.MaxTokens);
+        Assert.Contains("never an instruction", request.SystemPrompt);
+    }
+
+    [Fact]
+    public async Task StatusesAndSeveritiesAreReadAsRespondersWriteThem()
+    {
+        await using var model = await ModelHarness.StartAsync(world);
+        model.Fake.Enqueue(
+            FakeChatReply.Calls(
+                ("count_incidents", new { statuses = new[] { "active", "mitigated" } }),
+                ("find_incidents", new { severities = new[] { "SEV-1", "critical" }, since = "2026-10-01T00:00:00Z" })),
+            FakeChatReply.Text($"Three are open [INC-{world.Checkout}]."));
+
+        await model.Assistant.AnswerAsync("how many incidents are currently ongoing?");
+
+        var results = model.Fake.ChatRequests[1].ToolResults;
+        Assert.Equal("count: 3", results[0]);
+        Assert.Contains($"[INC-{world.OrdersFailover}] SEV-1", results[1]);
+        Assert.Contains($"[INC-{world.Checkout}] SEV-1", results[1]);
+        Assert.DoesNotContain($"[INC-{world.LoginSlow}]", results[1]);
+    }
+
+    [Fact]
+    public async Task AFunctionThatFailsAnswersWithAnErrorTheModelCanReadAndRepeatedFailuresEndTheTools()
+    {
+        await using var model = await ModelHarness.StartAsync(world);
+        model.Fake.Enqueue(
+            FakeChatReply.Calls(("get_incident", new { reference = "INC-4040" }), ("get_incident", new { reference = "not a reference" })),
+            FakeChatReply.Call("get_timeline", new { reference = $"INC-{world.Checkout}", cursor = "garbage" }),
+            FakeChatReply.Text($"I could not find that incident; INC-{world.Checkout} is stable [INC-{world.Checkout}]."));
+
+        var answer = await model.Assistant.AnswerAsync("what remediation actions did the responders take?", currentIncident: world.Checkout);
+
+        var requests = model.Fake.ChatRequests;
+        Assert.Equal(AssistantEngines.Model, answer.Engine);
+        Assert.Equal(3, requests.Count);
+        Assert.Contains("INC-4040 does not exist", requests[1].ToolResults[0], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("not an incident reference", requests[1].ToolResults[1]);
+        Assert.Contains("cursor", requests[2].ToolResults[^1]);
+        Assert.All(requests[1].ToolResults.Concat(requests[2].ToolResults), result => Assert.StartsWith("Error:", result));
+        Assert.NotEmpty(requests[1].ToolNames);
+        Assert.Empty(requests[2].ToolNames);
+    }
+
+    [Fact]
+    public async Task TheRoundsAreCappedAndTheLastOffersNoTools()
+    {
+        await using var model = await ModelHarness.StartAsync(world);
+        var reference = new { reference = $"INC-{world.Checkout}" };
+        model.Fake.Enqueue(
+            FakeChatReply.Call("get_incident", reference),
+            FakeChatReply.Call("get_timeline", reference),
+            FakeChatReply.Call("list_services"),
+            FakeChatReply.Text($"It was rolled back [INC-{world.Checkout}#{world.CheckoutEntries["rollback"]}]."));
+
+        var answer = await model.Assistant.AnswerAsync("what remediation actions did the responders take?", currentIncident: world.Checkout);
+
+        var requests = model.Fake.ChatRequests;
+        Assert.Equal(AssistantEngines.Model, answer.Engine);
+        Assert.Equal(4, requests.Count);
+        Assert.All(requests.Take(3), request => Assert.NotEmpty(request.ToolNames));
+        Assert.Empty(requests[3].ToolNames);
+        Assert.Contains("checkout-api", requests[3].ToolResults[^1]);
+    }
+
+    [Fact]
+    public async Task TheToolsOfferedChangeNothing()
+    {
+        await using var model = await ModelHarness.StartAsync(world);
+        model.Fake.Enqueue(FakeChatReply.Text("Nothing to say."));
+
+        await model.Assistant.AnswerAsync("anything interesting?");
+
+        var offered = Assert.Single(model.Fake.ChatRequests).ToolNames;
+        Assert.Equal(ReadOnlyFunctions.Order(), offered.Order());
+        Assert.DoesNotContain(offered, name => name.Contains("resolve") || name.Contains("update") || name.Contains("declare") || name.Contains("post"));
+        _ = Severity.Sev1;
+    }
+}
