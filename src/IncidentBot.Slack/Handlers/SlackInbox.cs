@@ -51,7 +51,7 @@ public sealed class SlackInbox(
             return Acceptance.Duplicate;
         }
 
-        if (await queue.TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason), cancellationToken))
+        if (await queue.TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason, callback.EventId), cancellationToken))
         {
             return Acceptance.Queued;
         }

@@ -13,7 +13,8 @@ public enum SlackWorkKind
 
 /// <summary>Work accepted from Slack and acknowledged, to be run by <see cref="SlackDispatcher.RunAsync"/>.</summary>
 /// <param name="Payload">The payload JSON exactly as Slack sent it, so a durable queue can store it as text.</param>
-public sealed record SlackWorkItem(SlackWorkKind Kind, string Payload, int RetryNum = 0, string? RetryReason = null);
+/// <param name="EventId">The event's id, for a queue that deduplicates as it stores; null for other kinds.</param>
+public sealed record SlackWorkItem(SlackWorkKind Kind, string Payload, int RetryNum = 0, string? RetryReason = null, string? EventId = null);
 
 /// <summary>
 /// Where acknowledged work waits for its handlers. An interface because the in-process default

@@ -41,6 +41,7 @@ public static class SlackAppExtensions
         }
 
         builder.Services.AddSingleton<RecentClicks>();
+        builder.Services.AddSingleton<IncidentChannels>();
         builder.Services.AddSingleton<SlackAssistant>();
         builder.Services.AddSingleton<ChannelCatchUp>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelCatchUp>());

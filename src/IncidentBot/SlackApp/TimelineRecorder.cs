@@ -10,11 +10,11 @@ namespace IncidentBot.SlackApp;
 /// it, deletes mark it, joins are recorded, other bots' messages are kept and labelled. The bot's own
 /// messages (the card, the change lines) are left out: the timeline already holds what they say.
 /// </summary>
-public sealed class TimelineRecorder(IIncidentStore store, SlackIdentity identity) : IEventHandler<MessageEventBase>
+public sealed class TimelineRecorder(IIncidentStore store, IncidentChannels channels, SlackIdentity identity) : IEventHandler<MessageEventBase>
 {
     public async Task HandleAsync(MessageEventBase slackEvent, EventContext context, CancellationToken cancellationToken)
     {
-        if (await store.FindByChannelAsync(slackEvent.Channel, cancellationToken) is not { } incident)
+        if (await channels.FindIncidentAsync(slackEvent.Channel, cancellationToken) is not { } number)
         {
             return;
         }
@@ -26,16 +26,16 @@ public sealed class TimelineRecorder(IIncidentStore store, SlackIdentity identit
                 var editedAt = SlackTimestamp.ToTime(changed.Message.Edited?.Ts ?? changed.Ts) ?? context.EventTime;
                 if (SlackMessageEntries.FromHistory(changed.Channel, changed.Message, bot) is { } edited)
                 {
-                    await store.EditMessageAsync(incident.Number, edited, editedAt, cancellationToken);
+                    await store.EditMessageAsync(number, edited, editedAt, cancellationToken);
                 }
 
                 break;
             case MessageDeleted deleted:
                 var deletedAt = SlackTimestamp.ToTime(deleted.Ts) ?? context.EventTime;
-                await store.DeleteMessageAsync(incident.Number, deleted.Channel, deleted.DeletedTs, deletedAt, cancellationToken);
+                await store.DeleteMessageAsync(number, deleted.Channel, deleted.DeletedTs, deletedAt, cancellationToken);
                 break;
             case MessageEvent message when SlackMessageEntries.FromEvent(message, bot) is { } entry:
-                await store.AddMessageAsync(incident.Number, entry, cancellationToken);
+                await store.AddMessageAsync(number, entry, cancellationToken);
                 break;
         }
     }

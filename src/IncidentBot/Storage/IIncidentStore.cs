@@ -16,6 +16,9 @@ public interface IIncidentStore
 
     Task<Incident?> FindByChannelAsync(string channelId, CancellationToken cancellationToken = default);
 
+    /// <summary>The number of the incident whose channel this is, without reading the incident.</summary>
+    Task<long?> FindNumberByChannelAsync(string channelId, CancellationToken cancellationToken = default);
+
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default);
 

@@ -27,7 +27,6 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
         var inbox = Inbox(database);
 
         await inbox.TryEnqueueAsync(Event("Ev1"));
-        Assert.False(await inbox.TryClaimAsync("Ev1"));
         await inbox.TryEnqueueAsync(Event("Ev1") with { RetryNum = 1 });
         await inbox.TryEnqueueAsync(Event("Ev2"));
 
@@ -46,7 +45,8 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
         var pending = await restarted.ReadPendingAsync(0, 10);
 
         Assert.Equal([SlackWorkKind.Event, SlackWorkKind.BlockActions], pending.Select(p => p.Item.Kind));
-        Assert.False(await restarted.TryClaimAsync("Ev1"));
+        await restarted.TryEnqueueAsync(Event("Ev1") with { RetryNum = 2 });
+        Assert.Equal(2, (await restarted.ReadPendingAsync(0, 10)).Count);
     }
 
     [Fact]
@@ -80,5 +80,5 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
         new(database, new ManualClock(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInbox>.Instance);
 
     private static SlackWorkItem Event(string eventId) =>
-        new(SlackWorkKind.Event, $$$"""{"type":"event_callback","event_id":"{{{eventId}}}","event":{"type":"message"}}""");
+        new(SlackWorkKind.Event, $$$"""{"type":"event_callback","event_id":"{{{eventId}}}","event":{"type":"message"}}""", EventId: eventId);
 }

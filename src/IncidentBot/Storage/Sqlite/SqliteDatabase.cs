@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace IncidentBot.Storage.Sqlite;
@@ -5,8 +6,11 @@ namespace IncidentBot.Storage.Sqlite;
 /// <summary>One SQLite file: opens pooled connections and brings the schema up to date.</summary>
 public sealed class SqliteDatabase
 {
-    // SQLite has one writer at a time; queueing writers here is cheaper than letting them spin on a busy file.
-    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private const int MaxWritesPerTransaction = 256;
+    private const string Savepoint = "write";
+
+    // SQLite has one writer at a time; queueing writes here is cheaper than letting them spin on a busy file.
+    private readonly Channel<IWriteJob> writes = Channel.CreateUnbounded<IWriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string connectionString;
     private readonly IReadOnlyList<SqliteMigration> migrations;
 
@@ -31,6 +35,7 @@ public sealed class SqliteDatabase
         DataSource = builder.DataSource;
         this.connectionString = builder.ToString();
         this.migrations = migrations;
+        _ = Task.Run(RunWritesAsync);
     }
 
     /// <summary>The full path of the file.</summary>
@@ -52,24 +57,122 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/> in a transaction that takes the write lock up front (<c>BEGIN IMMEDIATE</c>),
-    /// so what it reads cannot change before it commits, in this process or another one on the same file.
+    /// Runs <paramref name="write"/> in a write transaction (<c>BEGIN IMMEDIATE</c>: the write lock is taken up
+    /// front, so what it reads cannot change before it commits, in this process or another on the same file).
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Writes that arrive together share one transaction (group commit): a single writer runs them one after
+    /// another, each inside its own savepoint, and commits once. A write that throws is rolled back to its
+    /// savepoint alone and its caller gets the exception; the others commit. Every caller is answered only
+    /// after the commit, so a completed write is stored.
+    /// </remarks>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default)
     {
-        await writeGate.WaitAsync(cancellationToken);
+        var job = new WriteJob<T>(write, cancellationToken);
+        if (!writes.Writer.TryWrite(job))
+        {
+            throw new ObjectDisposedException(nameof(SqliteDatabase));
+        }
+
+        return job.Result;
+    }
+
+    private async Task RunWritesAsync()
+    {
+        var batch = new List<IWriteJob>(MaxWritesPerTransaction);
+        while (await writes.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxWritesPerTransaction && writes.Reader.TryRead(out var job))
+            {
+                batch.Add(job);
+            }
+
+            await CommitTogetherAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitTogetherAsync(List<IWriteJob> batch)
+    {
+        var done = new List<IWriteJob>(batch.Count);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
+            await using var connection = await OpenAsync();
             await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await write(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            foreach (var job in batch)
+            {
+                if (await RunInSavepointAsync(job, connection, transaction))
+                {
+                    done.Add(job);
+                }
+            }
+
+            await transaction.CommitAsync();
+            done.ForEach(job => job.Complete());
         }
-        finally
+        catch (Exception exception)
         {
-            writeGate.Release();
+            // The transaction itself failed (the file is locked for too long, the disk is full…): nothing of it is stored.
+            foreach (var job in batch.Except(done).Concat(done))
+            {
+                job.Fail(exception);
+            }
         }
+    }
+
+    private static async Task<bool> RunInSavepointAsync(IWriteJob job, SqliteConnection connection, SqliteTransaction transaction)
+    {
+        if (job.IsCancelled)
+        {
+            job.Cancel();
+            return false;
+        }
+
+        await transaction.SaveAsync(Savepoint);
+        try
+        {
+            await job.RunAsync(connection, transaction);
+            await transaction.ReleaseAsync(Savepoint);
+            return true;
+        }
+        catch (Exception exception) when (exception is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR })
+        {
+            await transaction.RollbackAsync(Savepoint);
+            await transaction.ReleaseAsync(Savepoint);
+            job.Fail(exception);
+            return false;
+        }
+    }
+
+    private interface IWriteJob
+    {
+        bool IsCancelled { get; }
+
+        Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        void Complete();
+
+        void Fail(Exception exception);
+
+        void Cancel();
+    }
+
+    private sealed class WriteJob<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) : IWriteJob
+    {
+        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? result;
+
+        public Task<T> Result => completion.Task;
+
+        public bool IsCancelled => cancellationToken.IsCancellationRequested;
+
+        public async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) => result = await write(connection, transaction);
+
+        public void Complete() => completion.TrySetResult(result!);
+
+        public void Fail(Exception exception) => completion.TrySetException(exception);
+
+        public void Cancel() => completion.TrySetCanceled(cancellationToken);
     }
 
     /// <summary>Creates the file and its folder if missing, turns on WAL and applies the steps not yet applied.</summary>

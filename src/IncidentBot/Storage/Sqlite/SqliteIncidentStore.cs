@@ -64,6 +64,13 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         return rows.SingleOrDefault();
     }
 
+    public async Task<long?> FindNumberByChannelAsync(string channelId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT number FROM incidents WHERE channel_id = @ChannelId;", new { ChannelId = channelId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default)
     {
         var conditions = new List<string>();
