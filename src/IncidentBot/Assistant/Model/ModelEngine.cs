@@ -15,6 +15,8 @@ public sealed partial class ModelEngine : IAssistantEngine
 {
     private const int AnswerTokens = 900;
 
+    private static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly IncidentPlugin plugin;
     private readonly IIncidentStore store;
     private readonly IIncidentSearch search;
@@ -58,13 +60,14 @@ public sealed partial class ModelEngine : IAssistantEngine
     public string Name => AssistantEngines.Model;
 
     /// <summary>
-    /// Runs one answer within <see cref="ModelClients.Timeout"/> in all. A missing or invalid incident is reported
+    /// Runs one answer within <see cref="ModelClients.Timeout"/> (and a moment's grace) in all. A missing or invalid incident is reported
     /// as such (every engine would say the same); anything else the model did wrong becomes <see cref="ModelUnavailableException"/>.
     /// </summary>
     private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> answer, CancellationToken cancellationToken)
     {
+        // A little longer than one call's own timeout, so a single failing call reports its own failure (a 429, a 500).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(clients.Timeout);
+        deadline.CancelAfter(clients.Timeout + AnswerGrace);
         try
         {
             return await answer(deadline.Token);

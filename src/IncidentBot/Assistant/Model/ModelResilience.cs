@@ -35,6 +35,9 @@ public sealed record ModelResilienceOptions
 /// </summary>
 internal static class ModelResilience
 {
+    /// <summary>The failure before the last retry, so a call that then runs out of time says what kept failing.</summary>
+    public static readonly ResiliencePropertyKey<Exception> LastFailure = new("IncidentBot.Model.LastFailure");
+
     public static ResiliencePipeline Create(string what, ModelResilienceOptions options, TimeProvider time, ILogger logger) =>
         new ResiliencePipelineBuilder { TimeProvider = time, Name = what }
             .AddTimeout(options.Timeout)
@@ -49,6 +52,15 @@ internal static class ModelResilience
                 // Polly does not clamp a generated delay, so the cap is applied here.
                 DelayGenerator = arguments => ValueTask.FromResult(
                     RetryAfter(arguments.Outcome.Exception, time) is { } delay ? Min(delay, options.MaxRetryAfter) : (TimeSpan?)null),
+                OnRetry = arguments =>
+                {
+                    if (arguments.Outcome.Exception is { } failure)
+                    {
+                        arguments.Context.Properties.Set(LastFailure, failure);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -75,6 +87,28 @@ internal static class ModelResilience
 
     /// <summary>408, 429, 5xx and network failures (status 0); a 400 or 401 would only fail again.</summary>
     public static bool IsTransient(ClientResultException exception) => exception.Status is 0 or 408 or 429 or >= 500;
+
+    /// <summary>
+    /// Runs one call through the pipeline. When the total timeout ends it during a retry, the failure that was
+    /// being retried (a 429, a 500) is thrown rather than the timeout, since that is what went wrong.
+    /// </summary>
+    public static async Task<T> ExecuteAsync<T>(this ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await pipeline.ExecuteAsync(async (ctx, _) => await call(ctx.CancellationToken), context, 0);
+        }
+        catch (TimeoutRejectedException) when (context.Properties.TryGetValue(LastFailure, out var failure) && failure is ClientResultException)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     private static TimeSpan? RetryAfter(Exception? exception, TimeProvider time)
     {

@@ -11,7 +11,7 @@ internal sealed class ResilientChatClient(IChatClient inner, ResiliencePipeline 
     {
         // Materialised once: a retry sends the same conversation again.
         var conversation = messages.ToList();
-        return await pipeline.ExecuteAsync(async token => await base.GetResponseAsync(conversation, options, token), cancellationToken);
+        return await pipeline.ExecuteAsync(token => base.GetResponseAsync(conversation, options, token), cancellationToken);
     }
 }
 
@@ -23,6 +23,6 @@ internal sealed class ResilientEmbeddingGenerator(IEmbeddingGenerator<string, Em
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var inputs = values.ToList();
-        return await pipeline.ExecuteAsync(async token => await base.GenerateAsync(inputs, options, token), cancellationToken);
+        return await pipeline.ExecuteAsync(token => base.GenerateAsync(inputs, options, token), cancellationToken);
     }
 }
