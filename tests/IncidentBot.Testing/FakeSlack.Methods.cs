@@ -189,6 +189,7 @@ public sealed partial class FakeSlack
             ThreadTs = call.Arg("thread_ts"),
             BotId = BotId,
             Blocks = Blocks(call),
+            Metadata = call.Body.ValueKind == JsonValueKind.Object && call.Body.TryGetProperty("metadata", out var metadata) ? metadata.Clone() : null,
         };
         channel.Messages.Add(message);
         return Ok(new() { ["channel"] = channel.Id, ["ts"] = message.Ts, ["message"] = MessageJson(message) });
@@ -340,6 +341,11 @@ public sealed partial class FakeSlack
         if (message.Blocks is { } blocks)
         {
             json["blocks"] = JsonNode.Parse(blocks.GetRawText());
+        }
+
+        if (message.Metadata is { } metadata)
+        {
+            json["metadata"] = JsonNode.Parse(metadata.GetRawText());
         }
 
         return json;

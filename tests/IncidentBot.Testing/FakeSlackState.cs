@@ -27,6 +27,7 @@ public sealed class FakeMessage(string ts, string? user, string? text)
     public string? ThreadTs { get; init; }
     public string? BotId { get; init; }
     public JsonElement? Blocks { get; set; }
+    public JsonElement? Metadata { get; init; }
 
     public bool IsReply => ThreadTs is not null && ThreadTs != Ts;
 }

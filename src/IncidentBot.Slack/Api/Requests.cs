@@ -12,6 +12,9 @@ public sealed record ChatMessage(string Channel, string Text)
     public bool? ReplyBroadcast { get; init; }
     public bool? UnfurlLinks { get; init; }
     public bool? UnfurlMedia { get; init; }
+
+    /// <summary>Lets the app recognise its own message later, e.g. after a crash between posting and recording it.</summary>
+    public MessageMetadata? Metadata { get; init; }
 }
 
 /// <summary>A new version of a posted message for <c>chat.update</c>; text without blocks removes the blocks.</summary>

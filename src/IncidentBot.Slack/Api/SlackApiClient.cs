@@ -69,7 +69,8 @@ internal sealed class ConversationsApi(SlackApiTransport transport) : IConversat
         string channelId, string? cursor = null, int limit = 100, string? oldest = null, string? latest = null,
         CancellationToken cancellationToken = default) =>
         transport.PostFormAsync<MessagesResponse>("conversations.history",
-            [new("channel", channelId), new("cursor", cursor), new("limit", Number(limit)), new("oldest", oldest), new("latest", latest)],
+            [new("channel", channelId), new("cursor", cursor), new("limit", Number(limit)), new("oldest", oldest), new("latest", latest),
+                new("include_all_metadata", "true")],
             cancellationToken: cancellationToken);
 
     public Task<MessagesResponse> RepliesAsync(

@@ -21,7 +21,13 @@ public sealed record SlackMessage
     public MessageEdit? Edited { get; init; }
     public JsonElement? Blocks { get; init; }
     public IReadOnlyList<SlackFile>? Files { get; init; }
+
+    /// <summary>What the app that posted the message attached to it; read back with include_all_metadata.</summary>
+    public MessageMetadata? Metadata { get; init; }
 }
+
+/// <summary>Data an app attaches to its own message (<c>metadata</c> of chat.postMessage), invisible to readers.</summary>
+public sealed record MessageMetadata(string EventType, System.Text.Json.Nodes.JsonObject EventPayload);
 
 public sealed record MessageEdit(string User, string Ts);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using IncidentBot.Incidents;
 using IncidentBot.Slack;
@@ -32,6 +33,9 @@ public sealed class IncidentChannelSync(
     private string? announcementChannelId;
     // The value says whether to try even while a retry is scheduled.
     private readonly ConcurrentDictionary<long, bool> queued = new();
+
+    // Incidents whose progress record has been checked against what Slack shows, since this process started.
+    private readonly ConcurrentDictionary<long, bool> reconciled = new();
 
     /// <summary>A new change is worth a try at once, even while an earlier failure waits for its retry.</summary>
     public void OnChanged(long number) => Queue(number, ignoreBackoff: true);
@@ -151,9 +155,16 @@ public sealed class IncidentChannelSync(
             }
 
             incident = await OpenChannelAsync(incident, cancellationToken);
+            reconciled[incident.Number] = true; // A channel opened just now holds nothing said before.
         }
 
         var channel = incident.ChannelId!;
+        if (!reconciled.ContainsKey(incident.Number))
+        {
+            state = await ReconcileAsync(incident, channel, state, cancellationToken);
+            reconciled[incident.Number] = true;
+        }
+
         state = await SetTopicAsync(incident, channel, state, cancellationToken);
         state = await UpdateCardAsync(incident, channel, state, cancellationToken);
         state = await PostLinesAsync(incident, channel, state, cancellationToken);
@@ -237,7 +248,8 @@ public sealed class IncidentChannelSync(
         var fallback = IncidentMessages.CardFallback(incident);
         if (state.CardTs is null)
         {
-            var posted = await slack.Chat.PostMessageAsync(new ChatMessage(channel, fallback) { Blocks = blocks }, cancellationToken);
+            var posted = await slack.Chat.PostMessageAsync(
+                new ChatMessage(channel, fallback) { Blocks = blocks, Metadata = Mark(CardMark, incident.Number) }, cancellationToken);
             state = await SaveAsync(state with { CardTs = posted.Ts, CardVersion = incident.Version }, cancellationToken);
             await slack.Pins.AddAsync(channel, posted.Ts, cancellationToken);
             return state;
@@ -259,7 +271,7 @@ public sealed class IncidentChannelSync(
             // The declaration is what the card shows; a line for it would say the same twice.
             if (entry.Kind != TimelineEntryKind.Declared && IncidentMessages.ChannelLine(incident, entry) is { } line)
             {
-                await slack.Chat.PostMessageAsync(new ChatMessage(channel, line), cancellationToken);
+                await slack.Chat.PostMessageAsync(new ChatMessage(channel, line) { Metadata = Mark(LineMark, incident.Number, entry.Id) }, cancellationToken);
             }
 
             if (entry.Kind == TimelineEntryKind.CommanderChanged)
@@ -281,13 +293,71 @@ public sealed class IncidentChannelSync(
         {
             if (!string.IsNullOrWhiteSpace(announcementChannel) && IncidentMessages.Announcement(incident, entry) is { } line)
             {
-                await PostJoiningIfNeededAsync(new ChatMessage(announcementChannel, line), cancellationToken);
+                await PostJoiningIfNeededAsync(
+                    new ChatMessage(announcementChannel, line) { Metadata = Mark(AnnouncementMark, incident.Number, entry.Id) }, cancellationToken);
             }
 
             state = await SaveAsync(state with { AnnouncedThroughEntryId = entry.Id }, cancellationToken);
         }
 
         return state;
+    }
+
+    private const string CardMark = "incidentbot_card";
+    private const string LineMark = "incidentbot_change";
+    private const string AnnouncementMark = "incidentbot_announcement";
+
+    /// <summary>Every message the bot posts carries what it is, so it can be recognised after a crash.</summary>
+    private static MessageMetadata Mark(string kind, long incident, long? entry = null)
+    {
+        var payload = new JsonObject { ["incident"] = incident };
+        if (entry is { } id)
+        {
+            payload["entry"] = id;
+        }
+
+        return new MessageMetadata(kind, payload);
+    }
+
+    /// <summary>
+    /// A crash between posting a message and recording it would post it again after the restart. So, the
+    /// first time this process works on an incident, the latest messages of its channel (and of the
+    /// announcement channel) show what was already said, and the record is moved up to match.
+    /// </summary>
+    private async Task<SlackSyncState> ReconcileAsync(Incident incident, string channel, SlackSyncState state, CancellationToken cancellationToken)
+    {
+        var bot = await identity.GetAsync(cancellationToken);
+        var seen = await RecentMarksAsync(channel, bot, incident.Number, cancellationToken);
+        var reconciledState = state with
+        {
+            CardTs = state.CardTs ?? seen.CardTs,
+            LinesThroughEntryId = Math.Max(state.LinesThroughEntryId, seen.LastEntry(LineMark)),
+        };
+        if (await AnnouncementChannelAsync(cancellationToken) is { Length: > 0 } announcements && announcements != channel)
+        {
+            var announced = await RecentMarksAsync(announcements, bot, incident.Number, cancellationToken);
+            reconciledState = reconciledState with
+            {
+                AnnouncedThroughEntryId = Math.Max(reconciledState.AnnouncedThroughEntryId, announced.LastEntry(AnnouncementMark)),
+            };
+        }
+
+        return reconciledState == state ? state : await SaveAsync(reconciledState, cancellationToken);
+    }
+
+    private async Task<SeenMarks> RecentMarksAsync(string channel, BotIdentity bot, long incident, CancellationToken cancellationToken)
+    {
+        var page = await slack.Conversations.HistoryAsync(channel, limit: 100, cancellationToken: cancellationToken);
+        var marks = page.Messages
+            .Where(m => bot.IsSelf(m.User, m.BotId) && m.Metadata?.EventPayload["incident"]?.GetValue<long>() == incident)
+            .Select(m => (m.Ts, Kind: m.Metadata!.EventType, Entry: m.Metadata.EventPayload["entry"]?.GetValue<long>()))
+            .ToList();
+        return new SeenMarks(marks.FirstOrDefault(m => m.Kind == CardMark).Ts, marks.Select(m => (m.Kind, m.Entry)).ToList());
+    }
+
+    private sealed record SeenMarks(string? CardTs, IReadOnlyList<(string Kind, long? Entry)> Entries)
+    {
+        public long LastEntry(string kind) => Entries.Where(e => e.Kind == kind).Select(e => e.Entry ?? 0).DefaultIfEmpty(0).Max();
     }
 
     /// <summary>A public channel the bot was never added to can be joined (scope channels:join).</summary>

@@ -283,6 +283,35 @@ public sealed class IncidentChannelTests : IAsyncLifetime
         Assert.Equal(channel.Id, line.Arg("channel"));
     }
 
+    [Fact]
+    public async Task AfterACrashThatLostTheRecordOfWhatWasPostedNothingIsPostedTwice()
+    {
+        var number = await slack.DeclareAsync();
+        var channel = await slack.ChannelOfAsync(number);
+        await slack.CommandAsync("severity sev1", channel.Id);
+        await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")!.Contains("to *SEV-1*"));
+        await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("channel") == slack.Announcements.Id);
+        await Task.Delay(300);
+
+        slack = await slack.RestartAsync(async connectionString =>
+        {
+            // As if the process had died after each post but before recording it.
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+            await connection.OpenAsync();
+            await using var forget = connection.CreateCommand();
+            forget.CommandText = "UPDATE incident_slack_sync SET card_ts = NULL, card_version = 0, lines_through_entry_id = 0, announced_through_entry_id = 0;";
+            await forget.ExecuteNonQueryAsync();
+        });
+        await slack.Slack.WaitForCallAsync("conversations.history", c => c.Arg("channel") == channel.Id);
+        await slack.CommandAsync("update still watching", channel.Id);
+        await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")?.Contains("still watching") == true);
+
+        Assert.Single(slack.Slack.CallsTo("chat.postMessage"), c => c.Arg("text")!.Contains("to *SEV-1*"));
+        Assert.Single(slack.Slack.CallsTo("chat.postMessage"), c => c.Arg("channel") == slack.Announcements.Id);
+        Assert.Single(slack.Slack.CallsTo("pins.add"));
+        await slack.Slack.WaitForCallAsync("chat.update", c => c.Arg("channel") == channel.Id);
+    }
+
     private static object Message(string channel, string ts, string text, string? threadTs = null) =>
         new { type = "message", channel, user = SlackTestBot.Responder, text, ts, thread_ts = threadTs, channel_type = "channel" };
 

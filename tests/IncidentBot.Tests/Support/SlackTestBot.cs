@@ -60,10 +60,16 @@ public sealed class SlackTestBot : IAsyncDisposable
         return new SlackTestBot(database, slack, bot, ops, announcements);
     }
 
-    /// <summary>Stops the bot but keeps its database and the fake Slack, for a restart.</summary>
-    public async Task<SlackTestBot> RestartAsync()
+    /// <summary>Stops the bot, keeping its database and the fake Slack, and starts it again.</summary>
+    /// <param name="whileStopped">Runs between stop and start, e.g. to change the database as a crash would.</param>
+    public async Task<SlackTestBot> RestartAsync(Func<string, Task>? whileStopped = null)
     {
         await Bot.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped(database.ConnectionString);
+        }
+
         return await StartAsync(database, Slack);
     }
 
