@@ -35,7 +35,7 @@ public sealed partial class ModelEngine
 
             var flagged = verdicts.CountFlagged(text);
             values["sources"] = string.Join("\n", writer.Citations.Select((c, i) => $"{i + 1}. {c}"))
-                + (flagged == 0 ? "" : $"\n\n_{flagged} source(s) the model cited do not exist and were removed (marked {CitationVerdicts.NotFound})._");
+                + (flagged == 0 ? "" : $"\n\n_{flagged} source(s) the model cited do not exist and were removed (where it says “source not found”)._");
             return new PostmortemAnswer
             {
                 Number = incident.Number,

@@ -108,8 +108,8 @@ public sealed partial class ModelEngine : IAssistantEngine
         if (flagged > 0)
         {
             writer.Line().Line(flagged == 1
-                ? $"_One source the model cited does not exist and was removed (marked {CitationVerdicts.NotFound}); check that statement._"
-                : $"_{flagged} sources the model cited do not exist and were removed (marked {CitationVerdicts.NotFound}); check those statements._");
+                ? $"_One source the model cited does not exist and was removed (where it says “source not found”); check that statement._"
+                : $"_{flagged} sources the model cited do not exist and were removed (where it says “source not found”); check those statements._");
         }
     }
 

@@ -8,21 +8,31 @@ namespace IncidentBot.Assistant.Model;
 /// <param name="EntriesSkipped">Entries in the middle of a very long timeline that no part holds.</param>
 internal sealed record ReadTimeline(string Text, bool Condensed, int Parts, int EntriesRead, int EntriesSkipped);
 
+/// <summary>How a timeline is cut into parts for the model.</summary>
+internal sealed record TimelineReadLimits
+{
+    public int PageSize { get; init; } = 500;
+
+    /// <summary>About 4,000 tokens: room for the prompt and the notes in a model with an 8k context.</summary>
+    public int MaxPartChars { get; init; } = 16_000;
+
+    /// <summary>Twelve parts hold some 2,000 Slack messages; a longer timeline loses its middle parts.</summary>
+    public int MaxParts { get; init; } = 12;
+
+    /// <summary>Parts condensed at once: twelve parts take three rounds of calls, then one to combine them.</summary>
+    public int Concurrency { get; init; } = 4;
+    public int MaxNoteTokens { get; init; } = 500;
+}
+
 /// <summary>
 /// Reads a timeline of any length in pages and cuts it into parts that fit a small model's context. One part
 /// goes to the answer as it is; more are condensed by the model, a few at a time, and the notes combined.
-/// At most <see cref="MaxParts"/> parts are read: the first (how it began) and the latest ones; memory
+/// At most <see cref="TimelineReadLimits.MaxParts"/> parts are read: the first (how it began) and the latest ones; memory
 /// stays bounded however long the incident ran.
 /// </summary>
-internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat, TimeProvider time)
+internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat, TimeProvider time, TimelineReadLimits? limits = null)
 {
-    public const int PageSize = 500;
-
-    /// <summary>About 4,000 tokens: fits the context of small local models together with the prompt.</summary>
-    public const int MaxPartChars = 16_000;
-    public const int MaxParts = 8;
-    public const int Concurrency = 4;
-    public const int MaxNoteTokens = 500;
+    private readonly TimelineReadLimits limits = limits ?? new TimelineReadLimits();
 
     public async Task<ReadTimeline> ReadAsync(Incident incident, CancellationToken cancellationToken)
     {
@@ -33,7 +43,7 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat,
             return new ReadTimeline(parts.Count == 0 ? "(the timeline is empty)" : parts[0].Text, false, parts.Count, read, skipped);
         }
 
-        using var gate = new SemaphoreSlim(Concurrency);
+        using var gate = new SemaphoreSlim(limits.Concurrency);
         var notes = await Task.WhenAll(parts.Select((part, index) => CondenseAsync(incident, part, index + 1, parts.Count, gate, cancellationToken)));
         var gap = skipped > 0 ? [$"(… {skipped} entries in the middle of the timeline were not read …)"] : Array.Empty<string>();
         var text = string.Join("\n", notes.Take(1).Concat(gap).Concat(notes.Skip(1)));
@@ -47,12 +57,12 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat,
         {
             var response = await chat.GetResponseAsync(
                 ModelPrompts.Conversation(time.GetUtcNow(), ModelPrompts.CondensePart(incident, index, count, part.Text)),
-                new ChatOptions { MaxOutputTokens = MaxNoteTokens, Temperature = 0.2f },
+                new ChatOptions { MaxOutputTokens = limits.MaxNoteTokens, Temperature = 0.2f },
                 cancellationToken);
             var notes = response.Text.Trim();
             return string.IsNullOrEmpty(notes)
                 ? throw new ModelUnavailableException($"gave no notes for part {index} of the timeline")
-                : $"Notes on part {index} of {count}:\n{ModelData.CleanLines(notes, MaxPartChars / 4)}";
+                : $"Notes on part {index} of {count}:\n{ModelData.CleanLines(notes, limits.MaxPartChars / 4)}";
         }
         finally
         {
@@ -60,7 +70,7 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat,
         }
     }
 
-    /// <summary>The first part and the latest <see cref="MaxParts"/> - 1 parts; the count of entries between them.</summary>
+    /// <summary>The first part and the latest parts; the count of entries between them.</summary>
     private async Task<(List<TimelinePart> Parts, int Skipped)> CutAsync(Incident incident, CancellationToken cancellationToken)
     {
         var kept = new List<TimelinePart>();
@@ -69,13 +79,13 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat,
         string? cursor = null;
         do
         {
-            var page = await plugin.GetTimelinePageAsync(incident.Reference, cursor, PageSize, cancellationToken);
+            var page = await plugin.GetTimelinePageAsync(incident.Reference, cursor, limits.PageSize, cancellationToken);
             foreach (var entry in page.Entries)
             {
                 var line = entry.Kind == TimelineEntryKind.MemberJoined ? null : ModelData.Entry(entry);
-                if (line is not null && current.Length + line.Length + 1 > MaxPartChars && current.Entries > 0)
+                if (line is not null && current.Length + line.Length + 1 > limits.MaxPartChars && current.Entries > 0)
                 {
-                    skipped += Keep(kept, current.Build());
+                    skipped += Keep(kept, current.Build(), limits.MaxParts);
                     current = new TimelinePartBuilder();
                 }
 
@@ -88,17 +98,17 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat,
 
         if (current.Entries > 0)
         {
-            skipped += Keep(kept, current.Build());
+            skipped += Keep(kept, current.Build(), limits.MaxParts);
         }
 
         return (kept, skipped);
     }
 
     /// <returns>The entries of a middle part dropped to make room.</returns>
-    private static int Keep(List<TimelinePart> kept, TimelinePart part)
+    private static int Keep(List<TimelinePart> kept, TimelinePart part, int maxParts)
     {
         kept.Add(part);
-        if (kept.Count <= MaxParts)
+        if (kept.Count <= maxParts)
         {
             return 0;
         }

@@ -30,6 +30,9 @@ public sealed class ModelHarness : IAsyncDisposable
     }
 
     public FakeOpenAi Fake { get; }
+
+    /// <summary>The chat and embedding clients the engine uses, resilience included.</summary>
+    public ModelClients Clients => clients;
     public ModelEngine Engine { get; }
     public IncidentAssistant Assistant { get; }
     public LogCapture Logs { get; }
