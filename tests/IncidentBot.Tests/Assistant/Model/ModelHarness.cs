@@ -38,7 +38,7 @@ public sealed class ModelHarness : IAsyncDisposable
     public LogCapture Logs { get; }
 
     public static async Task<ModelHarness> StartAsync(
-        IncidentWorld world, int timeoutSeconds = 10, bool embeddings = false, ModelResilienceOptions? resilience = null)
+        IncidentWorld world, int timeoutSeconds = 10, bool embeddings = false, ModelResilienceOptions? resilience = null, string embeddingModel = EmbeddingModelName)
     {
         var fake = await FakeOpenAi.StartAsync();
         var logs = new LogCapture();
@@ -49,7 +49,7 @@ public sealed class ModelHarness : IAsyncDisposable
             Endpoint = fake.Endpoint.ToString(),
             ApiKey = fake.ApiKey,
             Model = ModelName,
-            EmbeddingModel = embeddings ? EmbeddingModelName : null,
+            EmbeddingModel = embeddings ? embeddingModel : null,
             TimeoutSeconds = timeoutSeconds,
         };
         var clients = ModelClients.Create(ai, TimeProvider.System, loggers, resilience);
