@@ -51,6 +51,8 @@ public static class SlackEndpoints
                 return Results.Text(verification.Challenge, "text/plain");
             case EventCallback callback when string.IsNullOrEmpty(callback.EventId):
                 return Malformed("The event_callback has no event_id.");
+            case EventCallback { Event: null }:
+                return Malformed("The event_callback's event is null.");
             case EventCallback callback:
                 var (retryNum, retryReason) = RetryInfo(context.Request);
                 var acceptance = await inbox.AcceptEventAsync(
@@ -108,6 +110,11 @@ public static class SlackEndpoints
 
         switch (payload)
         {
+            // JSON null is accepted for any property, so what the handlers take for granted is checked here.
+            case BlockActionsPayload { Actions: var list } when list is null || list.Any(action => action is null):
+                return Malformed("The block_actions payload's actions are missing.");
+            case ViewSubmissionPayload { View: null }:
+                return Malformed("The view_submission payload has no view.");
             case BlockActionsPayload actions:
                 return Acknowledge(await inbox.AcceptBlockActionsAsync(actions, json, context.RequestAborted));
             case ViewSubmissionPayload submission:

@@ -94,7 +94,7 @@ public sealed class SlackDispatcher(
         }
     }
 
-    /// <summary>Null closes the modal, which is also the answer when no handler is registered.</summary>
+    /// <summary>Null closes the modal, which is also the answer when no handler is registered or it fails.</summary>
     public async Task<ViewSubmissionResponse?> HandleViewSubmissionAsync(ViewSubmissionPayload submission, CancellationToken cancellationToken = default)
     {
         var callbackId = submission.View.CallbackId ?? "";
@@ -107,7 +107,16 @@ public sealed class SlackDispatcher(
 
         await using var scope = scopes.CreateAsyncScope();
         var handler = (IViewSubmissionHandler)scope.ServiceProvider.GetRequiredService(handlerType);
-        return await handler.HandleAsync(submission, cancellationToken);
+        try
+        {
+            return await handler.HandleAsync(submission, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Like a failing slash command: Slack gets its answer (the modal closes) instead of a 500.
+            logger.LogError(exception, "{Handler} failed on view submission {CallbackId}", handlerType.Name, callbackId);
+            return null;
+        }
     }
 
     private async Task DispatchBlockActionAsync(

@@ -69,9 +69,10 @@ internal sealed class RequestErrors
 
         try
         {
-            if (text.StartsWith('P'))
+            // A duration reaching back before the year 1 is no time either.
+            if (text.StartsWith('P') && XmlConvert.ToTimeSpan(text) is var back && back <= now - DateTimeOffset.MinValue)
             {
-                return now - XmlConvert.ToTimeSpan(text);
+                return now - back;
             }
         }
         catch (FormatException)

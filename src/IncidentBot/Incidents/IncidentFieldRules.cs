@@ -16,7 +16,8 @@ public static partial class IncidentFieldRules
     public static string Title(string? title, string field = "title")
     {
         var normal = Whitespace().Replace(title ?? "", " ").Trim();
-        if (normal.Length == 0)
+        // Zero-width and direction marks alone would make an incident nobody can see the title of.
+        if (!normal.Any(IsVisible))
         {
             throw new IncidentValidationException(field, "A title is required.");
         }
@@ -106,6 +107,9 @@ public static partial class IncidentFieldRules
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static bool IsVisible(char c) =>
+        !char.IsWhiteSpace(c) && !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
