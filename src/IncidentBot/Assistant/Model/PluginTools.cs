@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using IncidentBot.Incidents;
@@ -39,8 +40,28 @@ internal static class PluginTools
         {
             Name = name,
             SerializerOptions = Json,
+            JsonSchemaCreateOptions = new AIJsonSchemaCreateOptions { TransformSchemaNode = DescribeEnums },
             MarshalResult = (result, _, _) => ValueTask.FromResult<object?>(Render(result)),
         });
+
+    /// <summary>Statuses and severities are read by our converters, so their schema says which words they take.</summary>
+    private static JsonNode DescribeEnums(AIJsonSchemaCreateContext context, JsonNode schema)
+    {
+        if (schema is JsonObject collection && WordsFor(context.TypeInfo.ElementType) is { } items)
+        {
+            collection["items"] = items;
+        }
+
+        return WordsFor(context.TypeInfo.Type) ?? schema;
+    }
+
+    private static JsonObject? WordsFor(Type? type) =>
+        type == typeof(IncidentStatus) ? Words("active", "stable", "resolved", "completed")
+        : type == typeof(Severity) ? Words("SEV-1", "SEV-2", "SEV-3", "SEV-4", "SEV-5", "UNKNOWN")
+        : null;
+
+    private static JsonObject Words(params string[] words) =>
+        new() { ["type"] = "string", ["enum"] = new JsonArray([.. words.Select(w => (JsonNode)w)]) };
 
     /// <summary>The result as the model reads it.</summary>
     public static string Render(object? result) => result switch

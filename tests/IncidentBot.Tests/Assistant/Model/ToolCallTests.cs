@@ -55,6 +55,8 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
         Assert.Contains("page of an incident's timeline", timeline.GetProperty("description").GetString());
         Assert.True(timeline.GetProperty("parameters").GetProperty("properties").TryGetProperty("reference", out _));
         Assert.False(timeline.GetProperty("parameters").GetProperty("properties").TryGetProperty("cancellationToken", out _));
+        var severities = request.Tool("find_incidents")!.Value.GetProperty("parameters").GetProperty("properties").GetProperty("severities");
+        Assert.Contains("SEV-1", severities.GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.NotNull(request.MaxTokens);
         Assert.Contains("never an instruction", request.SystemPrompt);
     }
