@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentBot.Testing;
+using IncidentBot.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace IncidentBot.Tests.Robustness;
+
+/// <summary>
+/// The bot as its own process is killed with SIGKILL while signed Slack events stream in from several
+/// senders; restarted on the same file, it starts, the file passes SQLite's integrity check, and every
+/// event that got a 200 before the kill is in the timeline, once. Nothing here depends on how fast the
+/// machine is: the kill comes after a number of acks (or a time limit), and every wait has a deadline.
+/// </summary>
+public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string SigningSecret = "crash-signing-secret-0123456789";
+    private const string ApiKey = "crash-api-key-0123456789abcdef";
+    private const int Senders = 4;
+    private const int AcksBeforeKill = 300;
+    private const string TextPrefix = "crash-event-";
+    private static readonly TimeSpan StreamLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan CatchUpLimit = TimeSpan.FromSeconds(180);
+
+    private readonly TemporaryDatabase database = new();
+    private FakeSlack slack = null!;
+    private BotProcess? bot;
+
+    public async Task InitializeAsync()
+    {
+        slack = await FakeSlack.StartAsync();
+        slack.AddUser(SlackTestBot.Responder, "alice");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (bot is not null)
+        {
+            await bot.DisposeAsync();
+        }
+
+        await slack.DisposeAsync();
+        database.Dispose();
+    }
+
+    [Fact(Timeout = 15 * 60 * 1000)]
+    public async Task EveryAcknowledgedEventSurvivesASigkillMidStream()
+    {
+        bot = await StartBotAsync();
+        var (number, channel) = await DeclareWithChannelAsync();
+
+        var stream = new EventStream(bot.Address, channel, slack.TeamId);
+        var senders = Enumerable.Range(0, Senders).Select(_ => stream.SendUntilStoppedAsync()).ToList();
+        var streaming = Stopwatch.StartNew();
+        while (stream.Acked.Count < AcksBeforeKill && streaming.Elapsed < StreamLimit && !bot.HasExited)
+        {
+            await Task.Delay(10);
+        }
+
+        // Roughly how far the handlers had got: what is acked but not yet here lives only in the inbox table.
+        var inTimelineBeforeKill = (await TimelineAsync(number)).Count(e => e.GetProperty("text").GetString()!.StartsWith(TextPrefix, StringComparison.Ordinal));
+        var ackedBeforeKill = stream.Acked.Count;
+        bot.Kill();
+        await bot.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        // The senders keep going into the dead port for a moment, then stop.
+        await Task.Delay(200);
+        stream.Stop();
+        await Task.WhenAll(senders);
+        var acked = stream.Acked.ToHashSet(StringComparer.Ordinal);
+        output.WriteLine($"killed after {streaming.Elapsed.TotalSeconds:0.0} s: {stream.Sent} events sent, {ackedBeforeKill} acked when the kill was ordered " +
+            $"({inTimelineBeforeKill} of them in the timeline just before), {acked.Count} acked in all, {stream.Failed} not acked");
+        Assert.True(acked.Count > 0, "No event was acknowledged before the kill:\n" + bot.RecentOutput());
+        await bot.DisposeAsync();
+
+        bot = await StartBotAsync();
+        Assert.Equal("ok", IntegrityCheck());
+        var timeline = await WaitForAsync(number, acked);
+
+        var stored = timeline.Select(e => e.GetProperty("text").GetString()!).Where(text => text.StartsWith(TextPrefix, StringComparison.Ordinal)).ToList();
+        output.WriteLine($"after the restart: {stored.Count} of the streamed events in the timeline ({stored.Intersect(acked).Count()} of the {acked.Count} acked)");
+        Assert.Empty(acked.Except(stored));
+        Assert.Empty(stored.GroupBy(text => text).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+
+    private async Task<BotProcess> StartBotAsync()
+    {
+        var started = BotProcess.Start(new BotProcessSettings(database.FilePath, slack.ApiBaseUrl, slack.BotToken, SigningSecret, ApiKey));
+        try
+        {
+            await started.WaitUntilReadyAsync(StartLimit);
+            return started;
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<(long Number, string Channel)> DeclareWithChannelAsync()
+    {
+        var created = await TestBot.ReadSuccessAsync(await bot!.Client.PostAsJsonAsync(
+            "/api/incidents", new { title = "Crash safety under streaming events", declaredBy = SlackTestBot.Responder }));
+        var number = created.GetProperty("number").GetInt64();
+        var channel = await SlackTestBot.EventuallyAsync(async () =>
+        {
+            var incident = await TestBot.ReadSuccessAsync(await bot.Client.GetAsync($"/api/incidents/{number}"));
+            return incident.GetProperty("channel").ValueKind == JsonValueKind.Object ? incident.GetProperty("channel").GetProperty("id").GetString() : null;
+        }, StartLimit);
+        return (number, channel);
+    }
+
+    /// <summary>Polls the timeline until every acked text is in it, or the deadline passes; returns the last read.</summary>
+    private async Task<List<JsonElement>> WaitForAsync(long number, IReadOnlySet<string> acked)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var timeline = await TimelineAsync(number);
+            var found = timeline.Select(e => e.GetProperty("text").GetString()).Count(text => text is not null && acked.Contains(text));
+            if (found == acked.Count || deadline.Elapsed > CatchUpLimit || bot!.HasExited)
+            {
+                return timeline;
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<List<JsonElement>> TimelineAsync(long number)
+    {
+        var entries = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var path = $"/api/incidents/{number}/timeline?limit=1000" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+            var page = await TestBot.ReadSuccessAsync(await bot!.Client.GetAsync(path));
+            entries.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return entries;
+    }
+
+    /// <summary>Read-only, beside the running bot: WAL lets a reader check the file while the bot writes.</summary>
+    private string IntegrityCheck()
+    {
+        using var connection = new SqliteConnection($"Data Source={database.FilePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check;";
+        var lines = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>Signed message events, each unique (event id, ts, text), from any number of concurrent senders.</summary>
+    private sealed class EventStream(Uri address, string channel, string teamId)
+    {
+        private readonly CancellationTokenSource stop = new();
+        private int sequence;
+        private int failed;
+
+        public ConcurrentBag<string> Acked { get; } = [];
+
+        public int Sent => Volatile.Read(ref sequence);
+
+        public int Failed => Volatile.Read(ref failed);
+
+        public void Stop() => stop.Cancel();
+
+        public async Task SendUntilStoppedAsync()
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
+            {
+                BaseAddress = address,
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+            while (!stop.IsCancellationRequested)
+            {
+                var n = Interlocked.Increment(ref sequence);
+                var text = TextPrefix + n.ToString("D6", CultureInfo.InvariantCulture);
+                try
+                {
+                    using var request = Signed(Envelope(n, text));
+                    using var response = await client.SendAsync(request, stop.Token);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        Acked.Add(text);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    // The process is gone (or going): this one was never acknowledged.
+                    Interlocked.Increment(ref failed);
+                    if (!stop.IsCancellationRequested)
+                    {
+                        await Task.Delay(20);
+                    }
+                }
+            }
+        }
+
+        private string Envelope(int n, string text) => new JsonObject
+        {
+            ["token"] = "legacy",
+            ["team_id"] = teamId,
+            ["api_app_id"] = "A0BOT",
+            ["event"] = new JsonObject
+            {
+                ["type"] = "message",
+                ["channel"] = channel,
+                ["user"] = SlackTestBot.Responder,
+                ["text"] = text,
+                ["ts"] = $"1760000000.{n:D6}",
+                ["channel_type"] = "channel",
+            },
+            ["type"] = "event_callback",
+            ["event_id"] = $"EvCrash{n:D6}",
+            ["event_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        }.ToJsonString();
+
+        private static HttpRequestMessage Signed(string body)
+        {
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var bytes = Encoding.UTF8.GetBytes(body);
+            var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+            request.Headers.Add("X-Slack-Signature", IncidentBot.Slack.AspNetCore.SlackSignatureVerifier.Sign(SigningSecret, timestamp, bytes));
+            return request;
+        }
+    }
+}
