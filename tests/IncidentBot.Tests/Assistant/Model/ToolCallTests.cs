@@ -1,5 +1,4 @@
 using IncidentBot.Assistant;
-using IncidentBot.Incidents;
 using IncidentBot.Testing;
 
 namespace IncidentBot.Tests.Assistant.Model;
@@ -134,6 +133,5 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
         var offered = Assert.Single(model.Fake.ChatRequests).ToolNames;
         Assert.Equal(ReadOnlyFunctions.Order(), offered.Order());
         Assert.DoesNotContain(offered, name => name.Contains("resolve") || name.Contains("update") || name.Contains("declare") || name.Contains("post"));
-        _ = Severity.Sev1;
     }
 }
