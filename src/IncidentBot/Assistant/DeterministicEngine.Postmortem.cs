@@ -12,24 +12,14 @@ public sealed partial class DeterministicEngine
         var writer = new AnswerWriter();
         var record = new Citation(incident.Number);
         var at = incident.DeclaredAt;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["draft_notice"] = $"> **DRAFT for humans to revise.** Written by the deterministic engine (no model) from the record and timeline of "
-                + $"{incident.Reference} on {AnswerWriter.Time(time.GetUtcNow())}. Check each statement against its source [n] before sharing.",
-            ["reference"] = incident.Reference,
-            ["title"] = incident.Title,
-            ["severity"] = $"{incident.Severity.ToLabel()} ({incident.Severity.Describe()})",
-            ["status"] = incident.Status.ToLabel(),
-            ["commander"] = AnswerWriter.Person(incident.CommanderId),
-            ["services"] = incident.Services.Count == 0 ? "none recorded" : string.Join(", ", incident.Services),
-            ["declared_at"] = AnswerWriter.Time(incident.DeclaredAt),
-            ["stable_at"] = incident.StableAt is { } stable ? AnswerWriter.Time(stable) : "never marked stable",
-            ["resolved_at"] = incident.ResolvedAt is { } resolved ? AnswerWriter.Time(resolved) : "not resolved",
-            ["time_to_resolve"] = incident.TimeToResolve is { } ttr ? AnswerWriter.Duration(ttr) : "not resolved",
-            ["message_count"] = digest.WrittenEntries.ToString(CultureInfo.InvariantCulture),
-            ["engine"] = AnswerWriter.EngineNote,
-            ["generated_at"] = AnswerWriter.Time(time.GetUtcNow()),
-        };
+        var now = time.GetUtcNow();
+        var values = PostmortemTemplate.RecordValues(
+            incident,
+            $"> **DRAFT for humans to revise.** Written by the deterministic engine (no model) from the record and timeline of "
+                + $"{incident.Reference} on {AnswerWriter.Time(now)}. Check each statement against its source [n] before sharing.",
+            AnswerWriter.EngineNote,
+            digest.WrittenEntries,
+            now);
         values["summary"] = SummaryParagraph(incident, digest) + writer.Markers([record]);
         values["impact"] = Bullets(writer, ImpactLines(incident, digest),
             "_No impact was recorded: say who was affected, how, and for how long._");

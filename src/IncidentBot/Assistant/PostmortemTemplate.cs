@@ -1,3 +1,4 @@
+using IncidentBot.Incidents;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
@@ -64,6 +65,26 @@ public static partial class PostmortemTemplate
         """;
 
     /// <summary>The template with each known variable replaced. A template without <c>{{draft_notice}}</c> gets the notice on top.</summary>
+    /// <summary>The template's variables that come from the incident's record, the same whichever engine writes.</summary>
+    public static Dictionary<string, string> RecordValues(Incident incident, string draftNotice, string engine, int messages, DateTimeOffset now) =>
+        new(StringComparer.Ordinal)
+        {
+            ["draft_notice"] = draftNotice,
+            ["reference"] = incident.Reference,
+            ["title"] = incident.Title,
+            ["severity"] = $"{incident.Severity.ToLabel()} ({incident.Severity.Describe()})",
+            ["status"] = incident.Status.ToLabel(),
+            ["commander"] = AnswerWriter.Person(incident.CommanderId),
+            ["services"] = incident.Services.Count == 0 ? "none recorded" : string.Join(", ", incident.Services),
+            ["declared_at"] = AnswerWriter.Time(incident.DeclaredAt),
+            ["stable_at"] = incident.StableAt is { } stable ? AnswerWriter.Time(stable) : "never marked stable",
+            ["resolved_at"] = incident.ResolvedAt is { } resolved ? AnswerWriter.Time(resolved) : "not resolved",
+            ["time_to_resolve"] = incident.TimeToResolve is { } ttr ? AnswerWriter.Duration(ttr) : "not resolved",
+            ["message_count"] = messages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["engine"] = engine,
+            ["generated_at"] = AnswerWriter.Time(now),
+        };
+
     public static string Render(string template, IReadOnlyDictionary<string, string> values)
     {
         var text = Variable().Replace(template, match =>

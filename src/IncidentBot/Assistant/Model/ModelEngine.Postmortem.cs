@@ -47,24 +47,13 @@ public sealed partial class ModelEngine
 
     private Dictionary<string, string> Facts(Incident incident, ReadTimeline timeline, int messages)
     {
-        var now = AnswerWriter.Time(time.GetUtcNow());
-        return new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["draft_notice"] = $"> **DRAFT for humans to revise.** Written by the model ({clients.Model}) from the record of {incident.Reference} and "
-                + $"{ReadPhrase(timeline)} on {now}. Check each statement against its source [n] before sharing.",
-            ["reference"] = incident.Reference,
-            ["title"] = incident.Title,
-            ["severity"] = $"{incident.Severity.ToLabel()} ({incident.Severity.Describe()})",
-            ["status"] = incident.Status.ToLabel(),
-            ["commander"] = AnswerWriter.Person(incident.CommanderId),
-            ["services"] = incident.Services.Count == 0 ? "none recorded" : string.Join(", ", incident.Services),
-            ["declared_at"] = AnswerWriter.Time(incident.DeclaredAt),
-            ["stable_at"] = incident.StableAt is { } stable ? AnswerWriter.Time(stable) : "never marked stable",
-            ["resolved_at"] = incident.ResolvedAt is { } resolved ? AnswerWriter.Time(resolved) : "not resolved",
-            ["time_to_resolve"] = incident.TimeToResolve is { } ttr ? AnswerWriter.Duration(ttr) : "not resolved",
-            ["message_count"] = messages.ToString(CultureInfo.InvariantCulture),
-            ["engine"] = $"model {clients.Model}",
-            ["generated_at"] = now,
-        };
+        var now = time.GetUtcNow();
+        return PostmortemTemplate.RecordValues(
+            incident,
+            $"> **DRAFT for humans to revise.** Written by the model ({clients.Model}) from the record of {incident.Reference} and "
+                + $"{ReadPhrase(timeline)} on {AnswerWriter.Time(now)}. Check each statement against its source [n] before sharing.",
+            $"model {clients.Model}",
+            messages,
+            now);
     }
 }
