@@ -212,5 +212,10 @@ internal static class SqliteMigrations
                 PRIMARY KEY (incident_number, model)
             ) WITHOUT ROWID;
             """),
+        new(6, "the range of timeline entry ids of each incident, for search", """
+            -- The lowest and highest timeline entry id of an incident, one seek each: word search bounds its scan
+            -- of timeline_search to the ids of the incidents that pass its filter (SqliteIncidentSearch.MatchAsync).
+            CREATE INDEX ix_timeline_entries_incident_id ON timeline_entries (incident_number, id);
+            """),
     ];
 }
