@@ -8,7 +8,7 @@ namespace IncidentBot.SlackApp;
 
 /// <summary>Someone joining a busy incident channel gets a summary only they see, so they need not scroll back.</summary>
 public sealed class JoinerSummary(
-    IIncidentStore store, IIncidentSearch search, SlackAssistant assistant, ISlackApiClient slack, SlackIdentity identity,
+    IIncidentReader incidents, SlackAssistant assistant, ISlackApiClient slack, SlackIdentity identity,
     ILogger<JoinerSummary> logger) : IEventHandler<MemberJoinedChannel>
 {
     public const int MinMessages = 10;
@@ -16,8 +16,8 @@ public sealed class JoinerSummary(
     public async Task HandleAsync(MemberJoinedChannel joined, EventContext context, CancellationToken cancellationToken)
     {
         var bot = await identity.GetAsync(cancellationToken);
-        if (bot.IsSelf(joined.User, null) || await store.FindByChannelAsync(joined.Channel, cancellationToken) is not { } incident
-            || await search.CountMessagesAsync(incident.Number, cancellationToken) < MinMessages)
+        if (bot.IsSelf(joined.User, null) || await incidents.FindByChannelAsync(joined.Channel, cancellationToken) is not { } incident
+            || await incidents.CountMessagesAsync(incident.Number, cancellationToken) < MinMessages)
         {
             return;
         }

@@ -8,8 +8,8 @@ namespace IncidentBot.Tests.Assistant;
 /// <summary>
 /// A running IncidentBot with a history of incidents written the way responders write them: alerts,
 /// hypotheses, a rollback, questions (answered and not), follow-ups. Messages go through
-/// <see cref="IIncidentStore.AddMessageAsync"/> as the Slack side stores them; state changes through
-/// <see cref="IncidentService"/>. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC).
+/// <see cref="IncidentService.RecordMessageAsync"/> as the Slack side stores them, state changes through
+/// <see cref="IncidentService"/> too. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC).
 /// </summary>
 public sealed class IncidentWorld : IAsyncLifetime
 {
@@ -30,7 +30,7 @@ public sealed class IncidentWorld : IAsyncLifetime
 
     public IncidentService Incidents => Bot.App.Services.GetRequiredService<IncidentService>();
 
-    public IIncidentStore Store => Bot.App.Services.GetRequiredService<IIncidentStore>();
+    public IIncidentReader Reader => Bot.App.Services.GetRequiredService<IIncidentReader>();
 
     public IncidentAssistant Assistant => Bot.App.Services.GetRequiredService<IncidentAssistant>();
 
@@ -105,7 +105,7 @@ public sealed class IncidentWorld : IAsyncLifetime
         var channel = Channel(number);
         var threadTs = inThreadOf is { } parent ? (await EntryAsync(number, parent)).Slack!.Ts : null;
         var source = new SlackMessageSource(channel, ts, threadTs, Permalink(channel, ts), bot);
-        Assert.True(await Store.AddMessageAsync(number, new NewTimelineEntry(TimelineEntryKind.Message, now, user, text, Slack: source)));
+        Assert.True(await Incidents.RecordMessageAsync(number, new NewTimelineEntry(TimelineEntryKind.Message, now, user, text, Slack: source)));
         Clock.Advance(step ?? TimeSpan.FromMinutes(1));
         return (await FindByTsAsync(number, ts)).Id;
     }
@@ -115,7 +115,7 @@ public sealed class IncidentWorld : IAsyncLifetime
         TimelineCursor? cursor = null;
         while (true)
         {
-            var page = await Store.GetTimelineAsync(number, new TimelineQuery { After = cursor });
+            var page = await Reader.GetTimelineAsync(number, new TimelineQuery { After = cursor });
             if (page.FirstOrDefault(e => e.Id == id) is { } found)
             {
                 return found;
@@ -154,7 +154,7 @@ public sealed class IncidentWorld : IAsyncLifetime
         foreach (var citation in citations)
         {
             any = true;
-            Assert.NotNull(await Store.GetAsync(citation.IncidentNumber));
+            Assert.NotNull(await Reader.GetAsync(citation.IncidentNumber));
             if (citation.EntryId is { } id)
             {
                 var entry = await EntryAsync(citation.IncidentNumber, id);
@@ -175,7 +175,7 @@ public sealed class IncidentWorld : IAsyncLifetime
     private async Task<TimelineEntry> FindByTsAsync(long number, string ts)
     {
         var at = SlackTimestamp.ToTime(ts)!.Value;
-        var page = await Store.GetTimelineAsync(number, new TimelineQuery { After = new TimelineCursor(at.AddMilliseconds(-1), long.MaxValue), Limit = 50 });
+        var page = await Reader.GetTimelineAsync(number, new TimelineQuery { After = new TimelineCursor(at.AddMilliseconds(-1), long.MaxValue), Limit = 50 });
         return page.Single(e => e.Slack?.Ts == ts);
     }
 
@@ -281,7 +281,7 @@ public sealed class IncidentWorld : IAsyncLifetime
         await SayAsync(n, Carol, "yes, rolling back checkout-api to v2.13.2 now");
         await SayAsync(n, Dave, "ack");
         await PostAsync(n, TimelineEntryKind.Action, "Rolled back checkout-api to v2.13.2", Carol);
-        CheckoutEntries["rollback"] = (await Store.GetTimelineAsync(n, new TimelineQuery())).Last(e => e.Kind == TimelineEntryKind.Action).Id;
+        CheckoutEntries["rollback"] = (await Reader.GetTimelineAsync(n, new TimelineQuery())).Last(e => e.Kind == TimelineEntryKind.Action).Id;
         await SayAsync(n, DatadogBot, "[Datadog] RECOVERY: checkout-api 5xx rate 0.4%", bot: true);
         await SayAsync(n, Bob, "error rate is back to normal, no more 502s");
         await EditAsync(n, new IncidentEdit { Status = IncidentStatus.Stable, MitigationSummary = "Rolled back checkout-api to v2.13.2" }, Alice);

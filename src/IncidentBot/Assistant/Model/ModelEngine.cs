@@ -18,8 +18,7 @@ public sealed partial class ModelEngine : IAssistantEngine
     private static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly IncidentPlugin plugin;
-    private readonly IIncidentStore store;
-    private readonly IIncidentSearch search;
+    private readonly IIncidentReader incidents;
     private readonly DeterministicEngine deterministic;
     private readonly ModelClients clients;
     private readonly PostmortemTemplateSource templates;
@@ -32,8 +31,7 @@ public sealed partial class ModelEngine : IAssistantEngine
 
     public ModelEngine(
         IncidentPlugin plugin,
-        IIncidentStore store,
-        IIncidentSearch search,
+        IIncidentReader incidents,
         IIncidentEmbeddingStore embeddings,
         DeterministicEngine deterministic,
         ModelClients clients,
@@ -42,8 +40,7 @@ public sealed partial class ModelEngine : IAssistantEngine
         ILogger<ModelEngine> logger)
     {
         this.plugin = plugin;
-        this.store = store;
-        this.search = search;
+        this.incidents = incidents;
         this.deterministic = deterministic;
         this.clients = clients;
         this.templates = templates;
@@ -51,7 +48,7 @@ public sealed partial class ModelEngine : IAssistantEngine
         this.logger = logger;
         toolCalling = new ToolCallingChatClient(clients.Chat, PluginTools.Create(plugin), new ToolLoopLimits(), logger);
         condenser = new TimelineCondenser(plugin, clients.Chat, time);
-        checker = new CitationChecker(store);
+        checker = new CitationChecker(incidents);
         ranker = clients.Embeddings is { } generator
             ? new SemanticRanker(generator, clients.EmbeddingModel!, embeddings, plugin, time, logger)
             : null;

@@ -1,3 +1,4 @@
+using IncidentBot.Incidents;
 using System.Collections.Concurrent;
 using IncidentBot.Assistant;
 using IncidentBot.Assistant.Model;
@@ -57,8 +58,7 @@ public sealed class ModelHarness : IAsyncDisposable
         var deterministic = services.GetRequiredService<DeterministicEngine>();
         var engine = new ModelEngine(
             services.GetRequiredService<IncidentPlugin>(),
-            services.GetRequiredService<IIncidentStore>(),
-            services.GetRequiredService<IIncidentSearch>(),
+            services.GetRequiredService<IIncidentReader>(),
             services.GetRequiredService<IIncidentEmbeddingStore>(),
             deterministic,
             clients,
@@ -67,9 +67,8 @@ public sealed class ModelHarness : IAsyncDisposable
             loggers.CreateLogger<ModelEngine>());
         var assistant = new IncidentAssistant(
             [deterministic, engine],
-            services.GetRequiredService<IIncidentStore>(),
-            services.GetRequiredService<IIncidentSearch>(),
-            services.GetRequiredService<IPostmortemDraftStore>(),
+            services.GetRequiredService<IIncidentReader>(),
+            services.GetRequiredService<IncidentService>(),
             world.Clock,
             loggers.CreateLogger<IncidentAssistant>());
         return new ModelHarness(fake, loggers, clients, engine, assistant, logs);
