@@ -189,6 +189,22 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal("oops, wrong channel", messages[0].Text);
     }
 
+    [Fact]
+    public async Task WritesQueuedWhenTheDatabaseIsDisposedAreCommittedAndLaterOnesRefused()
+    {
+        var closing = new SqliteDatabase(file.ConnectionString);
+        var store = new SqliteIncidentStore(closing);
+        var writes = Enumerable.Range(0, 50)
+            .Select(i => store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = $"Queued {i}" }, Now)))
+            .ToList();
+
+        await closing.DisposeAsync();
+
+        await Task.WhenAll(writes);
+        Assert.Equal(50, await reader.CountAsync(new IncidentFilter()));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Late" }, Now)));
+    }
+
     private static NewTimelineEntry Message(string ts, string text) =>
         new(TimelineEntryKind.Message, SlackTimestamp.ToTime(ts)!.Value, "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
 }
