@@ -52,6 +52,9 @@ public readonly record struct SlackTs : IComparable<SlackTs>
         return true;
     }
 
+    /// <summary>The moment of a ts, or null for text that is not one.</summary>
+    public static DateTimeOffset? TimeOf(string? text) => TryParse(text, out var ts) ? ts.ToDateTimeOffset() : null;
+
     public static SlackTs Parse(string text) =>
         TryParse(text, out var ts) ? ts : throw new FormatException($"'{text}' is not a Slack ts (seconds.microseconds).");
 
