@@ -30,9 +30,9 @@ public static partial class SlackMarkup
         return entities;
     }
 
-    /// <summary>The people mentioned, in order of appearance, each once.</summary>
+    /// <summary>The people mentioned, in order of appearance, once per mention.</summary>
     public static IReadOnlyList<SlackUserId> UserMentions(string? text) =>
-        [.. Parse(text).OfType<SlackUserMention>().Select(mention => mention.User).Distinct()];
+        [.. Parse(text).OfType<SlackUserMention>().Select(mention => mention.User)];
 
     /// <summary>The text with each piece of markup replaced; the text between them stays as it is.</summary>
     public static string Replace(string text, Func<SlackEntity, string> replacement)

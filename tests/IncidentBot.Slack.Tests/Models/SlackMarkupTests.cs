@@ -43,10 +43,10 @@ public sealed class SlackMarkupTests
     }
 
     [Fact]
-    public void ThePeopleMentionedAreListedOnceEachInOrder()
+    public void ThePeopleMentionedAreListedInOrderOncePerMention()
     {
         Assert.Equal(
-            [SlackUserId.Parse("U2"), SlackUserId.Parse("U1")],
+            [SlackUserId.Parse("U2"), SlackUserId.Parse("U1"), SlackUserId.Parse("U2")],
             SlackMarkup.UserMentions("<@U2> asked <@U1|alice>, then <@U2|bob> again; <#C1> and <!here> are no people"));
     }
 
