@@ -48,7 +48,7 @@ public sealed class AppHome(IIncidentReader incidents, ISlackApiClient slack, Ti
     private static SectionBlock Row(Incident incident, DateTimeOffset now)
     {
         var commander = incident.CommanderId is null ? "no commander" : SlackText.Person(incident.CommanderId);
-        var channel = incident.ChannelId is null ? "" : $" · <#{incident.ChannelId}>";
+        var channel = incident.ChannelId is null ? "" : $" · {SlackText.Channel(incident.ChannelId)}";
         var age = SlackText.Duration((incident.ResolvedAt ?? now) - incident.DeclaredAt);
         return new SectionBlock
         {

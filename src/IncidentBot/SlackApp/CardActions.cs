@@ -40,7 +40,7 @@ public sealed class CardActions(
         var incident = await reader.GetRequiredAsync(number, cancellationToken);
         if (incident.ChannelId is { } incidentChannel && !await IsMemberAsync(incidentChannel, user, cancellationToken))
         {
-            await ReplyAsync(user, channel, $"Only members of <#{incidentChannel}> can change {incident.Reference}. Join the channel first.", cancellationToken);
+            await ReplyAsync(user, channel, $"Only members of {SlackText.Channel(incidentChannel)} can change {incident.Reference}. Join the channel first.", cancellationToken);
             return;
         }
 

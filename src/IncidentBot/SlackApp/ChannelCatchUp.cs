@@ -51,12 +51,12 @@ public sealed class ChannelCatchUp(
         {
             var bot = await identity.GetAsync(cancellationToken);
             var latest = await reader.GetLatestMessageTsAsync(channel, cancellationToken);
-            var oldest = latest is null ? null : SlackTimestamp.FromTime(SlackTimestamp.ToTime(latest)!.Value - ThreadLookBack);
+            var oldest = latest is null ? null : SlackTs.FromDateTimeOffset(SlackTs.Parse(latest).ToDateTimeOffset() - ThreadLookBack).Value;
             var stored = 0;
             await foreach (var message in slack.Conversations.EnumerateHistoryAsync(channel, oldest: oldest, cancellationToken: cancellationToken))
             {
                 stored += await StoreAsync(incident, channel, message, bot, cancellationToken);
-                if (message.ReplyCount > 0 && (latest is null || SlackTimestamp.IsAfter(message.LatestReply, latest)))
+                if (message.ReplyCount > 0 && (latest is null || (SlackTs.TryParse(message.LatestReply, out var latestReply) && latestReply > SlackTs.Parse(latest))))
                 {
                     await foreach (var reply in slack.Conversations.EnumerateRepliesAsync(channel, message.Ts, cancellationToken: cancellationToken))
                     {

@@ -202,7 +202,7 @@ public sealed class IncidentChannelSync(
 
     private async Task InviteAsync(string channelId, IEnumerable<string?> people, CancellationToken cancellationToken)
     {
-        var users = people.Where(SlackText.IsSlackUserId).Distinct().Cast<string>().ToList();
+        var users = people.Where(SlackUserId.IsValid).Distinct().Cast<string>().ToList();
         foreach (var user in users)
         {
             try

@@ -22,7 +22,7 @@ public sealed class TimelineRecorder(IncidentService incidents, IncidentChannels
         switch (slackEvent)
         {
             case MessageChanged changed when !bot.IsSelf(changed.Message.User, changed.Message.BotId):
-                var editedAt = SlackTimestamp.ToTime(changed.Message.Edited?.Ts ?? changed.Ts) ?? context.EventTime;
+                var editedAt = SlackTs.TimeOf(changed.Message.Edited?.Ts ?? changed.Ts) ?? context.EventTime;
                 if (SlackMessageEntries.FromHistory(changed.Channel, changed.Message, bot) is { } edited)
                 {
                     await incidents.RecordMessageEditAsync(number, edited, editedAt, cancellationToken);
@@ -30,8 +30,8 @@ public sealed class TimelineRecorder(IncidentService incidents, IncidentChannels
 
                 break;
             case MessageDeleted deleted:
-                var deletedAt = SlackTimestamp.ToTime(deleted.Ts) ?? context.EventTime;
-                var sentAt = SlackTimestamp.ToTime(deleted.DeletedTs) ?? deletedAt;
+                var deletedAt = SlackTs.TimeOf(deleted.Ts) ?? context.EventTime;
+                var sentAt = SlackTs.TimeOf(deleted.DeletedTs) ?? deletedAt;
                 await incidents.RecordMessageDeletionAsync(
                     number, new SlackMessageSource(deleted.Channel, deleted.DeletedTs, null, null, false), sentAt, deletedAt, cancellationToken);
                 break;

@@ -1,5 +1,6 @@
 using IncidentBot.Assistant;
 using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
 using IncidentBot.Storage;
 using IncidentBot.Tests.Support;
 
@@ -101,7 +102,7 @@ public sealed class IncidentWorld : IAsyncLifetime
     public async Task<long> SayAsync(long number, string user, string text, long? inThreadOf = null, bool bot = false, TimeSpan? step = null)
     {
         var now = Clock.GetUtcNow();
-        var ts = SlackTimestamp.FromTime(now);
+        var ts = SlackTs.FromDateTimeOffset(now).Value;
         var channel = Channel(number);
         var threadTs = inThreadOf is { } parent ? (await EntryAsync(number, parent)).Slack!.Ts : null;
         var source = new SlackMessageSource(channel, ts, threadTs, Permalink(channel, ts), bot);
@@ -174,7 +175,7 @@ public sealed class IncidentWorld : IAsyncLifetime
     /// <summary>The message stored at that ts: it is among the entries at or after its own time.</summary>
     private async Task<TimelineEntry> FindByTsAsync(long number, string ts)
     {
-        var at = SlackTimestamp.ToTime(ts)!.Value;
+        var at = SlackTs.Parse(ts).ToDateTimeOffset();
         var page = await Reader.GetTimelineAsync(number, new TimelineQuery { After = new TimelineCursor(at.AddMilliseconds(-1), long.MaxValue), Limit = 50 });
         return page.Single(e => e.Slack?.Ts == ts);
     }

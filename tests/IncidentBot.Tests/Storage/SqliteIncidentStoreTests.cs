@@ -1,4 +1,5 @@
 using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
 using IncidentBot.Storage;
 using IncidentBot.Storage.Sqlite;
 using IncidentBot.Tests.Support;
@@ -206,5 +207,5 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     }
 
     private static NewTimelineEntry Message(string ts, string text) =>
-        new(TimelineEntryKind.Message, SlackTimestamp.ToTime(ts)!.Value, "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
+        new(TimelineEntryKind.Message, SlackTs.Parse(ts).ToDateTimeOffset(), "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
 }
