@@ -1,5 +1,11 @@
 using IncidentBot.Bench;
 
+if (args is [BaselineServer.Verb, ..])
+{
+    await BaselineServer.RunAsync(args[1..]);
+    return 0;
+}
+
 var (settings, error) = BenchSettings.Parse(args);
 if (args.Contains("--help") || args.Contains("-h"))
 {
