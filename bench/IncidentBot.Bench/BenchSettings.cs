@@ -108,6 +108,9 @@ public sealed record BenchSettings
           --wrk-threads <n>          wrk threads                                      (default 2)
           --wrk-bodies <n>           pre-signed unique events per file (each run needs one per ack)  (default 150000)
           --wrk-script <path>        the replay script (default bench/ingest-wrk/replay.lua)
+
+        IncidentBot.Bench baseline runs only the baseline endpoint on ASPNETCORE_URLS, with the signing secret in
+        Slack__SigningSecret (the benchmark starts it so itself).
         """;
 
     /// <summary>Null and an error message when the arguments are wrong; <c>--quick</c> may come anywhere.</summary>
