@@ -11,6 +11,6 @@ if ! command -v wrk >/dev/null; then
   echo "wrk is not installed: apt-get update && apt-get install -y wrk" >&2
   exit 1
 fi
-dotnet build -c Release "$root/bench/IncidentBot.Bench" -nologo -v quiet >/dev/null
+dotnet build -c Release "$root/bench/IncidentBot.Bench" -nologo -v quiet
 exec timeout --kill-after=15s 15m dotnet "$root/bench/IncidentBot.Bench/bin/Release/net10.0/IncidentBot.Bench.dll" \
   --wrk --wrk-script "$root/bench/ingest-wrk/replay.lua" "$@"
