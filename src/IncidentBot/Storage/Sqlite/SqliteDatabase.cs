@@ -11,7 +11,13 @@ namespace IncidentBot.Storage.Sqlite;
 public sealed class SqliteDatabase : IAsyncDisposable
 {
     private const int MaxWritesPerTransaction = 256;
-    private const string Savepoint = "write";
+
+    // While someone waits for a write (a Slack ack, a command), background writes join each transaction only this
+    // many at a time, so a backlog of channel messages adds at most a millisecond or two to an acknowledgement.
+    private const int MaxBackgroundWritesBesideWaiting = 32;
+    private const string SavepointSql = "SAVEPOINT write;";
+    private const string ReleaseSql = "RELEASE write;";
+    private const string RollbackToSql = "ROLLBACK TO write;";
 
     // SQLite has one writer at a time; queueing writes here is cheaper than letting them spin on a busy file.
     private readonly Channel<IWriteJob> writes = Channel.CreateUnbounded<IWriteJob>(new UnboundedChannelOptions { SingleReader = true });
@@ -71,9 +77,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// savepoint alone and its caller gets the exception; the others commit. Every caller is answered only
     /// after the commit, so a completed write is stored.
     /// </remarks>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default)
+    /// <param name="lane">
+    /// <see cref="WriteLane.Background"/> for writes nobody is waiting on (work after Slack's ack, progress records):
+    /// they go after the waiting ones, a few at a time while those keep coming.
+    /// </param>
+    public Task<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default, WriteLane lane = WriteLane.Waiting)
     {
-        var job = new WriteJob<T>(write, cancellationToken);
+        var job = new WriteJob<T>(write, lane, cancellationToken);
         if (!writes.Writer.TryWrite(job))
         {
             throw new ObjectDisposedException(nameof(SqliteDatabase));
@@ -93,24 +104,66 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private async Task RunWritesAsync()
     {
         var batch = new List<IWriteJob>(MaxWritesPerTransaction);
-        while (await writes.Reader.WaitToReadAsync())
+        var waiting = new Queue<IWriteJob>();
+        var background = new Queue<IWriteJob>();
+        SqliteConnection? connection = null;
+        try
         {
-            while (batch.Count < MaxWritesPerTransaction && writes.Reader.TryRead(out var job))
+            while (waiting.Count + background.Count > 0 || await writes.Reader.WaitToReadAsync())
             {
-                batch.Add(job);
-            }
+                while (writes.Reader.TryRead(out var job))
+                {
+                    (job.Lane == WriteLane.Waiting ? waiting : background).Enqueue(job);
+                }
 
-            await CommitTogetherAsync(batch);
-            batch.Clear();
+                TakeBatch(batch, waiting, background);
+
+                // One connection for as long as it works, so its prepared statements are reused.
+                connection ??= await OpenAsync();
+                if (!await CommitTogetherAsync(connection, batch))
+                {
+                    await CloseAsync(connection);
+                    connection = null;
+                }
+
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await CloseAsync(connection);
+            }
         }
     }
 
-    private async Task CommitTogetherAsync(List<IWriteJob> batch)
+    private static void TakeBatch(List<IWriteJob> batch, Queue<IWriteJob> waiting, Queue<IWriteJob> background)
+    {
+        while (batch.Count < MaxWritesPerTransaction && waiting.TryDequeue(out var job))
+        {
+            batch.Add(job);
+        }
+
+        var room = batch.Count == 0 ? MaxWritesPerTransaction : MaxBackgroundWritesBesideWaiting;
+        for (var taken = 0; taken < room && background.TryDequeue(out var job); taken++)
+        {
+            batch.Add(job);
+        }
+    }
+
+    private static async Task CloseAsync(SqliteConnection connection)
+    {
+        SqliteStatements.Forget(connection);
+        await connection.DisposeAsync();
+    }
+
+    /// <returns>False when the transaction itself failed, and the connection is best replaced.</returns>
+    private static async Task<bool> CommitTogetherAsync(SqliteConnection connection, List<IWriteJob> batch)
     {
         var done = new List<IWriteJob>(batch.Count);
         try
         {
-            await using var connection = await OpenAsync();
             await using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var job in batch)
             {
@@ -122,6 +175,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
             await transaction.CommitAsync();
             done.ForEach(job => job.Complete());
+            return true;
         }
         catch (Exception exception)
         {
@@ -130,6 +184,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
             {
                 job.Fail(exception);
             }
+
+            return false;
         }
     }
 
@@ -141,17 +197,17 @@ public sealed class SqliteDatabase : IAsyncDisposable
             return false;
         }
 
-        await transaction.SaveAsync(Savepoint);
+        await connection.Statement(SavepointSql, transaction).ExecuteNonQueryAsync();
         try
         {
             await job.RunAsync(connection, transaction);
-            await transaction.ReleaseAsync(Savepoint);
+            await connection.Statement(ReleaseSql, transaction).ExecuteNonQueryAsync();
             return true;
         }
         catch (Exception exception) when (exception is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR })
         {
-            await transaction.RollbackAsync(Savepoint);
-            await transaction.ReleaseAsync(Savepoint);
+            await connection.Statement(RollbackToSql, transaction).ExecuteNonQueryAsync();
+            await connection.Statement(ReleaseSql, transaction).ExecuteNonQueryAsync();
             job.Fail(exception);
             return false;
         }
@@ -159,6 +215,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     private interface IWriteJob
     {
+        WriteLane Lane { get; }
+
         bool IsCancelled { get; }
 
         Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
@@ -170,8 +228,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         void Cancel();
     }
 
-    private sealed class WriteJob<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) : IWriteJob
+    private sealed class WriteJob<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, WriteLane lane, CancellationToken cancellationToken)
+        : IWriteJob
     {
+        public WriteLane Lane => lane;
+
         private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? result;
 
@@ -235,4 +296,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     private static bool IsInMemory(string dataSource) =>
         dataSource.Length == 0 || dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Whether someone waits for a write to be committed.</summary>
+public enum WriteLane
+{
+    /// <summary>A caller waits: a Slack acknowledgement, a command, a REST request.</summary>
+    Waiting,
+
+    /// <summary>Work nobody waits on; it may be committed a little later.</summary>
+    Background,
 }

@@ -17,6 +17,13 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
     // Slack stops retrying an event within about an hour.
     private static readonly TimeSpan ClaimWindow = TimeSpan.FromHours(2);
 
+    private const string ClaimSql = "INSERT INTO slack_event_claims (event_id, claimed_at) VALUES (@EventId, @Now) ON CONFLICT DO NOTHING;";
+
+    private const string StoreSql = """
+        INSERT INTO slack_work_items (kind, payload, retry_num, retry_reason, enqueued_at, any_order)
+        VALUES (@Kind, @Payload, @RetryNum, @RetryReason, @Now, @AnyOrder);
+        """;
+
     private readonly Channel<bool> wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long claimsSincePrune;
 
@@ -28,21 +35,14 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
         {
             isNew = await database.WriteAsync(async (connection, transaction) =>
             {
-                var claimed = item.EventId is null || await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO slack_event_claims (event_id, claimed_at) VALUES (@EventId, @Now) ON CONFLICT DO NOTHING;",
-                    new { item.EventId, Now = now }, transaction)) == 1;
+                var claimed = item.EventId is null || await connection.Statement(ClaimSql, transaction)
+                    .With("@EventId", item.EventId).With("@Now", now).ExecuteNonQueryAsync() == 1;
                 if (claimed)
                 {
-                    await connection.ExecuteAsync(new CommandDefinition("""
-                        INSERT INTO slack_work_items (kind, payload, retry_num, retry_reason, enqueued_at, any_order)
-                        VALUES (@Kind, @Payload, @RetryNum, @RetryReason, @Now, @AnyOrder);
-                        """,
-                        new
-                        {
-                            Kind = item.Kind.ToString(), item.Payload, item.RetryNum, item.RetryReason, Now = now,
-                            AnyOrder = item.Order == SlackWorkOrder.AnyOrder,
-                        },
-                        transaction));
+                    await connection.Statement(StoreSql, transaction)
+                        .With("@Kind", item.Kind.ToString()).With("@Payload", item.Payload).With("@RetryNum", item.RetryNum)
+                        .With("@RetryReason", item.RetryReason).With("@Now", now).With("@AnyOrder", item.Order == SlackWorkOrder.AnyOrder)
+                        .ExecuteNonQueryAsync();
                 }
 
                 if (item.EventId is not null && Interlocked.Increment(ref claimsSincePrune) % 1000 == 0)
@@ -92,7 +92,8 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
         }
 
         await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM slack_work_items WHERE id IN @Ids;", new { Ids = ids }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            "DELETE FROM slack_work_items WHERE id IN @Ids;", new { Ids = ids }, transaction, cancellationToken: cancellationToken)),
+            cancellationToken, WriteLane.Background);
     }
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
