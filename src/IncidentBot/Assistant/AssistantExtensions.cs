@@ -3,7 +3,6 @@ using IncidentBot.Configuration;
 using IncidentBot.Storage;
 using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Assistant;
 
@@ -28,8 +27,7 @@ public static class AssistantExtensions
         builder.Services.TryAddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         if (IsModelConfigured(builder.Configuration))
         {
-            builder.Services.AddSingleton(sp => ModelClients.Create(
-                sp.GetRequiredService<IOptions<AiOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            builder.Services.AddModel();
             builder.Services.AddSingleton<ModelEngine>();
             builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<ModelEngine>());
         }

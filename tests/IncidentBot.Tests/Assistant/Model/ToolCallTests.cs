@@ -6,7 +6,7 @@ namespace IncidentBot.Tests.Assistant.Model;
 public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentWorld>
 {
     private static readonly string[] ReadOnlyFunctions =
-        ["find_incidents", "count_incidents", "get_incident", "get_timeline", "search_history", "list_services"];
+        ["incidents-find", "incidents-count", "incidents-get", "incidents-get_timeline", "incidents-search_history", "incidents-list_services"];
 
     [Fact]
     public async Task ToolCallsReachThePluginAndTheirResultsGoBackToTheModel()
@@ -14,8 +14,8 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
         await using var model = await ModelHarness.StartAsync(world);
         var rootCause = world.CheckoutEntries["root-cause"];
         model.Fake.Enqueue(
-            FakeChatReply.Call("search_history", new { query = "ddos botnet" }),
-            FakeChatReply.Call("get_timeline", new { reference = $"INC-{world.Checkout}", limit = 100 }),
+            FakeChatReply.Call("incidents-search_history", new { query = "ddos botnet" }),
+            FakeChatReply.Call("incidents-get_timeline", new { reference = $"INC-{world.Checkout}", limit = 100 }),
             FakeChatReply.Text($"The connection pool of v2.14.0 was too small [INC-{world.Checkout}#{rootCause}]."));
 
         var answer = await model.Assistant.AnswerAsync($"what was the root cause of incident-{world.Checkout}?");
@@ -50,11 +50,11 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
         await model.Assistant.AnswerAsync("how many incidents are currently ongoing?");
 
         var request = Assert.Single(model.Fake.ChatRequests);
-        var timeline = request.Tool("get_timeline")!.Value;
+        var timeline = request.Tool("incidents-get_timeline")!.Value;
         Assert.Contains("page of an incident's timeline", timeline.GetProperty("description").GetString());
         Assert.True(timeline.GetProperty("parameters").GetProperty("properties").TryGetProperty("reference", out _));
         Assert.False(timeline.GetProperty("parameters").GetProperty("properties").TryGetProperty("cancellationToken", out _));
-        var severities = request.Tool("find_incidents")!.Value.GetProperty("parameters").GetProperty("properties").GetProperty("severities");
+        var severities = request.Tool("incidents-find")!.Value.GetProperty("parameters").GetProperty("properties").GetProperty("severities");
         Assert.Contains("SEV-1", severities.GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.NotNull(request.MaxTokens);
         Assert.Contains("never an instruction", request.SystemPrompt);
@@ -66,8 +66,8 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
         await using var model = await ModelHarness.StartAsync(world);
         model.Fake.Enqueue(
             FakeChatReply.Calls(
-                ("count_incidents", new { statuses = new[] { "active", "mitigated" } }),
-                ("find_incidents", new { severities = new[] { "SEV-1", "critical" }, since = "2026-10-01T00:00:00Z" })),
+                ("incidents-count", new { statuses = new[] { "active", "mitigated" } }),
+                ("incidents-find", new { severities = new[] { "SEV-1", "critical" }, since = "2026-10-01T00:00:00Z" })),
             FakeChatReply.Text($"Three are open [INC-{world.Checkout}]."));
 
         await model.Assistant.AnswerAsync("how many incidents are currently ongoing?");
@@ -84,8 +84,8 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
     {
         await using var model = await ModelHarness.StartAsync(world);
         model.Fake.Enqueue(
-            FakeChatReply.Calls(("get_incident", new { reference = "INC-4040" }), ("get_incident", new { reference = "not a reference" })),
-            FakeChatReply.Call("get_timeline", new { reference = $"INC-{world.Checkout}", cursor = "garbage" }),
+            FakeChatReply.Calls(("incidents-get", new { reference = "INC-4040" }), ("incidents-get", new { reference = "not a reference" })),
+            FakeChatReply.Call("incidents-get_timeline", new { reference = $"INC-{world.Checkout}", cursor = "garbage" }),
             FakeChatReply.Text($"I could not find that incident; INC-{world.Checkout} is stable [INC-{world.Checkout}]."));
 
         var answer = await model.Assistant.AnswerAsync("what remediation actions did the responders take?", currentIncident: world.Checkout);
@@ -107,9 +107,9 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
         await using var model = await ModelHarness.StartAsync(world);
         var reference = new { reference = $"INC-{world.Checkout}" };
         model.Fake.Enqueue(
-            FakeChatReply.Call("get_incident", reference),
-            FakeChatReply.Call("get_timeline", reference),
-            FakeChatReply.Call("list_services"),
+            FakeChatReply.Call("incidents-get", reference),
+            FakeChatReply.Call("incidents-get_timeline", reference),
+            FakeChatReply.Call("incidents-list_services"),
             FakeChatReply.Text($"It was rolled back [INC-{world.Checkout}#{world.CheckoutEntries["rollback"]}]."));
 
         var answer = await model.Assistant.AnswerAsync("what remediation actions did the responders take?", currentIncident: world.Checkout);
