@@ -1,5 +1,7 @@
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Model;
 using IncidentBot.Testing;
+using Microsoft.SemanticKernel;
 
 namespace IncidentBot.Tests.Assistant.Model;
 
@@ -133,5 +135,49 @@ public sealed class ToolCallTests(IncidentWorld world) : IClassFixture<IncidentW
         var offered = Assert.Single(model.Fake.ChatRequests).ToolNames;
         Assert.Equal(ReadOnlyFunctions.Order(), offered.Order());
         Assert.DoesNotContain(offered, name => name.Contains("resolve") || name.Contains("update") || name.Contains("declare") || name.Contains("post"));
+    }
+
+    [Fact]
+    public async Task AModelThatNeverStopsCallingFunctionsIsStoppedAtOurRoundCapNotSemanticKernels()
+    {
+        await using var model = await ModelHarness.StartAsync(world);
+        model.Fake.Responder = request => request.ToolNames.Count > 0
+            ? FakeChatReply.Calls(("incidents-list_services", null), ("incidents-no_such_function", null))
+            : FakeChatReply.Text($"It was rolled back [INC-{world.Checkout}#{world.CheckoutEntries["rollback"]}].");
+
+        var answer = await model.Assistant.AnswerAsync("what remediation actions did the responders take?", currentIncident: world.Checkout);
+
+        // The fake refuses a conversation with an unanswered call, as the real API does: the call the round filter
+        // stopped before (after the last function that could run) was answered too, so the model still answers.
+        Assert.Equal(AssistantEngines.Model, answer.Engine);
+        var requests = model.Fake.ChatRequests;
+        Assert.Equal(new FunctionCallingLimits().MaxRounds, requests.Count);
+        Assert.All(requests.SkipLast(1), request => Assert.NotEmpty(request.ToolNames));
+        Assert.Empty(requests[^1].ToolNames);
+        Assert.Empty(requests[^1].UnansweredToolCalls);
+        Assert.Contains("not run", requests[^1].ToolResults[^1]);
+    }
+
+    [Fact]
+    public async Task AFunctionNotOnTheReadOnlyListIsRefusedEvenWhenTheKernelOffersIt()
+    {
+        var ran = false;
+        var writer = KernelPluginFactory.CreateFromFunctions("admin", [KernelFunctionFactory.CreateFromMethod(
+            () => { ran = true; return "resolved"; }, "resolve_incident", "Resolves an incident.")]);
+        await using var model = await ModelHarness.StartAsync(world, configure: services => services.AddSingleton(writer));
+        model.Fake.Enqueue(
+            FakeChatReply.Call("admin-resolve_incident"),
+            FakeChatReply.Text($"I cannot resolve incidents [INC-{world.Checkout}]."));
+
+        var answer = await model.Assistant.AnswerAsync("what remediation actions did the responders take?", currentIncident: world.Checkout);
+
+        Assert.False(ran);
+        var requests = model.Fake.ChatRequests;
+        Assert.Contains("admin-resolve_incident", requests[0].ToolNames);
+        var refusal = Assert.Single(requests[1].ToolResults);
+        Assert.StartsWith("Error: resolve_incident may not be run", refusal);
+        Assert.Contains("Nothing can be changed from here", refusal);
+        Assert.Contains(model.Logs.AtLeast(LogLevel.Warning), line => line.Message.Contains("Refused the function admin-resolve_incident"));
+        Assert.Equal(AssistantEngines.Model, answer.Engine);
     }
 }
