@@ -86,7 +86,7 @@ public sealed class DataBenchRun(DataBenchSettings settings, DataSet dataSet, bo
 
         var measurement = new Measurement(settings.Warmup, log);
         var results = new List<ScenarioResult>();
-        foreach (var scenario in Scenarios(assistant, app.Services.GetRequiredService<IIncidentSearch>())
+        foreach (var scenario in Scenarios(assistant, app.Services.GetRequiredService<IIncidentReader>(), app.Services.GetRequiredService<IIncidentSearch>())
             .Where(s => settings.Only.Count == 0 || settings.Only.Any(prefix => s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))))
         {
             results.Add(await measurement.RunAsync(scenario, cancellationToken));
@@ -98,7 +98,7 @@ public sealed class DataBenchRun(DataBenchSettings settings, DataSet dataSet, bo
             await dataSet.TableSizesAsync(cancellationToken));
     }
 
-    private IEnumerable<Scenario> Scenarios(IncidentAssistant assistant, IIncidentSearch search)
+    private IEnumerable<Scenario> Scenarios(IncidentAssistant assistant, IIncidentReader reader, IIncidentSearch search)
     {
         var n = settings.Iterations;
         var now = dataSet.Now;
@@ -146,10 +146,10 @@ public sealed class DataBenchRun(DataBenchSettings settings, DataSet dataSet, bo
 
         // The storage calls behind the answers above, alone: where the time goes.
         yield return new("storage: FindAsync, open in the past 2 h (≤ 200)", n, async (_, ct) =>
-            $"{(await search.FindAsync(new IncidentFilter { ActiveFrom = now.AddHours(-2), ActiveUntil = now, Limit = 200 }, ct)).Count} incidents");
+            $"{(await reader.FindAsync(new IncidentFilter { ActiveFrom = now.AddHours(-2), ActiveUntil = now, Limit = 200 }, ct)).Count} incidents");
         yield return new("storage: MatchAsync, 16 words over ≤ 200 candidates", n, async (i, ct) =>
         {
-            var candidates = await search.FindAsync(new IncidentFilter { ActiveFrom = now.AddHours(-2), ActiveUntil = now, ExcludeNumber = Recent(i), Limit = 200 }, ct);
+            var candidates = await reader.FindAsync(new IncidentFilter { ActiveFrom = now.AddHours(-2), ActiveUntil = now, ExcludeNumber = Recent(i), Limit = 200 }, ct);
             var matches = await search.MatchAsync(SubjectWords, new IncidentFilter { Numbers = [.. candidates.Select(c => c.Number)], Limit = 200 }, ct);
             return $"{matches.Count} matches";
         });

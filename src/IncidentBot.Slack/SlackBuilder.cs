@@ -19,12 +19,16 @@ public sealed class SlackBuilder(IServiceCollection services, SlackHandlerRegist
 {
     public IServiceCollection Services { get; } = services;
 
-    public SlackBuilder AddEventHandler<TEvent, THandler>()
+    /// <param name="order">
+    /// <see cref="SlackWorkOrder.AnyOrder"/> when the handler reaches the same result whatever order its events run
+    /// in, so a burst of them can run concurrently; otherwise each runs after the work accepted before it.
+    /// </param>
+    public SlackBuilder AddEventHandler<TEvent, THandler>(SlackWorkOrder order = SlackWorkOrder.InOrder)
         where TEvent : SlackEvent
         where THandler : class, IEventHandler<TEvent>
     {
         Services.TryAddScoped<THandler>();
-        registry.AddEventHandler<TEvent, THandler>();
+        registry.AddEventHandler<TEvent, THandler>(order);
         return this;
     }
 
@@ -46,23 +50,6 @@ public sealed class SlackBuilder(IServiceCollection services, SlackHandlerRegist
     {
         Services.TryAddScoped<THandler>();
         registry.AddViewSubmissionHandler(callbackId, typeof(THandler));
-        return this;
-    }
-
-    /// <summary>Replaces the in-memory work queue, e.g. with a durable one that calls <see cref="SlackDispatcher.RunAsync"/>.</summary>
-    /// <remarks>Resolved through <typeparamref name="TQueue"/>, so one class can be both queue and deduplicator.</remarks>
-    public SlackBuilder UseWorkQueue<TQueue>() where TQueue : class, ISlackWorkQueue
-    {
-        Services.TryAddSingleton<TQueue>();
-        Services.Replace(ServiceDescriptor.Singleton<ISlackWorkQueue>(provider => provider.GetRequiredService<TQueue>()));
-        return this;
-    }
-
-    /// <summary>Replaces the in-memory deduplicator, e.g. with one that survives restarts and spans replicas.</summary>
-    public SlackBuilder UseEventDeduplicator<TDeduplicator>() where TDeduplicator : class, IEventDeduplicator
-    {
-        Services.TryAddSingleton<TDeduplicator>();
-        Services.Replace(ServiceDescriptor.Singleton<IEventDeduplicator>(provider => provider.GetRequiredService<TDeduplicator>()));
         return this;
     }
 }

@@ -50,9 +50,9 @@ public sealed class SlackOptions : IValidatableObject
     [Range(1, 100_000)]
     public int WorkQueueCapacity { get; set; } = 1000;
 
-    /// <summary>How many queued items run at once.</summary>
-    [Range(1, 64)]
-    public int WorkerConcurrency { get; set; } = 4;
+    /// <summary>How many items that may run in any order (e.g. channel messages) run at once.</summary>
+    [Range(1, 256)]
+    public int WorkerConcurrency { get; set; } = 64;
 
     /// <summary>How many Socket Mode connections are kept open at once (Slack allows 10); each envelope arrives on one of them.</summary>
     /// <remarks>Two by default, so a refresh or a drop of one leaves the other to carry the traffic.</remarks>

@@ -43,10 +43,9 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<VerifiedBodyReader>();
         services.TryAddSingleton<SlackDispatcher>();
         services.TryAddSingleton<SlackInbox>();
-        services.TryAddSingleton<InMemorySlackWorkQueue>();
-        services.TryAddSingleton<ISlackWorkQueue>(provider => provider.GetRequiredService<InMemorySlackWorkQueue>());
-        services.TryAddSingleton<IEventDeduplicator>(provider => new InMemoryEventDeduplicator(provider.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<SlackWorkQueueProcessor>();
+        // The default; an application's durable store registered with AddSingleton wins, before or after this.
+        services.TryAddSingleton<ISlackInboxStore, InMemorySlackInboxStore>();
+        services.AddHostedService<SlackInboxProcessor>();
     }
 
     private static void AddWebApi(IServiceCollection services)

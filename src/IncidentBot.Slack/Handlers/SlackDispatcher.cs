@@ -16,10 +16,12 @@ public sealed class SlackDispatcher(
 {
     public bool HasHandlerFor(SlackEvent slackEvent) => registry.HasEventHandler(slackEvent);
 
+    public SlackWorkOrder OrderFor(SlackEvent slackEvent) => registry.OrderFor(slackEvent);
+
     public bool HasHandlerFor(BlockActionsPayload payload) =>
         payload.Actions.Any(action => registry.BlockActionHandler(action.ActionId) is not null);
 
-    /// <summary>Runs queued work; the payload is parsed again so a durable queue can store plain JSON.</summary>
+    /// <summary>Runs accepted work; the payload is parsed again so a durable store can keep plain JSON.</summary>
     public Task RunAsync(SlackWorkItem item, CancellationToken cancellationToken = default)
     {
         switch (item.Kind)

@@ -13,6 +13,12 @@ public sealed class SlackHandlerRegistry
 
     public bool HasEventHandler(SlackEvent slackEvent) => eventRoutes.Any(route => route.Accepts(slackEvent));
 
+    /// <summary>Any order only when every handler of the event said so at registration.</summary>
+    public SlackWorkOrder OrderFor(SlackEvent slackEvent) =>
+        eventRoutes.Where(route => route.Accepts(slackEvent)).All(route => route.Order == SlackWorkOrder.AnyOrder)
+            ? SlackWorkOrder.AnyOrder
+            : SlackWorkOrder.InOrder;
+
     public Type? SlashCommandHandler(string command) => commands.GetValueOrDefault(command);
 
     public Type? BlockActionHandler(string actionId) => actions.GetValueOrDefault(actionId);
@@ -21,12 +27,13 @@ public sealed class SlackHandlerRegistry
 
     internal IEnumerable<EventRoute> EventRoutesFor(SlackEvent slackEvent) => eventRoutes.Where(route => route.Accepts(slackEvent));
 
-    internal void AddEventHandler<TEvent, THandler>()
+    internal void AddEventHandler<TEvent, THandler>(SlackWorkOrder order)
         where TEvent : SlackEvent
         where THandler : class, IEventHandler<TEvent> =>
         eventRoutes.Add(new EventRoute(
             typeof(TEvent),
             typeof(THandler),
+            order,
             (services, slackEvent, context, ct) =>
                 services.GetRequiredService<THandler>().HandleAsync((TEvent)slackEvent, context, ct)));
 
@@ -59,6 +66,7 @@ public sealed class SlackHandlerRegistry
 internal sealed record EventRoute(
     Type EventType,
     Type HandlerType,
+    SlackWorkOrder Order,
     Func<IServiceProvider, SlackEvent, EventContext, CancellationToken, Task> Invoke)
 {
     public bool Accepts(SlackEvent slackEvent) => EventType.IsInstanceOfType(slackEvent);

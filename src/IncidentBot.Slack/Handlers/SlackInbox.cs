@@ -8,25 +8,25 @@ namespace IncidentBot.Slack.Handlers;
 
 public enum Acceptance
 {
-    /// <summary>Queued for its handlers.</summary>
+    /// <summary>Kept for its handlers.</summary>
     Queued,
     /// <summary>Already seen (a retry); acknowledged without running anything.</summary>
     Duplicate,
     /// <summary>No handler wants it; acknowledged and dropped.</summary>
     Ignored,
-    /// <summary>The work queue is full; the transport should make Slack deliver it again.</summary>
+    /// <summary>The inbox could not keep it (full, or its store failed); the transport should make Slack deliver it again.</summary>
     Rejected,
 }
 
 /// <summary>
 /// Decides what is answered within Slack's 3 seconds and what runs afterwards, for any transport:
-/// events and block actions are deduplicated and queued; slash commands and view submissions
-/// get a bounded time to produce their synchronous answer.
+/// events and block actions are kept in the <see cref="ISlackInboxStore"/> (events once per event id) and run
+/// by <see cref="SlackInboxProcessor"/>; slash commands and view submissions get a bounded time to produce their
+/// synchronous answer.
 /// </summary>
 public sealed class SlackInbox(
     SlackDispatcher dispatcher,
-    ISlackWorkQueue queue,
-    IEventDeduplicator deduplicator,
+    ISlackInboxStore store,
     ResponseUrlClient responseUrls,
     IOptions<SlackOptions> options,
     TimeProvider timeProvider,
@@ -35,7 +35,7 @@ public sealed class SlackInbox(
 {
     private TimeSpan HandlerTimeout => options.Value.SynchronousHandlerTimeout;
 
-    /// <param name="rawPayload">The event_callback JSON as received; it is what gets queued.</param>
+    /// <param name="rawPayload">The event_callback JSON as received; it is what gets stored.</param>
     public async Task<Acceptance> AcceptEventAsync(
         EventCallback callback, string rawPayload, int retryNum = 0, string? retryReason = null, CancellationToken cancellationToken = default)
     {
@@ -45,20 +45,18 @@ public sealed class SlackInbox(
             return Acceptance.Ignored;
         }
 
-        if (!await deduplicator.TryClaimAsync(callback.EventId, cancellationToken))
+        var item = new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason, callback.EventId, dispatcher.OrderFor(callback.Event));
+        var acceptance = await store.AcceptAsync(item, cancellationToken);
+        if (acceptance == Acceptance.Duplicate)
         {
             logger.LogInformation("Ignoring duplicate Slack event {EventId} (retry {RetryNum}, {RetryReason})", callback.EventId, retryNum, retryReason);
-            return Acceptance.Duplicate;
         }
-
-        if (await queue.TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason, callback.EventId), cancellationToken))
+        else if (acceptance == Acceptance.Rejected)
         {
-            return Acceptance.Queued;
+            logger.LogWarning("The Slack inbox could not keep event {EventId}; left for Slack to retry", callback.EventId);
         }
 
-        await deduplicator.ReleaseAsync(callback.EventId, cancellationToken);
-        logger.LogWarning("Slack work queue is full; event {EventId} left for Slack to retry", callback.EventId);
-        return Acceptance.Rejected;
+        return acceptance;
     }
 
     public async Task<Acceptance> AcceptBlockActionsAsync(BlockActionsPayload payload, string rawPayload, CancellationToken cancellationToken = default)
@@ -70,13 +68,13 @@ public sealed class SlackInbox(
             return Acceptance.Ignored;
         }
 
-        if (await queue.TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.BlockActions, rawPayload), cancellationToken))
+        var acceptance = await store.AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, rawPayload), cancellationToken);
+        if (acceptance == Acceptance.Rejected)
         {
-            return Acceptance.Queued;
+            logger.LogWarning("The Slack inbox could not keep block actions; dropped");
         }
 
-        logger.LogWarning("Slack work queue is full; block actions dropped");
-        return Acceptance.Rejected;
+        return acceptance;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public static class IncidentsApi
     }
 
     private static async Task<Ok<Page<IncidentDto>>> List(
-        IncidentService incidents,
+        IIncidentReader incidents,
         TimeProvider time,
         [FromQuery] string? status,
         [FromQuery] string? severity,
@@ -59,32 +59,32 @@ public static class IncidentsApi
     {
         var errors = new RequestErrors();
         var now = time.GetUtcNow();
-        var query = new IncidentQuery
+        var query = new IncidentFilter
         {
             Statuses = status?.Trim().Equals("open", StringComparison.OrdinalIgnoreCase) == true
-                ? [IncidentStatus.Active, IncidentStatus.Stable]
+                ? IncidentFilter.OpenStatuses
                 : errors.ParseList<IncidentStatus>(status, "status", IncidentStatusText.TryParse, IncidentStatusText.Accepted + ", or open"),
             Severities = errors.ParseList<Severity>(severity, "severity", SeverityText.TryParse, SeverityText.Accepted),
-            Service = string.IsNullOrWhiteSpace(service) ? null : service,
-            Since = errors.ParseTime(since, "since", now),
-            Until = errors.ParseTime(until, "until", now),
+            Services = string.IsNullOrWhiteSpace(service) ? null : [service],
+            DeclaredFrom = errors.ParseTime(since, "since", now),
+            DeclaredUntil = errors.ParseTime(until, "until", now),
             BeforeNumber = errors.Parse<long>(cursor, "cursor", long.TryParse, "the nextCursor of the previous page"),
             Limit = limit ?? 100,
         };
-        if (limit is < 1 or > IncidentQuery.MaxLimit)
+        if (limit is < 1 or > IncidentFilter.MaxLimit)
         {
-            errors.Add("limit", $"The limit must be between 1 and {IncidentQuery.MaxLimit}.");
+            errors.Add("limit", $"The limit must be between 1 and {IncidentFilter.MaxLimit}.");
         }
 
         errors.ThrowIfAny();
-        var page = await incidents.ListAsync(query, cancellationToken);
+        var page = await incidents.FindAsync(query, cancellationToken);
         var next = page.Count == query.Limit ? page[^1].Number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new Page<IncidentDto>([.. page.Select(IncidentDto.From)], next));
     }
 
-    private static async Task<Ok<IncidentDto>> Get(string reference, IncidentService incidents, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<Ok<IncidentDto>> Get(string reference, IIncidentReader incidents, HttpResponse response, CancellationToken cancellationToken)
     {
-        var incident = await incidents.GetAsync(new RequestErrors().Reference(reference), cancellationToken);
+        var incident = await incidents.GetRequiredAsync(new RequestErrors().Reference(reference), cancellationToken);
         response.Headers.ETag = ETag(incident);
         return TypedResults.Ok(IncidentDto.From(incident));
     }
@@ -116,7 +116,7 @@ public static class IncidentsApi
     }
 
     private static async Task<Ok<Page<TimelineEntryDto>>> GetTimeline(
-        string reference, IncidentService incidents, [FromQuery] string? cursor, [FromQuery] int? limit, CancellationToken cancellationToken)
+        string reference, IIncidentReader incidents, [FromQuery] string? cursor, [FromQuery] int? limit, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var number = errors.Reference(reference);
@@ -134,6 +134,11 @@ public static class IncidentsApi
         errors.ThrowIfAny();
         var query = new TimelineQuery { After = after, Limit = limit ?? TimelineQuery.MaxLimit };
         var entries = await incidents.GetTimelineAsync(number, query, cancellationToken);
+        if (entries.Count == 0)
+        {
+            await incidents.GetRequiredAsync(number, cancellationToken);
+        }
+
         var next = entries.Count == query.Limit ? TimelineCursor.Of(entries[^1]).ToString() : null;
         return TypedResults.Ok(new Page<TimelineEntryDto>([.. entries.Select(TimelineEntryDto.From)], next));
     }
@@ -163,7 +168,7 @@ public static class IncidentsApi
 
     /// <summary>Figures over incidents declared in the window; the default window is the past 30 days.</summary>
     private static async Task<Ok<StatsDto>> Stats(
-        IncidentService incidents, TimeProvider time, [FromQuery] string? since, [FromQuery] string? until, CancellationToken cancellationToken)
+        IIncidentReader incidents, TimeProvider time, [FromQuery] string? since, [FromQuery] string? until, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var now = time.GetUtcNow();

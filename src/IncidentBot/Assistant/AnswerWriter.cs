@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
 
 namespace IncidentBot.Assistant;
 
@@ -65,41 +66,17 @@ internal sealed class AnswerWriter
 
     public static string EngineNote => "deterministic engine, no model";
 
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset time) => TimeText.Utc(time);
 
     public static string ShortTime(DateTimeOffset time, DateTimeOffset reference) =>
         time.UtcDateTime.Date == reference.UtcDateTime.Date
             ? time.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)
             : time.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture);
 
-    public static string Duration(TimeSpan span)
-    {
-        if (span < TimeSpan.FromMinutes(1))
-        {
-            return "under a minute";
-        }
-
-        var parts = new List<string>();
-        if (span.Days > 0)
-        {
-            parts.Add($"{span.Days} d");
-        }
-
-        if (span.Hours > 0)
-        {
-            parts.Add($"{span.Hours} h");
-        }
-
-        if (span.Days == 0 && span.Minutes > 0)
-        {
-            parts.Add($"{span.Minutes} min");
-        }
-
-        return string.Join(" ", parts);
-    }
+    public static string Duration(TimeSpan span) => TimeText.Duration(span);
 
     public static string Person(string? userId) =>
-        userId is null ? "nobody" : userId.Length > 1 && userId[0] is 'U' or 'W' && userId.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)) ? $"<@{userId}>" : userId;
+        userId is null ? "nobody" : SlackUserId.TryParse(userId, out var user) ? user.Mention : userId;
 
     /// <summary><c>INC-4 · SEV-1 · active · Checkout failing</c>.</summary>
     public static string Describe(IncidentBrief incident) =>

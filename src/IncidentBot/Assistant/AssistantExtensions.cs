@@ -1,7 +1,5 @@
 using IncidentBot.Assistant.Model;
 using IncidentBot.Configuration;
-using IncidentBot.Storage;
-using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBot.Assistant;
@@ -16,15 +14,10 @@ public static class AssistantExtensions
     {
         builder.AddCheckedOptions<AssistantOptions, AssistantOptionsValidator>(AssistantOptions.Section);
 
-        // SQLite's search; a storage provider that brings its own registers it first.
-        builder.Services.TryAddSingleton<IIncidentSearch, SqliteIncidentSearch>();
-        builder.Services.TryAddSingleton<IPostmortemDraftStore, SqlitePostmortemDraftStore>();
-
         builder.Services.AddSingleton<IncidentPlugin>();
         builder.Services.AddSingleton<PostmortemTemplateSource>();
         builder.Services.AddSingleton<DeterministicEngine>();
         builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<DeterministicEngine>());
-        builder.Services.TryAddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         if (IsModelConfigured(builder.Configuration))
         {
             builder.Services.AddModel();

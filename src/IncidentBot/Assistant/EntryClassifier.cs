@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
 
 namespace IncidentBot.Assistant;
 
@@ -36,12 +37,12 @@ internal static partial class EntryClassifier
     /// <summary>One line, Slack user mentions reduced to <c>&lt;@U…&gt;</c>, at most <paramref name="max"/> characters.</summary>
     public static string Excerpt(string text, int max = 200)
     {
-        var line = Whitespace().Replace(MentionWithName().Replace(text, "<@$1>"), " ").Trim();
+        var line = Whitespace().Replace(SlackMarkup.Replace(text, e => e is SlackUserMention m ? m.User.Mention : e.Markup), " ").Trim();
         return line.Length <= max ? line : line[..(max - 1)].TrimEnd() + "…";
     }
 
     /// <summary>Slack user ids mentioned in the text.</summary>
-    public static IEnumerable<string> Mentions(string text) => Mention().Matches(text).Select(m => m.Groups[1].Value);
+    public static IEnumerable<string> Mentions(string text) => SlackMarkup.UserMentions(text).Select(user => user.Value);
 
     /// <summary>Whether the entry is something a person wrote (not an automatic entry, not deleted, not empty).</summary>
     public static bool IsWritten(TimelineEntry entry) =>
@@ -71,12 +72,6 @@ internal static partial class EntryClassifier
 
     [GeneratedRegex(@"(\s|:[a-z0-9_+\-]+:|[\p{So}\p{Sk}\uFE0F\u200D]|\p{Cs})+$")]
     private static partial Regex TrailingDecoration();
-
-    [GeneratedRegex(@"<@([A-Z0-9]+)\|[^>]*>")]
-    private static partial Regex MentionWithName();
-
-    [GeneratedRegex(@"<@([A-Z0-9]+)(?:\|[^>]*)?>")]
-    private static partial Regex Mention();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
@@ -8,14 +7,14 @@ namespace IncidentBot.Assistant;
 /// <summary>
 /// The assistant as Slack and the REST API call it. Asks the engines in order (a model-backed one first,
 /// when configured; the deterministic one always last), so a failing model never leaves a responder without
-/// an answer. Reading is the engines' work; what is written (postmortem drafts and their timeline entries)
-/// is written here, and only on a request recognised by fixed rules, never on a model's say.
+/// an answer. Reading is the engines' work; the one thing written (a postmortem draft with its timeline entry)
+/// goes through the application layer from here, and only on a request recognised by fixed rules, never on a
+/// model's say.
 /// </summary>
 public sealed class IncidentAssistant(
     IEnumerable<IAssistantEngine> engines,
-    IIncidentStore store,
-    IIncidentSearch search,
-    IPostmortemDraftStore drafts,
+    IIncidentReader reader,
+    IncidentService incidents,
     TimeProvider time,
     ILogger<IncidentAssistant> logger)
 {
@@ -53,7 +52,7 @@ public sealed class IncidentAssistant(
         }
 
         var drafted = await DraftPostmortemAsync(number, actorId, cancellationToken);
-        var incident = await store.GetAsync(number, cancellationToken);
+        var incident = await reader.GetAsync(number, cancellationToken);
         return new QuestionAnswer
         {
             Kind = parsed.KindName,
@@ -73,14 +72,14 @@ public sealed class IncidentAssistant(
     /// <exception cref="IncidentNotFoundException">No incident has that number.</exception>
     public async Task<PostmortemAnswer> DraftPostmortemAsync(long number, string? actorId, CancellationToken cancellationToken = default)
     {
-        var actor = IncidentFieldRules.UserId(actorId, "actor");
-        var incident = await store.GetAsync(number, cancellationToken) ?? throw new IncidentNotFoundException(number);
+        IncidentFieldRules.UserId(actorId, "actor");
+        var incident = await reader.GetRequiredAsync(number, cancellationToken);
         if (incident.Status.IsOpen())
         {
             return Refused(incident, $"{incident.Reference} is {incident.Status.ToLabel()}: a postmortem is drafted once the incident is resolved or completed.");
         }
 
-        var messages = await search.CountMessagesAsync(number, cancellationToken);
+        var messages = await reader.CountMessagesAsync(number, cancellationToken);
         if (messages < MinPostmortemMessages)
         {
             return Refused(incident, $"{incident.Reference} has {messages} timeline message{(messages == 1 ? "" : "s")}; "
@@ -88,25 +87,15 @@ public sealed class IncidentAssistant(
         }
 
         var written = await AskAsync(engine => engine.WritePostmortemAsync(incident, cancellationToken), cancellationToken);
-        var now = Now();
-        var draft = await drafts.AddAsync(number, written.Text, actor, now, cancellationToken);
-        var data = new JsonObject { ["version"] = draft.Version, ["engine"] = written.Engine };
-        var text = $"Postmortem draft {draft.Version} written by the {written.Engine} engine, for the team to revise";
-        await store.UpdateAsync(
-            number, current => new IncidentChange(current, [new NewTimelineEntry(TimelineEntryKind.PostmortemDrafted, now, actor, text, data)]), cancellationToken);
-        logger.LogInformation("{Incident}: postmortem draft {Version} ({Engine})", incident.Reference, draft.Version, written.Engine);
+        var draft = await incidents.AddPostmortemDraftAsync(number, written.Text, written.Engine, actorId, cancellationToken);
         return written with { Draft = draft };
     }
 
     /// <summary>Latest first.</summary>
     public async Task<IReadOnlyList<PostmortemDraft>> ListPostmortemDraftsAsync(long number, CancellationToken cancellationToken = default)
     {
-        if (await store.GetAsync(number, cancellationToken) is null)
-        {
-            throw new IncidentNotFoundException(number);
-        }
-
-        return await drafts.ListAsync(number, cancellationToken);
+        await reader.GetRequiredAsync(number, cancellationToken);
+        return await reader.GetPostmortemDraftsAsync(number, cancellationToken);
     }
 
     /// <summary>
@@ -142,11 +131,4 @@ public sealed class IncidentAssistant(
 
     private static PostmortemAnswer Refused(Incident incident, string reason) =>
         new() { Number = incident.Number, Refusal = reason, Text = reason, Citations = [new Citation(incident.Number)] };
-
-    /// <summary>The store keeps milliseconds.</summary>
-    private DateTimeOffset Now()
-    {
-        var now = time.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
-    }
 }

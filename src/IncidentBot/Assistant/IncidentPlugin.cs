@@ -10,7 +10,7 @@ namespace IncidentBot.Assistant;
 /// methods, named <c>incidents-find</c> and so on), and that the deterministic engine calls too, so both see the
 /// same data the same way. Nothing here changes anything.
 /// </summary>
-public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search, TimeProvider time)
+public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch search, TimeProvider time)
 {
     public const int MaxTimelinePage = TimelineQuery.MaxLimit;
 
@@ -38,7 +38,7 @@ public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search,
         [Description("End of the time frame (UTC); now when absent.")] DateTimeOffset? until = null,
         [Description("At most this many incidents (1-100).")] int limit = 20,
         CancellationToken cancellationToken = default) =>
-        search.FindAsync(Filter(statuses, severities, services, since, until, limit), cancellationToken);
+        incidents.FindAsync(Filter(statuses, severities, services, since, until, limit), cancellationToken);
 
     [KernelFunction(Count)]
     [Description("Counts incidents by status, severity, service and time frame.")]
@@ -49,7 +49,7 @@ public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search,
         [Description("Start of the time frame (UTC).")] DateTimeOffset? since = null,
         [Description("End of the time frame (UTC); now when absent.")] DateTimeOffset? until = null,
         CancellationToken cancellationToken = default) =>
-        search.CountAsync(Filter(statuses, severities, services, since, until, 1), cancellationToken);
+        incidents.CountAsync(Filter(statuses, severities, services, since, until, 1), cancellationToken);
 
     [KernelFunction(Get)]
     [Description("Gets one incident: title, severity, status, commander, services, impact, summaries, links and times.")]
@@ -57,7 +57,7 @@ public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search,
         [Description("The incident reference, e.g. INC-42.")] string reference, CancellationToken cancellationToken = default)
     {
         var number = Number(reference);
-        return await store.GetAsync(number, cancellationToken) ?? throw new IncidentNotFoundException(number);
+        return await incidents.GetRequiredAsync(number, cancellationToken);
     }
 
     [KernelFunction(GetTimeline)]
@@ -76,8 +76,8 @@ public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search,
         }
 
         var query = new TimelineQuery { After = after, Limit = Math.Clamp(limit, 1, MaxTimelinePage) };
-        var entries = await store.GetTimelineAsync(number, query, cancellationToken);
-        if (entries.Count == 0 && after is null && await store.GetAsync(number, cancellationToken) is null)
+        var entries = await incidents.GetTimelineAsync(number, query, cancellationToken);
+        if (entries.Count == 0 && after is null && await incidents.GetAsync(number, cancellationToken) is null)
         {
             throw new IncidentNotFoundException(number);
         }
@@ -107,14 +107,14 @@ public sealed class IncidentPlugin(IIncidentStore store, IIncidentSearch search,
     [KernelFunction(ListServices)]
     [Description("Lists the names of all services incidents have affected.")]
     public Task<IReadOnlyList<string>> ListServicesAsync(CancellationToken cancellationToken = default) =>
-        search.GetServiceNamesAsync(cancellationToken);
+        incidents.GetServiceNamesAsync(cancellationToken);
 
     /// <summary>The same search with words already chosen, for the engine.</summary>
     internal Task<IReadOnlyList<IncidentTextMatch>> SearchAsync(SearchTerms terms, IncidentFilter filter, CancellationToken cancellationToken) =>
         search.MatchAsync(terms, filter, cancellationToken);
 
     internal Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken) =>
-        search.FindAsync(filter, cancellationToken);
+        incidents.FindAsync(filter, cancellationToken);
 
     private IncidentFilter Filter(
         IReadOnlyCollection<IncidentStatus>? statuses,

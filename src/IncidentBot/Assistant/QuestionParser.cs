@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
 
 namespace IncidentBot.Assistant;
 
@@ -126,7 +126,7 @@ public static partial class QuestionParser
     /// <summary>Slack's escaping undone, the bot's own mention dropped, whitespace collapsed.</summary>
     private static string Clean(string? text)
     {
-        var decoded = WebUtility.HtmlDecode(text is { Length: > MaxLength } ? text[..MaxLength] : text ?? "");
+        var decoded = SlackMarkup.Unescape(text is { Length: > MaxLength } ? text[..MaxLength] : text ?? "");
         var withoutMention = LeadingMention().Replace(decoded, "");
         return Whitespace().Replace(withoutMention, " ").Trim();
     }
@@ -256,7 +256,7 @@ public static partial class QuestionParser
         return SearchWords.Words(subject).Count == 0 ? null : subject;
     }
 
-    [GeneratedRegex(@"^\s*<@[A-Z0-9]+(\|[^>]*)?>[\s,:]*")]
+    [GeneratedRegex(@"^\s*" + SlackMarkup.UserMentionPattern + @"[\s,:]*")]
     private static partial Regex LeadingMention();
 
     [GeneratedRegex(@"\s+")]

@@ -8,8 +8,8 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", async (IIncidentStore store, CancellationToken cancellationToken) =>
-            await store.IsReachableAsync(cancellationToken)
+        app.MapGet("/readyz", async (IIncidentReader incidents, CancellationToken cancellationToken) =>
+            await incidents.IsReachableAsync(cancellationToken)
                 ? Results.Ok(new { status = "ready" })
                 : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "The storage does not answer."));
         return app;

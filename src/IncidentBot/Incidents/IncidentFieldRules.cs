@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using IncidentBot.Slack.Models;
 
 namespace IncidentBot.Incidents;
 
@@ -73,7 +74,10 @@ public static partial class IncidentFieldRules
             : throw new IncidentValidationException(field, $"{result.Count} services given; at most {MaxServices} fit.");
     }
 
-    /// <summary>A user id as Slack writes it (<c>U0123</c>, or the mention <c>&lt;@U0123|name&gt;</c>), or any id of another system.</summary>
+    /// <summary>
+    /// Any id of a person or system without spaces (<c>U0123</c>, <c>github:octocat</c>); a Slack mention
+    /// (<c>&lt;@U0123|name&gt;</c>, as people paste them into the API too) is kept as the user id it names.
+    /// </summary>
     public static string? UserId(string? user, string field)
     {
         var trimmed = user?.Trim();
@@ -82,8 +86,7 @@ public static partial class IncidentFieldRules
             return null;
         }
 
-        var mention = SlackMention().Match(trimmed);
-        var id = mention.Success ? mention.Groups["id"].Value : trimmed;
+        var id = SlackUserId.TryParseMention(trimmed, out var mentioned) ? mentioned.Value : trimmed;
         return id.Length <= MaxUserIdLength && !id.Any(char.IsWhiteSpace)
             ? id
             : throw new IncidentValidationException(field, $"'{Shorten(id)}' is not a user id.");
@@ -113,7 +116,4 @@ public static partial class IncidentFieldRules
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
-
-    [GeneratedRegex(@"^<@(?<id>[A-Z0-9]+)(\|[^>]*)?>$")]
-    private static partial Regex SlackMention();
 }

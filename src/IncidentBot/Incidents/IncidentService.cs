@@ -1,30 +1,26 @@
+using System.Text.Json.Nodes;
 using IncidentBot.Storage;
 
 namespace IncidentBot.Incidents;
 
 /// <summary>
-/// Every way into the incidents (REST, slash commands, mentions, buttons) goes through here, so each
-/// change is validated and recorded the same way.
+/// The application layer's front door: every write, whatever brought it (a slash command, a mention, a button,
+/// a channel message, the REST API, the assistant, a catch-up), is one call here. Each call validates through the
+/// pure rules (<see cref="IncidentChanges"/>), commits the state with its timeline entries in one transaction,
+/// and tells the observers once, handing them what was committed. Reading is <see cref="IIncidentReader"/>'s.
 /// </summary>
 public sealed class IncidentService(
     IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, ILogger<IncidentService> logger)
 {
+    private readonly IIncidentObserver[] observers = [.. observers];
+
     public async Task<Incident> DeclareAsync(IncidentDraft draft, CancellationToken cancellationToken = default)
     {
         var incident = await store.CreateAsync(IncidentChanges.Declare(draft, Now()), cancellationToken);
         logger.LogInformation("Declared {Incident} ({Severity})", incident.Reference, incident.Severity.ToLabel());
-        Notify(incident.Number);
+        Notify(new IncidentChanged(incident, []));
         return incident;
     }
-
-    public async Task<Incident> GetAsync(long number, CancellationToken cancellationToken = default) =>
-        await store.GetAsync(number, cancellationToken) ?? throw new IncidentNotFoundException(number);
-
-    public Task<Incident?> FindByChannelAsync(string channelId, CancellationToken cancellationToken = default) =>
-        store.FindByChannelAsync(channelId, cancellationToken);
-
-    public Task<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) =>
-        store.ListAsync(query, cancellationToken);
 
     /// <param name="expectedVersion">When given, the edit applies only if the incident is still at this version.</param>
     public async Task<IncidentUpdate> EditAsync(
@@ -40,37 +36,70 @@ public sealed class IncidentService(
 
             return IncidentChanges.Apply(current, edit, actorId, now);
         }, cancellationToken);
-        LogChanges(update);
-        if (update.Changed)
+        foreach (var entry in update.Entries)
         {
-            Notify(number);
+            logger.LogInformation("{Incident}: {Change}", update.After.Reference, entry.Kind.ToWireName());
         }
 
+        NotifyIfChanged(update);
         return update;
     }
 
+    /// <summary>A deliberate post (update, action, resolution) by a person or program.</summary>
     public async Task<TimelineEntry> PostAsync(
         long number, TimelineEntryKind kind, string? text, string? actorId, CancellationToken cancellationToken = default)
     {
         var now = Now();
         var update = await store.UpdateAsync(number, current => IncidentChanges.Post(current, kind, text, actorId, now), cancellationToken);
-        Notify(number);
+        NotifyIfChanged(update);
         return update.Entries.Single();
     }
 
-    public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(long number, TimelineQuery query, CancellationToken cancellationToken = default)
+    /// <summary>Records the channel opened for the incident; the incident's version stays.</summary>
+    public async Task<Incident> AttachChannelAsync(long number, string channelId, string channelName, CancellationToken cancellationToken = default)
     {
-        var entries = await store.GetTimelineAsync(number, query, cancellationToken);
-        if (entries.Count == 0 && await store.GetAsync(number, cancellationToken) is null)
-        {
-            throw new IncidentNotFoundException(number);
-        }
-
-        return entries;
+        var incident = await store.SetChannelAsync(number, channelId, channelName, cancellationToken);
+        Notify(new IncidentChanged(incident, []));
+        return incident;
     }
 
-    public Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
-        store.GetStatsAsync(since, until, cancellationToken);
+    /// <summary>Stores a message of the incident's channel, once per (channel, ts).</summary>
+    /// <returns>False when it was stored before, or deleted before it arrived.</returns>
+    public async Task<bool> RecordMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
+        NotifyMessage(number, await store.AddMessageAsync(number, message, cancellationToken));
+
+    /// <summary>Gives a stored message its edited text, unless a later edit is there already.</summary>
+    /// <returns>False when a later edit or a delete was there already.</returns>
+    public async Task<bool> RecordMessageEditAsync(
+        long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default) =>
+        NotifyMessage(number, await store.EditMessageAsync(number, editedMessage, editedAt, cancellationToken));
+
+    /// <summary>Marks a message deleted; one that never arrived is remembered as deleted so it is not stored later.</summary>
+    /// <returns>False when it was marked deleted before.</returns>
+    public async Task<bool> RecordMessageDeletionAsync(
+        long number, SlackMessageSource message, DateTimeOffset sentAt, DateTimeOffset deletedAt, CancellationToken cancellationToken = default) =>
+        NotifyMessage(number, await store.DeleteMessageAsync(number, message, sentAt, deletedAt, cancellationToken));
+
+    /// <summary>
+    /// Stores a postmortem draft as the incident's next version with a <c>postmortem_drafted</c> timeline entry,
+    /// in one transaction, so the channel hears of it like of any other change.
+    /// </summary>
+    /// <param name="engine">Which assistant engine wrote it, said in the entry.</param>
+    public async Task<PostmortemDraft> AddPostmortemDraftAsync(
+        long number, string markdown, string engine, string? actorId, CancellationToken cancellationToken = default)
+    {
+        var actor = IncidentFieldRules.UserId(actorId, "actor");
+        var now = Now();
+        var (draft, update) = await store.AddPostmortemDraftAsync(number, markdown, actor, now, draft => new NewTimelineEntry(
+            TimelineEntryKind.PostmortemDrafted,
+            now,
+            actor,
+            $"Postmortem draft {draft.Version} written by the {engine} engine, for the team to revise",
+            new JsonObject { ["version"] = draft.Version, ["engine"] = engine }), cancellationToken);
+        logger.LogInformation("{Incident}: postmortem draft {Version} ({Engine})", update.After.Reference, draft.Version, engine);
+        NotifyIfChanged(update);
+        return draft;
+    }
 
     /// <summary>The store keeps milliseconds; working in them keeps what is returned equal to what is read back.</summary>
     private DateTimeOffset Now()
@@ -79,19 +108,34 @@ public sealed class IncidentService(
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
-    private void Notify(long number)
+    private void NotifyIfChanged(IncidentUpdate update)
     {
-        foreach (var observer in observers)
+        if (update.Changed)
         {
-            observer.OnChanged(number);
+            Notify(new IncidentChanged(update.After, update.Entries));
         }
     }
 
-    private void LogChanges(IncidentUpdate update)
+    private void Notify(IncidentChanged change)
     {
-        foreach (var entry in update.Entries)
+        foreach (var observer in observers)
         {
-            logger.LogInformation("{Incident}: {Change}", update.After.Reference, entry.Kind.ToWireName());
+            observer.OnChanged(change);
         }
+    }
+
+    private bool NotifyMessage(long number, TimelineEntry? entry)
+    {
+        if (entry is null)
+        {
+            return false;
+        }
+
+        foreach (var observer in observers)
+        {
+            observer.OnMessage(number, entry);
+        }
+
+        return true;
     }
 }

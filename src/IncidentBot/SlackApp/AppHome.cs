@@ -7,7 +7,7 @@ using IncidentBot.Storage;
 namespace IncidentBot.SlackApp;
 
 /// <summary>The App Home tab: the open incidents with their state and channels, and the viewer's own recent incidents.</summary>
-public sealed class AppHome(IncidentService incidents, ISlackApiClient slack, TimeProvider time) : IEventHandler<AppHomeOpened>
+public sealed class AppHome(IIncidentReader incidents, ISlackApiClient slack, TimeProvider time) : IEventHandler<AppHomeOpened>
 {
     // A view holds at most 100 blocks; two lists of these sizes and their headers stay well inside that.
     private const int MaxOpen = 40;
@@ -20,8 +20,8 @@ public sealed class AppHome(IncidentService incidents, ISlackApiClient slack, Ti
             return;
         }
 
-        var open = await incidents.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Active, IncidentStatus.Stable], Limit = MaxOpen + 1 }, cancellationToken);
-        var mine = await incidents.ListAsync(new IncidentQuery { InvolvingUser = opened.User, Limit = MaxMine }, cancellationToken);
+        var open = await incidents.FindAsync(IncidentFilter.Open(MaxOpen + 1), cancellationToken);
+        var mine = await incidents.FindAsync(new IncidentFilter { InvolvingUser = opened.User, Limit = MaxMine }, cancellationToken);
         await slack.Views.PublishAsync(opened.User, new HomeView(Blocks(open, mine, time.GetUtcNow())), cancellationToken: cancellationToken);
     }
 
@@ -48,7 +48,7 @@ public sealed class AppHome(IncidentService incidents, ISlackApiClient slack, Ti
     private static SectionBlock Row(Incident incident, DateTimeOffset now)
     {
         var commander = incident.CommanderId is null ? "no commander" : SlackText.Person(incident.CommanderId);
-        var channel = incident.ChannelId is null ? "" : $" · <#{incident.ChannelId}>";
+        var channel = incident.ChannelId is null ? "" : $" · {SlackText.Channel(incident.ChannelId)}";
         var age = SlackText.Duration((incident.ResolvedAt ?? now) - incident.DeclaredAt);
         return new SectionBlock
         {

@@ -4,6 +4,7 @@ using IncidentBot.Incidents;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Slack.Models;
+using IncidentBot.Storage;
 
 namespace IncidentBot.SlackApp;
 
@@ -13,7 +14,7 @@ namespace IncidentBot.SlackApp;
 /// double click and ignored.
 /// </summary>
 public sealed class CardActions(
-    IncidentService incidents, SlackAssistant assistant, ISlackApiClient slack, RecentClicks recentClicks, ILogger<CardActions> logger)
+    IncidentService incidents, IIncidentReader reader, SlackAssistant assistant, ISlackApiClient slack, RecentClicks recentClicks, ILogger<CardActions> logger)
     : IBlockActionHandler
 {
     public const string MarkStable = "incident_mark_stable";
@@ -36,10 +37,10 @@ public sealed class CardActions(
             return;
         }
 
-        var incident = await incidents.GetAsync(number, cancellationToken);
+        var incident = await reader.GetRequiredAsync(number, cancellationToken);
         if (incident.ChannelId is { } incidentChannel && !await IsMemberAsync(incidentChannel, user, cancellationToken))
         {
-            await ReplyAsync(user, channel, $"Only members of <#{incidentChannel}> can change {incident.Reference}. Join the channel first.", cancellationToken);
+            await ReplyAsync(user, channel, $"Only members of {SlackText.Channel(incidentChannel)} can change {incident.Reference}. Join the channel first.", cancellationToken);
             return;
         }
 

@@ -12,7 +12,7 @@ namespace IncidentBot.SlackApp;
 /// missing. Storing is keyed by (channel, ts), so reading a message twice does no harm.
 /// </summary>
 public sealed class ChannelCatchUp(
-    IIncidentStore store, ISlackApiClient slack, SlackIdentity identity, IHostApplicationLifetime lifetime, ILogger<ChannelCatchUp> logger)
+    IIncidentReader reader, IncidentService incidents, ISlackApiClient slack, SlackIdentity identity, IHostApplicationLifetime lifetime, ILogger<ChannelCatchUp> logger)
     : BackgroundService, ISlackConnectionObserver
 {
     // Replies to a thread started a little before the last stored message show only under that parent.
@@ -30,7 +30,7 @@ public sealed class ChannelCatchUp(
         try
         {
             var stored = 0;
-            var open = await store.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Active, IncidentStatus.Stable], Limit = IncidentQuery.MaxLimit }, cancellationToken);
+            var open = await reader.FindAsync(IncidentFilter.Open(), cancellationToken);
             foreach (var incident in open.Where(i => i.ChannelId is not null))
             {
                 stored += await CatchUpAsync(incident, cancellationToken);
@@ -50,13 +50,13 @@ public sealed class ChannelCatchUp(
         try
         {
             var bot = await identity.GetAsync(cancellationToken);
-            var latest = await store.GetLatestMessageTsAsync(channel, cancellationToken);
-            var oldest = latest is null ? null : SlackTimestamp.FromTime(SlackTimestamp.ToTime(latest)!.Value - ThreadLookBack);
+            var latest = await reader.GetLatestMessageTsAsync(channel, cancellationToken);
+            var oldest = latest is null ? null : SlackTs.FromDateTimeOffset(SlackTs.Parse(latest).ToDateTimeOffset() - ThreadLookBack).Value;
             var stored = 0;
             await foreach (var message in slack.Conversations.EnumerateHistoryAsync(channel, oldest: oldest, cancellationToken: cancellationToken))
             {
                 stored += await StoreAsync(incident, channel, message, bot, cancellationToken);
-                if (message.ReplyCount > 0 && (latest is null || SlackTimestamp.IsAfter(message.LatestReply, latest)))
+                if (message.ReplyCount > 0 && (latest is null || (SlackTs.TryParse(message.LatestReply, out var latestReply) && latestReply > SlackTs.Parse(latest))))
                 {
                     await foreach (var reply in slack.Conversations.EnumerateRepliesAsync(channel, message.Ts, cancellationToken: cancellationToken))
                     {
@@ -97,5 +97,5 @@ public sealed class ChannelCatchUp(
     }
 
     private async Task<int> StoreAsync(Incident incident, string channel, SlackMessage message, BotIdentity bot, CancellationToken cancellationToken) =>
-        SlackMessageEntries.FromHistory(channel, message, bot) is { } entry && await store.AddMessageAsync(incident.Number, entry, cancellationToken) ? 1 : 0;
+        SlackMessageEntries.FromHistory(channel, message, bot) is { } entry && await incidents.RecordMessageAsync(incident.Number, entry, cancellationToken) ? 1 : 0;
 }

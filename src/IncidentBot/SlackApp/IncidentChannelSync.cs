@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using IncidentBot.Incidents;
 using IncidentBot.Slack;
 using IncidentBot.Slack.Api;
@@ -18,32 +17,30 @@ namespace IncidentBot.SlackApp;
 /// restart or a Slack outage; a failed incident is retried with backoff without holding up the others.
 /// </summary>
 public sealed class IncidentChannelSync(
-    IIncidentStore store,
+    ChannelSyncQueue queue,
+    IIncidentReader reader,
+    IncidentService incidents,
     ISlackSyncStore syncStore,
     ISlackApiClient slack,
     SlackIdentity identity,
     IOptions<SlackOptions> options,
     TimeProvider time,
-    ILogger<IncidentChannelSync> logger) : BackgroundService, IIncidentObserver
+    ILogger<IncidentChannelSync> logger) : BackgroundService
 {
     private static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
 
-    private readonly Channel<long> due = Channel.CreateUnbounded<long>();
     private string? announcementChannelId;
-    // The value says whether to try even while a retry is scheduled.
-    private readonly ConcurrentDictionary<long, bool> queued = new();
 
     // Incidents whose progress record has been checked against what Slack shows, since this process started.
     private readonly ConcurrentDictionary<long, bool> reconciled = new();
 
-    /// <summary>A new change is worth a try at once, even while an earlier failure waits for its retry.</summary>
-    public void OnChanged(long number) => Queue(number, ignoreBackoff: true);
-
     /// <summary>Brings one incident up to date now; false when Slack refused and a retry is scheduled.</summary>
-    public async Task<bool> SyncAsync(long number, bool ignoreBackoff = false, CancellationToken cancellationToken = default)
+    /// <param name="committed">The incident as a change just committed it, if known: it need not be read again.</param>
+    public async Task<bool> SyncAsync(
+        long number, bool ignoreBackoff = false, Incident? committed = null, CancellationToken cancellationToken = default)
     {
-        var incident = await store.GetAsync(number, cancellationToken);
+        var incident = committed ?? await reader.GetAsync(number, cancellationToken);
         if (incident is null)
         {
             return true;
@@ -111,7 +108,7 @@ public sealed class IncidentChannelSync(
         {
             foreach (var number in await syncStore.ListBehindAsync(1000, stoppingToken))
             {
-                Queue(number, ignoreBackoff: atStart);
+                queue.Add(number, ignoreBackoff: atStart);
             }
 
             atStart = false;
@@ -119,24 +116,13 @@ public sealed class IncidentChannelSync(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private void Queue(long number, bool ignoreBackoff)
-    {
-        var added = false;
-        queued.AddOrUpdate(number, _ => added = true, (_, earlier) => earlier || ignoreBackoff);
-        if (added)
-        {
-            due.Writer.TryWrite(number);
-        }
-    }
-
     private async Task DrainAsync(CancellationToken stoppingToken)
     {
-        await foreach (var number in due.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (number, ignoreBackoff, committed) in queue.ReadAllAsync(stoppingToken))
         {
-            queued.TryRemove(number, out var ignoreBackoff);
             try
             {
-                await SyncAsync(number, ignoreBackoff, stoppingToken);
+                await SyncAsync(number, ignoreBackoff, committed, stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -174,10 +160,10 @@ public sealed class IncidentChannelSync(
     private async Task<Incident> OpenChannelAsync(Incident incident, CancellationToken cancellationToken)
     {
         var channel = await CreateChannelAsync(incident, cancellationToken);
-        await store.SetChannelAsync(incident.Number, channel.Id, channel.Name ?? "", cancellationToken);
+        var attached = await incidents.AttachChannelAsync(incident.Number, channel.Id, channel.Name ?? "", cancellationToken);
         logger.LogInformation("{Incident}: opened channel {ChannelId} #{ChannelName}", incident.Reference, channel.Id, channel.Name);
         await InviteAsync(channel.Id, [incident.DeclaredBy, incident.CommanderId], cancellationToken);
-        return incident with { ChannelId = channel.Id, ChannelName = channel.Name };
+        return attached;
     }
 
     private async Task<Conversation> CreateChannelAsync(Incident incident, CancellationToken cancellationToken)
@@ -216,7 +202,7 @@ public sealed class IncidentChannelSync(
 
     private async Task InviteAsync(string channelId, IEnumerable<string?> people, CancellationToken cancellationToken)
     {
-        var users = people.Where(SlackText.IsSlackUserId).Distinct().Cast<string>().ToList();
+        var users = people.Where(SlackUserId.IsValid).Distinct().Cast<string>().ToList();
         foreach (var user in users)
         {
             try
@@ -266,7 +252,7 @@ public sealed class IncidentChannelSync(
 
     private async Task<SlackSyncState> PostLinesAsync(Incident incident, string channel, SlackSyncState state, CancellationToken cancellationToken)
     {
-        foreach (var entry in await store.GetChangesAfterAsync(incident.Number, state.LinesThroughEntryId, cancellationToken: cancellationToken))
+        foreach (var entry in await reader.GetChangesAfterAsync(incident.Number, state.LinesThroughEntryId, cancellationToken: cancellationToken))
         {
             // The declaration is what the card shows; a line for it would say the same twice.
             if (entry.Kind != TimelineEntryKind.Declared && IncidentMessages.ChannelLine(incident, entry) is { } line)
@@ -289,7 +275,7 @@ public sealed class IncidentChannelSync(
     private async Task<SlackSyncState> AnnounceAsync(Incident incident, SlackSyncState state, CancellationToken cancellationToken)
     {
         var announcementChannel = await AnnouncementChannelAsync(cancellationToken);
-        foreach (var entry in await store.GetChangesAfterAsync(incident.Number, state.AnnouncedThroughEntryId, cancellationToken: cancellationToken))
+        foreach (var entry in await reader.GetChangesAfterAsync(incident.Number, state.AnnouncedThroughEntryId, cancellationToken: cancellationToken))
         {
             if (!string.IsNullOrWhiteSpace(announcementChannel) && IncidentMessages.Announcement(incident, entry) is { } line)
             {

@@ -8,7 +8,7 @@ namespace IncidentBot.SlackApp;
 /// every message of a busy channel need not ask the store again. Channels of no incident are asked
 /// each time, since one may become an incident's at any moment.
 /// </summary>
-public sealed class IncidentChannels(IIncidentStore store)
+public sealed class IncidentChannels(IIncidentReader incidents)
 {
     private readonly ConcurrentDictionary<string, long> known = new(StringComparer.Ordinal);
 
@@ -19,7 +19,7 @@ public sealed class IncidentChannels(IIncidentStore store)
             return number;
         }
 
-        var found = await store.FindNumberByChannelAsync(channelId, cancellationToken);
+        var found = await incidents.FindNumberByChannelAsync(channelId, cancellationToken);
         if (found is { } incident)
         {
             known[channelId] = incident;

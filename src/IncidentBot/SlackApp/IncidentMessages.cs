@@ -111,7 +111,7 @@ public static class IncidentMessages
     /// <summary>The line for the announcement channel: declarations and status changes only.</summary>
     public static string? Announcement(Incident incident, TimelineEntry entry)
     {
-        var where = incident.ChannelId is null ? "" : $" → <#{incident.ChannelId}>";
+        var where = incident.ChannelId is null ? "" : $" → {SlackText.Channel(incident.ChannelId)}";
         var title = SlackText.Escape(incident.Title);
         return entry.Kind switch
         {

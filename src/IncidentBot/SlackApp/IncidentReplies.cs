@@ -11,12 +11,12 @@ public static class IncidentReplies
 
     public static string Done(Incident incident) =>
         $"Done: {incident.Reference} is now {incident.Status.ToLabel()}, {incident.Severity.ToLabel()}" +
-        (incident.ChannelId is null ? "." : $". Its channel: <#{incident.ChannelId}>");
+        (incident.ChannelId is null ? "." : $". Its channel: {SlackText.Channel(incident.ChannelId)}");
 
     public static string ListLine(Incident incident, DateTimeOffset now)
     {
         var age = SlackText.Duration((incident.ResolvedAt ?? now) - incident.DeclaredAt);
-        var channel = incident.ChannelId is null ? "" : $" <#{incident.ChannelId}>";
+        var channel = incident.ChannelId is null ? "" : $" {SlackText.Channel(incident.ChannelId)}";
         return $"• *{incident.Reference}* {SlackText.Escape(incident.Title)} — {incident.Severity.ToLabel()}, {incident.Status.ToLabel()}, {age}{channel}";
     }
 

@@ -14,7 +14,13 @@ namespace IncidentBot.SlackApp;
 /// empty answer, because the change line the bot posts there is the answer everybody sees.
 /// </summary>
 public sealed class IncidentSlashCommand(
-    IncidentService incidents, SlackAssistant assistant, ISlackApiClient slack, TimeProvider time, ILogger<IncidentSlashCommand> logger)
+    IncidentService incidents,
+    IIncidentReader reader,
+    IncidentChannels channels,
+    SlackAssistant assistant,
+    ISlackApiClient slack,
+    TimeProvider time,
+    ILogger<IncidentSlashCommand> logger)
     : ISlashCommandHandler
 {
     public const string Name = "/incident";
@@ -81,20 +87,18 @@ public sealed class IncidentSlashCommand(
 
     private async Task<SlashCommandResponse?> OnIncidentAsync(IncidentScopedCommand scoped, SlashCommand command, CancellationToken cancellationToken)
     {
-        var here = await incidents.FindByChannelAsync(command.ChannelId, cancellationToken);
-        var number = scoped.Reference ?? here?.Number;
+        var here = await channels.FindIncidentAsync(command.ChannelId, cancellationToken);
+        var number = scoped.Reference ?? here;
         if (number is not { } target)
         {
             return SlashCommandResponse.Ephemeral(
                 $"This channel is not an incident channel, so name the incident, e.g. `/incident {Example(scoped)} INC-42`.");
         }
 
-        var inItsChannel = here?.Number == target;
+        var inItsChannel = here == target;
         return scoped switch
         {
-            ShowCommand => SlashCommandResponse.Ephemeral(
-                IncidentMessages.CardFallback(await incidents.GetAsync(target, cancellationToken)),
-                IncidentMessages.Card(await incidents.GetAsync(target, cancellationToken), time.GetUtcNow())),
+            ShowCommand => Show(await reader.GetRequiredAsync(target, cancellationToken)),
             UpdateCommand update => Posted(await incidents.PostAsync(target, TimelineEntryKind.Update, update.Text, command.UserId, cancellationToken), inItsChannel),
             ActionCommand action => Posted(await incidents.PostAsync(target, TimelineEntryKind.Action, action.Text, command.UserId, cancellationToken), inItsChannel),
             SummaryCommand => SlashCommandResponse.Ephemeral(await assistant.SummaryAsync(target, cancellationToken)),
@@ -112,9 +116,12 @@ public sealed class IncidentSlashCommand(
 
     private async Task<SlashCommandResponse?> PostmortemAsync(long number, string userId, CancellationToken cancellationToken)
     {
-        var reply = await assistant.DraftPostmortemAsync(await incidents.GetAsync(number, cancellationToken), userId, cancellationToken);
+        var reply = await assistant.DraftPostmortemAsync(await reader.GetRequiredAsync(number, cancellationToken), userId, cancellationToken);
         return reply is null ? null : SlashCommandResponse.Ephemeral(reply);
     }
+
+    private SlashCommandResponse Show(Incident incident) =>
+        SlashCommandResponse.Ephemeral(IncidentMessages.CardFallback(incident), IncidentMessages.Card(incident, time.GetUtcNow()));
 
     private static IncidentEdit EditFor(IncidentScopedCommand command) => command switch
     {
@@ -141,13 +148,13 @@ public sealed class IncidentSlashCommand(
 
     private async Task<string> ListAsync(ListCommand list, CancellationToken cancellationToken)
     {
-        var query = new IncidentQuery
+        var query = new IncidentFilter
         {
-            Statuses = list.Scope == IncidentListScope.Open ? [IncidentStatus.Active, IncidentStatus.Stable] : null,
+            Statuses = list.Scope == IncidentListScope.Open ? IncidentFilter.OpenStatuses : null,
             Severities = list.Severity is { } severity ? [severity] : null,
             Limit = 20,
         };
-        var found = await incidents.ListAsync(query, cancellationToken);
+        var found = await reader.FindAsync(query, cancellationToken);
         return found.Count == 0
             ? (list.Scope == IncidentListScope.Open ? "No open incidents." : "No incidents.")
             : string.Join("\n", found.Select(i => IncidentReplies.ListLine(i, time.GetUtcNow())));
@@ -157,7 +164,7 @@ public sealed class IncidentSlashCommand(
     {
         var now = time.GetUtcNow();
         var window = stats.Window ?? TimeSpan.FromDays(30);
-        return IncidentReplies.Stats(await incidents.GetStatsAsync(now - window, now, cancellationToken), window);
+        return IncidentReplies.Stats(await reader.GetStatsAsync(now - window, now, cancellationToken), window);
     }
 
     private static string Example(IncidentScopedCommand command) => command switch

@@ -3,6 +3,7 @@ using IncidentBot.Incidents.Mentions;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Slack.Models;
+using IncidentBot.Storage;
 
 namespace IncidentBot.SlackApp;
 
@@ -12,7 +13,13 @@ namespace IncidentBot.SlackApp;
 /// which the incident channel hears through the change line.
 /// </summary>
 public sealed class MentionHandler(
-    IncidentService incidents, SlackAssistant assistant, ISlackApiClient slack, SlackIdentity identity, ILogger<MentionHandler> logger)
+    IncidentService incidents,
+    IIncidentReader reader,
+    IncidentChannels channels,
+    SlackAssistant assistant,
+    ISlackApiClient slack,
+    SlackIdentity identity,
+    ILogger<MentionHandler> logger)
     : IEventHandler<AppMention>
 {
     public async Task HandleAsync(AppMention mention, EventContext context, CancellationToken cancellationToken)
@@ -23,7 +30,7 @@ public sealed class MentionHandler(
             return;
         }
 
-        var here = await incidents.FindByChannelAsync(mention.Channel, cancellationToken);
+        var here = await channels.FindIncidentAsync(mention.Channel, cancellationToken);
         var reply = MentionGrammar.Parse(mention.Text, bot.UserId) switch
         {
             DeclareIntent declare => await DeclareAsync(declare, mention, cancellationToken),
@@ -41,14 +48,14 @@ public sealed class MentionHandler(
     }
 
     /// <summary>The answer goes in the mention's thread, where everyone in the channel can read it.</summary>
-    private async Task<string?> AskAsync(string question, Incident? here, AppMention mention, CancellationToken cancellationToken)
+    private async Task<string?> AskAsync(string question, long? here, AppMention mention, CancellationToken cancellationToken)
     {
-        if (here is not null && assistant.AsksForPostmortem(question, here.Number))
+        if (here is { } number && assistant.AsksForPostmortem(question, number))
         {
-            return await assistant.DraftPostmortemAsync(here, mention.User, cancellationToken);
+            return await assistant.DraftPostmortemAsync(await reader.GetRequiredAsync(number, cancellationToken), mention.User, cancellationToken);
         }
 
-        var answer = await assistant.AnswerAsync(question, here?.Number, mention.User, cancellationToken);
+        var answer = await assistant.AnswerAsync(question, here, mention.User, cancellationToken);
         await slack.Chat.PostMessageAsync(new ChatMessage(mention.Channel, answer) { ThreadTs = mention.ThreadTs ?? mention.Ts }, cancellationToken);
         return null;
     }
@@ -81,16 +88,16 @@ public sealed class MentionHandler(
         return $"Declared *{incident.Reference}: {SlackText.Escape(incident.Title)}*. Its channel is being opened and you are invited.";
     }
 
-    private async Task<string?> ChangeAsync(Incident? here, AppMention mention, IncidentEdit edit, CancellationToken cancellationToken)
+    private async Task<string?> ChangeAsync(long? here, AppMention mention, IncidentEdit edit, CancellationToken cancellationToken)
     {
-        if (here is null)
+        if (here is not { } number)
         {
             return "This is not an incident channel. Ask me in the incident's channel, or use `/incident <command> INC-<n>` here.";
         }
 
         try
         {
-            var update = await incidents.EditAsync(here.Number, edit, mention.User, cancellationToken: cancellationToken);
+            var update = await incidents.EditAsync(number, edit, mention.User, cancellationToken: cancellationToken);
             return update.Changed ? null : IncidentReplies.NothingChanged(update.After);
         }
         catch (Exception refused) when (refused is IncidentValidationException or IncidentConflictException)

@@ -5,8 +5,6 @@ using IncidentBot.Slack.AspNetCore;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Slack.Models;
 using IncidentBot.Slack.SocketMode;
-using IncidentBot.Storage;
-using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.SlackApp;
@@ -27,14 +25,12 @@ public static class SlackAppExtensions
 
         builder.Services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
         var slack = builder.Services.AddSlack(builder.Configuration.GetSection(SlackOptions.SectionName))
-            .AddEventHandler<MessageEventBase, TimelineRecorder>()
+            .AddEventHandler<MessageEventBase, TimelineRecorder>(SlackWorkOrder.AnyOrder)
             .AddEventHandler<AppMention, MentionHandler>()
             .AddEventHandler<AppHomeOpened, AppHome>()
             .AddEventHandler<MemberJoinedChannel, JoinerSummary>()
             .AddSlashCommandHandler<IncidentSlashCommand>(IncidentSlashCommand.Name)
-            .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId)
-            .UseWorkQueue<SqliteSlackInbox>()
-            .UseEventDeduplicator<SqliteSlackInbox>();
+            .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId);
         foreach (var actionId in CardActions.ActionIds)
         {
             slack.AddBlockActionHandler<CardActions>(actionId);
@@ -46,11 +42,10 @@ public static class SlackAppExtensions
         builder.Services.AddSingleton<ChannelCatchUp>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddSingleton<ISlackConnectionObserver>(sp => sp.GetRequiredService<ChannelCatchUp>());
-        builder.Services.AddHostedService<DurableSlackWorkProcessor>();
         builder.Services.AddSingleton<SlackIdentity>();
-        builder.Services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
+        builder.Services.AddSingleton<ChannelSyncQueue>();
+        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ChannelSyncQueue>());
         builder.Services.AddSingleton<IncidentChannelSync>();
-        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<IncidentChannelSync>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentChannelSync>());
         return builder;
     }

@@ -34,7 +34,7 @@ public static class SlackMessageEntries
             return null;
         }
 
-        var occurredAt = SlackTimestamp.ToTime(ts) ?? DateTimeOffset.UtcNow;
+        var occurredAt = SlackTs.TimeOf(ts) ?? DateTimeOffset.UtcNow;
         if (subtype == "channel_join")
         {
             return new NewTimelineEntry(TimelineEntryKind.MemberJoined, occurredAt, user, $"{user} joined the channel",

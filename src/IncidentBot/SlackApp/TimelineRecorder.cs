@@ -1,7 +1,6 @@
 using IncidentBot.Incidents;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Slack.Models;
-using IncidentBot.Storage;
 
 namespace IncidentBot.SlackApp;
 
@@ -10,7 +9,7 @@ namespace IncidentBot.SlackApp;
 /// it, deletes mark it, joins are recorded, other bots' messages are kept and labelled. The bot's own
 /// messages (the card, the change lines) are left out: the timeline already holds what they say.
 /// </summary>
-public sealed class TimelineRecorder(IIncidentStore store, IncidentChannels channels, SlackIdentity identity) : IEventHandler<MessageEventBase>
+public sealed class TimelineRecorder(IncidentService incidents, IncidentChannels channels, SlackIdentity identity) : IEventHandler<MessageEventBase>
 {
     public async Task HandleAsync(MessageEventBase slackEvent, EventContext context, CancellationToken cancellationToken)
     {
@@ -23,19 +22,21 @@ public sealed class TimelineRecorder(IIncidentStore store, IncidentChannels chan
         switch (slackEvent)
         {
             case MessageChanged changed when !bot.IsSelf(changed.Message.User, changed.Message.BotId):
-                var editedAt = SlackTimestamp.ToTime(changed.Message.Edited?.Ts ?? changed.Ts) ?? context.EventTime;
+                var editedAt = SlackTs.TimeOf(changed.Message.Edited?.Ts ?? changed.Ts) ?? context.EventTime;
                 if (SlackMessageEntries.FromHistory(changed.Channel, changed.Message, bot) is { } edited)
                 {
-                    await store.EditMessageAsync(number, edited, editedAt, cancellationToken);
+                    await incidents.RecordMessageEditAsync(number, edited, editedAt, cancellationToken);
                 }
 
                 break;
             case MessageDeleted deleted:
-                var deletedAt = SlackTimestamp.ToTime(deleted.Ts) ?? context.EventTime;
-                await store.DeleteMessageAsync(number, deleted.Channel, deleted.DeletedTs, deletedAt, cancellationToken);
+                var deletedAt = SlackTs.TimeOf(deleted.Ts) ?? context.EventTime;
+                var sentAt = SlackTs.TimeOf(deleted.DeletedTs) ?? deletedAt;
+                await incidents.RecordMessageDeletionAsync(
+                    number, new SlackMessageSource(deleted.Channel, deleted.DeletedTs, null, null, false), sentAt, deletedAt, cancellationToken);
                 break;
             case MessageEvent message when SlackMessageEntries.FromEvent(message, bot) is { } entry:
-                await store.AddMessageAsync(number, entry, cancellationToken);
+                await incidents.RecordMessageAsync(number, entry, cancellationToken);
                 break;
         }
     }

@@ -1,54 +1,19 @@
 using System.Text;
-using IncidentBot.Incidents;
 
 namespace IncidentBot.Storage;
 
 /// <summary>
-/// Reading incidents the way the assistant asks: by filters over the whole history, by counts, and by
-/// words (full-text, ranked). Read-only; kept apart from <see cref="IIncidentStore"/> so each storage
-/// provider can bring its own text search (SQLite FTS5 here, PostgreSQL's later).
+/// Incidents by words: full-text, ranked. Kept apart from <see cref="IIncidentReader"/> because each storage
+/// provider brings its own text search (SQLite FTS5 here, PostgreSQL's later).
 /// </summary>
 public interface IIncidentSearch
 {
-    /// <summary>Incidents that pass the filter, most recently declared first, at most <see cref="IncidentFilter.Limit"/>.</summary>
-    Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default);
-
-    /// <summary>How many incidents pass the filter, whatever its limit.</summary>
-    Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Incidents that pass the filter and whose title, services, details or timeline text contain any of
     /// the words, best match first (BM25), at most <see cref="IncidentFilter.Limit"/>. Each match names its
     /// best timeline entry, if the timeline matched, so the answer can cite it.
     /// </summary>
     Task<IReadOnlyList<IncidentTextMatch>> MatchAsync(SearchTerms terms, IncidentFilter filter, CancellationToken cancellationToken = default);
-
-    /// <summary>Every service name any incident has had, in order.</summary>
-    Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>What people wrote in the incident's timeline (Slack messages, updates, actions, resolutions), deleted messages not counted.</summary>
-    Task<int> CountMessagesAsync(long number, CancellationToken cancellationToken = default);
-}
-
-/// <summary>
-/// Which incidents to consider. Every part is optional; the parts that are given must all hold.
-/// The window (<see cref="ActiveFrom"/>, <see cref="ActiveUntil"/>) keeps incidents that were open at some
-/// moment inside it: declared before its end and not resolved before its start.
-/// </summary>
-public sealed record IncidentFilter
-{
-    public const int MaxLimit = 500;
-
-    public IReadOnlyCollection<long>? Numbers { get; init; }
-    public long? ExcludeNumber { get; init; }
-    public IReadOnlyCollection<IncidentStatus>? Statuses { get; init; }
-    public IReadOnlyCollection<Severity>? Severities { get; init; }
-
-    /// <summary>Incidents with any of these services (names as stored: lower case).</summary>
-    public IReadOnlyCollection<string>? Services { get; init; }
-    public DateTimeOffset? ActiveFrom { get; init; }
-    public DateTimeOffset? ActiveUntil { get; init; }
-    public int Limit { get; init; } = 50;
 }
 
 /// <summary>
@@ -127,20 +92,4 @@ public sealed record IncidentTextMatch(
 {
     /// <summary>The incident's own fields count double a single message: they describe the whole incident.</summary>
     public double Score => IncidentScore + (0.5 * TimelineScore);
-}
-
-/// <summary>Postmortem drafts, every version kept.</summary>
-public interface IPostmortemDraftStore
-{
-    /// <summary>Stores a draft as the incident's next version (1, 2, …).</summary>
-    Task<PostmortemDraft> AddAsync(
-        long number, string markdown, string? createdBy, DateTimeOffset createdAt, CancellationToken cancellationToken = default);
-
-    /// <summary>Latest first.</summary>
-    Task<IReadOnlyList<PostmortemDraft>> ListAsync(long number, CancellationToken cancellationToken = default);
-}
-
-public sealed record PostmortemDraft(long IncidentNumber, int Version, string Markdown, DateTimeOffset CreatedAt, string? CreatedBy)
-{
-    public string Reference => IncidentReference.Format(IncidentNumber);
 }

@@ -73,15 +73,36 @@ public sealed class SlackDispatcherTests
     }
 
     [Fact]
-    public void ADurableInboxCanReplaceBothQueueAndDeduplicatorAsOneInstance()
+    public void WithoutADurableInboxTheTransportKeepsWorkInMemory()
     {
         var services = new ServiceCollection();
-        services.AddSlack(Valid).UseWorkQueue<DurableInbox>().UseEventDeduplicator<DurableInbox>();
+        services.AddSlack(Valid);
 
         using var provider = services.BuildServiceProvider();
 
-        Assert.Same(provider.GetRequiredService<ISlackWorkQueue>(), provider.GetRequiredService<IEventDeduplicator>());
-        Assert.IsType<DurableInbox>(provider.GetRequiredService<ISlackWorkQueue>());
+        Assert.IsType<InMemorySlackInboxStore>(provider.GetRequiredService<ISlackInboxStore>());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ADurableInboxRegisteredBeforeOrAfterTheTransportReplacesTheInMemoryOne(bool before)
+    {
+        var services = new ServiceCollection();
+        if (before)
+        {
+            services.AddSingleton<ISlackInboxStore, DurableInbox>();
+        }
+
+        services.AddSlack(Valid);
+        if (!before)
+        {
+            services.AddSingleton<ISlackInboxStore, DurableInbox>();
+        }
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<DurableInbox>(provider.GetRequiredService<ISlackInboxStore>());
     }
 
     private static void Valid(SlackOptions options)
@@ -135,13 +156,17 @@ public sealed class SlackDispatcherTests
             throw new InvalidOperationException("boom");
     }
 
-    private sealed class DurableInbox : ISlackWorkQueue, IEventDeduplicator
+    private sealed class DurableInbox : ISlackInboxStore
     {
-        public ValueTask<bool> TryEnqueueAsync(SlackWorkItem item, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+        public ValueTask<Acceptance> AcceptAsync(SlackWorkItem item, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Acceptance.Queued);
 
-        public ValueTask<bool> TryClaimAsync(string eventId, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+        public Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<PendingSlackWork>>([]);
 
-        public ValueTask ReleaseAsync(string eventId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        public Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task WaitForWorkAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
     private sealed class FailingCommand : ISlashCommandHandler

@@ -255,15 +255,16 @@ public sealed class SocketModeConnectionTests
     }
 
     [Fact]
-    public async Task AnEventTheQueueCannotTakeIsNotAcknowledgedSoSlackDeliversItAgain()
+    public async Task AnEventTheInboxCannotKeepIsNotAcknowledgedSoSlackDeliversItAgain()
     {
-        await using var host = await SocketModeTestHost.StartAsync(handlers: slack => slack.UseWorkQueue<FillableQueue>());
-        var queue = host.Services.GetRequiredService<FillableQueue>();
+        await using var host = await SocketModeTestHost.StartAsync(handlers: slack =>
+            slack.Services.AddSingleton<FillableInbox>().AddSingleton<ISlackInboxStore>(sp => sp.GetRequiredService<FillableInbox>()));
+        var queue = host.Services.GetRequiredService<FillableInbox>();
         var socket = await host.SocketMode.WaitForConnectionAsync();
         queue.IsFull = true;
 
         var refused = await socket.SendEnvelopeAsync("events_api", SocketModeTestHost.EventJson("EvFull", "full"));
-        await host.Logs.WaitForAsync(entry => entry.Message.Contains("queue is full", StringComparison.Ordinal));
+        await host.Logs.WaitForAsync(entry => entry.Message.Contains("could not keep event", StringComparison.Ordinal));
         queue.IsFull = false;
         var redelivered = await socket.SendEnvelopeAsync("events_api", SocketModeTestHost.EventJson("EvFull", "full"), retryAttempt: 1);
 

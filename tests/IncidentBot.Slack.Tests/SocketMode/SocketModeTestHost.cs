@@ -7,6 +7,7 @@ using IncidentBot.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Slack.Tests.SocketMode;
 
@@ -126,13 +127,23 @@ internal sealed class MentionRecorder(HandlerLog log) : IEventHandler<AppMention
     }
 }
 
-/// <summary>The in-memory queue, except that it can be told it is full.</summary>
-internal sealed class FillableQueue(InMemorySlackWorkQueue inner) : ISlackWorkQueue
+/// <summary>The in-memory inbox, except that it can be told it is full.</summary>
+internal sealed class FillableInbox(IOptions<SlackOptions> options, TimeProvider time) : ISlackInboxStore
 {
+    private readonly InMemorySlackInboxStore inner = new(options, time);
+
     public bool IsFull { get; set; }
 
-    public ValueTask<bool> TryEnqueueAsync(SlackWorkItem item, CancellationToken cancellationToken = default) =>
-        IsFull ? ValueTask.FromResult(false) : inner.TryEnqueueAsync(item, cancellationToken);
+    public ValueTask<Acceptance> AcceptAsync(SlackWorkItem item, CancellationToken cancellationToken = default) =>
+        IsFull ? ValueTask.FromResult(Acceptance.Rejected) : inner.AcceptAsync(item, cancellationToken);
+
+    public Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default) =>
+        inner.ReadPendingAsync(afterId, limit, cancellationToken);
+
+    public Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default) =>
+        inner.CompleteAsync(ids, cancellationToken);
+
+    public Task WaitForWorkAsync(CancellationToken cancellationToken) => inner.WaitForWorkAsync(cancellationToken);
 }
 
 internal sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception)

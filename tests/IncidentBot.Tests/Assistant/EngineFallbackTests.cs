@@ -43,9 +43,8 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
         var services = world.Bot.App.Services;
         return new IncidentAssistant(
             [services.GetRequiredService<DeterministicEngine>(), first],
-            services.GetRequiredService<IIncidentStore>(),
-            services.GetRequiredService<IIncidentSearch>(),
-            services.GetRequiredService<IPostmortemDraftStore>(),
+            services.GetRequiredService<IIncidentReader>(),
+            services.GetRequiredService<IncidentService>(),
             world.Clock,
             services.GetRequiredService<ILogger<IncidentAssistant>>());
     }

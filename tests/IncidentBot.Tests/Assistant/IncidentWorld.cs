@@ -1,5 +1,6 @@
 using IncidentBot.Assistant;
 using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
 using IncidentBot.Storage;
 using IncidentBot.Tests.Support;
 
@@ -8,8 +9,8 @@ namespace IncidentBot.Tests.Assistant;
 /// <summary>
 /// A running IncidentBot with a history of incidents written the way responders write them: alerts,
 /// hypotheses, a rollback, questions (answered and not), follow-ups. Messages go through
-/// <see cref="IIncidentStore.AddMessageAsync"/> as the Slack side stores them; state changes through
-/// <see cref="IncidentService"/>. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC).
+/// <see cref="IncidentService.RecordMessageAsync"/> as the Slack side stores them, state changes through
+/// <see cref="IncidentService"/> too. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC).
 /// </summary>
 public sealed class IncidentWorld : IAsyncLifetime
 {
@@ -30,7 +31,7 @@ public sealed class IncidentWorld : IAsyncLifetime
 
     public IncidentService Incidents => Bot.App.Services.GetRequiredService<IncidentService>();
 
-    public IIncidentStore Store => Bot.App.Services.GetRequiredService<IIncidentStore>();
+    public IIncidentReader Reader => Bot.App.Services.GetRequiredService<IIncidentReader>();
 
     public IncidentAssistant Assistant => Bot.App.Services.GetRequiredService<IncidentAssistant>();
 
@@ -101,11 +102,11 @@ public sealed class IncidentWorld : IAsyncLifetime
     public async Task<long> SayAsync(long number, string user, string text, long? inThreadOf = null, bool bot = false, TimeSpan? step = null)
     {
         var now = Clock.GetUtcNow();
-        var ts = SlackTimestamp.FromTime(now);
+        var ts = SlackTs.FromDateTimeOffset(now).Value;
         var channel = Channel(number);
         var threadTs = inThreadOf is { } parent ? (await EntryAsync(number, parent)).Slack!.Ts : null;
         var source = new SlackMessageSource(channel, ts, threadTs, Permalink(channel, ts), bot);
-        Assert.True(await Store.AddMessageAsync(number, new NewTimelineEntry(TimelineEntryKind.Message, now, user, text, Slack: source)));
+        Assert.True(await Incidents.RecordMessageAsync(number, new NewTimelineEntry(TimelineEntryKind.Message, now, user, text, Slack: source)));
         Clock.Advance(step ?? TimeSpan.FromMinutes(1));
         return (await FindByTsAsync(number, ts)).Id;
     }
@@ -115,7 +116,7 @@ public sealed class IncidentWorld : IAsyncLifetime
         TimelineCursor? cursor = null;
         while (true)
         {
-            var page = await Store.GetTimelineAsync(number, new TimelineQuery { After = cursor });
+            var page = await Reader.GetTimelineAsync(number, new TimelineQuery { After = cursor });
             if (page.FirstOrDefault(e => e.Id == id) is { } found)
             {
                 return found;
@@ -154,7 +155,7 @@ public sealed class IncidentWorld : IAsyncLifetime
         foreach (var citation in citations)
         {
             any = true;
-            Assert.NotNull(await Store.GetAsync(citation.IncidentNumber));
+            Assert.NotNull(await Reader.GetAsync(citation.IncidentNumber));
             if (citation.EntryId is { } id)
             {
                 var entry = await EntryAsync(citation.IncidentNumber, id);
@@ -174,8 +175,8 @@ public sealed class IncidentWorld : IAsyncLifetime
     /// <summary>The message stored at that ts: it is among the entries at or after its own time.</summary>
     private async Task<TimelineEntry> FindByTsAsync(long number, string ts)
     {
-        var at = SlackTimestamp.ToTime(ts)!.Value;
-        var page = await Store.GetTimelineAsync(number, new TimelineQuery { After = new TimelineCursor(at.AddMilliseconds(-1), long.MaxValue), Limit = 50 });
+        var at = SlackTs.Parse(ts).ToDateTimeOffset();
+        var page = await Reader.GetTimelineAsync(number, new TimelineQuery { After = new TimelineCursor(at.AddMilliseconds(-1), long.MaxValue), Limit = 50 });
         return page.Single(e => e.Slack?.Ts == ts);
     }
 
@@ -281,7 +282,7 @@ public sealed class IncidentWorld : IAsyncLifetime
         await SayAsync(n, Carol, "yes, rolling back checkout-api to v2.13.2 now");
         await SayAsync(n, Dave, "ack");
         await PostAsync(n, TimelineEntryKind.Action, "Rolled back checkout-api to v2.13.2", Carol);
-        CheckoutEntries["rollback"] = (await Store.GetTimelineAsync(n, new TimelineQuery())).Last(e => e.Kind == TimelineEntryKind.Action).Id;
+        CheckoutEntries["rollback"] = (await Reader.GetTimelineAsync(n, new TimelineQuery())).Last(e => e.Kind == TimelineEntryKind.Action).Id;
         await SayAsync(n, DatadogBot, "[Datadog] RECOVERY: checkout-api 5xx rate 0.4%", bot: true);
         await SayAsync(n, Bob, "error rate is back to normal, no more 502s");
         await EditAsync(n, new IncidentEdit { Status = IncidentStatus.Stable, MitigationSummary = "Rolled back checkout-api to v2.13.2" }, Alice);

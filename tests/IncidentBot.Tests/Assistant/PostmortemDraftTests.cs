@@ -24,7 +24,7 @@ public sealed class PostmortemDraftTests : IAsyncLifetime
         Assert.Null(answer.Draft);
         Assert.Equal("INC-8 is active: a postmortem is drafted once the incident is resolved or completed.", answer.Refusal);
         Assert.Empty(await world.Assistant.ListPostmortemDraftsAsync(world.PaymentTimeouts));
-        Assert.DoesNotContain(await world.Store.GetTimelineAsync(world.PaymentTimeouts, new()), e => e.Kind == TimelineEntryKind.PostmortemDrafted);
+        Assert.DoesNotContain(await world.Reader.GetTimelineAsync(world.PaymentTimeouts, new()), e => e.Kind == TimelineEntryKind.PostmortemDrafted);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class PostmortemDraftTests : IAsyncLifetime
         Assert.Equal([2, 1], drafts.Select(d => d.Version));
         Assert.Equal([IncidentWorld.Bob, IncidentWorld.Alice], drafts.Select(d => d.CreatedBy));
         Assert.True(drafts[0].CreatedAt > drafts[1].CreatedAt);
-        var entries = (await world.Store.GetTimelineAsync(world.Checkout, new())).Where(e => e.Kind == TimelineEntryKind.PostmortemDrafted).ToList();
+        var entries = (await world.Reader.GetTimelineAsync(world.Checkout, new())).Where(e => e.Kind == TimelineEntryKind.PostmortemDrafted).ToList();
         Assert.Equal(2, entries.Count);
         Assert.Equal(2, entries[1].Data!["version"]!.GetValue<int>());
         Assert.Equal("deterministic", entries[1].Data!["engine"]!.GetValue<string>());
@@ -128,7 +128,7 @@ public sealed class PostmortemDraftTests : IAsyncLifetime
 
         await world.EditAsync(n, new IncidentEdit { Status = IncidentStatus.Resolved }, IncidentWorld.Dave);
         var entry = await world.EntryAsync(n, ids[3]);
-        await world.Store.DeleteMessageAsync(n, entry.Slack!.ChannelId, entry.Slack.Ts, world.Clock.GetUtcNow());
+        await world.Incidents.RecordMessageDeletionAsync(n, entry.Slack!, entry.OccurredAt, world.Clock.GetUtcNow());
 
         var answer = await world.Assistant.DraftPostmortemAsync(n, IncidentWorld.Dave);
 

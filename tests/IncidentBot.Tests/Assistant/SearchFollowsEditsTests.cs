@@ -17,7 +17,7 @@ public sealed class SearchFollowsEditsTests : IAsyncLifetime
         var id = await world.SayAsync(world.LoginSlow, IncidentWorld.Dave, "suspect the memcached tier in eu-west-1");
         var entry = await world.EntryAsync(world.LoginSlow, id);
 
-        await world.Store.EditMessageAsync(
+        await world.Incidents.RecordMessageEditAsync(
             world.LoginSlow,
             new NewTimelineEntry(TimelineEntryKind.Message, entry.OccurredAt, entry.ActorId, "suspect the redis tier in eu-west-1", Slack: entry.Slack),
             world.Clock.GetUtcNow());
@@ -35,7 +35,7 @@ public sealed class SearchFollowsEditsTests : IAsyncLifetime
         Assert.Single((await world.Assistant.FindRelatedAsync(new RelatedRequest(Query: "zookeeper"))).Hits);
         var entry = await world.EntryAsync(world.LoginSlow, id);
 
-        await world.Store.DeleteMessageAsync(world.LoginSlow, entry.Slack!.ChannelId, entry.Slack.Ts, world.Clock.GetUtcNow());
+        await world.Incidents.RecordMessageDeletionAsync(world.LoginSlow, entry.Slack!, entry.OccurredAt, world.Clock.GetUtcNow());
 
         Assert.Empty((await world.Assistant.FindRelatedAsync(new RelatedRequest(Query: "zookeeper"))).Hits);
         var summary = await world.Assistant.SummarizeAsync(world.LoginSlow);

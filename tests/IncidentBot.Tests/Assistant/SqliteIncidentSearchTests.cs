@@ -12,6 +12,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
     private SqliteDatabase database = null!;
     private SqliteIncidentStore store = null!;
     private SqliteIncidentSearch search = null!;
+    private SqliteIncidentReader reader = null!;
 
     public async Task InitializeAsync()
     {
@@ -19,6 +20,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         await database.MigrateAsync();
         store = new SqliteIncidentStore(database);
         search = new SqliteIncidentSearch(database);
+        reader = new SqliteIncidentReader(database);
     }
 
     public Task DisposeAsync()
@@ -52,12 +54,12 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         await MessageAsync(incident.Number, "2", "rebalancing shards now");
 
         await store.EditMessageAsync(incident.Number, Message("1", "the opensearch cluster is yellow"), Now.AddMinutes(5));
-        await store.DeleteMessageAsync(incident.Number, "C1", "2", Now.AddMinutes(6));
+        await store.DeleteMessageAsync(incident.Number, new SlackMessageSource("C1", "2", null, null, false), Now, Now.AddMinutes(6));
 
         Assert.Empty(await MatchNumbersAsync("elasticsearch"));
         Assert.Equal([incident.Number], await MatchNumbersAsync("opensearch"));
         Assert.Empty(await MatchNumbersAsync("shards"));
-        Assert.Equal(1, await search.CountMessagesAsync(incident.Number));
+        Assert.Equal(1, await reader.CountMessagesAsync(incident.Number));
     }
 
     [Fact]
@@ -102,25 +104,28 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         var longRunning = await DeclareAsync("Long running", ["db"], at: Now.AddDays(-10));
         var recent = await DeclareAsync("Recent", ["db"], at: Now.AddHours(-1));
 
-        var found = await search.FindAsync(new IncidentFilter { ActiveFrom = Now.AddDays(-7), ActiveUntil = Now });
+        var found = await reader.FindAsync(new IncidentFilter { ActiveFrom = Now.AddDays(-7), ActiveUntil = Now });
 
         Assert.Equal([recent.Number, longRunning.Number], found.Select(i => i.Number));
         Assert.Equal(["db"], found[0].Services);
-        Assert.Equal(3, await search.CountAsync(new IncidentFilter { Services = ["db"] }));
-        Assert.Equal(["db"], await search.GetServiceNamesAsync());
+        Assert.Equal(3, await reader.CountAsync(new IncidentFilter { Services = ["db"] }));
+        Assert.Equal(["db"], await reader.GetServiceNamesAsync());
     }
 
     [Fact]
-    public async Task DraftsGetTheNextVersionAndAreListedLatestFirst()
+    public async Task DraftsGetTheNextVersionWithTheirEntryAndAreListedLatestFirst()
     {
         var incident = await DeclareAsync("Drafted", ["db"]);
-        var drafts = new SqlitePostmortemDraftStore(database);
 
-        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => drafts.AddAsync(incident.Number, $"draft {i}", "U1", Now)));
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => store.AddPostmortemDraftAsync(
+            incident.Number, $"draft {i}", "U1", Now, d => new NewTimelineEntry(TimelineEntryKind.PostmortemDrafted, Now, "U1", $"draft {d.Version}"))));
 
-        var listed = await drafts.ListAsync(incident.Number);
+        var listed = await reader.GetPostmortemDraftsAsync(incident.Number);
         Assert.Equal([5, 4, 3, 2, 1], listed.Select(d => d.Version));
-        Assert.Empty(await drafts.ListAsync(incident.Number + 1));
+        Assert.Empty(await reader.GetPostmortemDraftsAsync(incident.Number + 1));
+        var entries = (await reader.GetTimelineAsync(incident.Number, new())).Where(e => e.Kind == TimelineEntryKind.PostmortemDrafted);
+        Assert.Equal(["draft 1", "draft 2", "draft 3", "draft 4", "draft 5"], entries.Select(e => e.Text).Order());
+        Assert.Equal(6, (await reader.GetAsync(incident.Number))!.Version);
     }
 
     private async Task<Incident> DeclareAsync(string title, string[] services, string? description = null, DateTimeOffset? at = null) =>

@@ -51,7 +51,7 @@ public sealed class SummaryTests(IncidentWorld world) : IClassFixture<IncidentWo
     [Fact]
     public async Task TheSummarySaysHowMuchWasRead()
     {
-        var timeline = await world.Store.GetTimelineAsync(world.Checkout, new());
+        var timeline = await world.Reader.GetTimelineAsync(world.Checkout, new());
 
         var summary = await world.Assistant.SummarizeAsync(world.Checkout);
 

@@ -1,4 +1,5 @@
 using IncidentBot.Incidents;
+using IncidentBot.Slack.Models;
 using IncidentBot.Storage;
 using IncidentBot.Storage.Sqlite;
 using IncidentBot.Tests.Support;
@@ -10,11 +11,13 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
     private readonly TemporaryDatabase file = new();
     private SqliteDatabase database = null!;
+    private SqliteIncidentReader reader = null!;
 
     public async Task InitializeAsync()
     {
         database = new SqliteDatabase(file.ConnectionString);
         await database.MigrateAsync();
+        reader = new SqliteIncidentReader(database);
     }
 
     public Task DisposeAsync()
@@ -37,10 +40,10 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
             current => IncidentChanges.Apply(current, new IncidentEdit { AddServices = [$"service-{i}"] }, "U1", Now.AddSeconds(i)))));
         await Task.WhenAll(writes);
 
-        var stored = await first.GetAsync(incident.Number);
+        var stored = await reader.GetAsync(incident.Number);
         Assert.Equal(30, stored!.Services.Count);
         Assert.Equal(31, stored.Version);
-        var timeline = await second.GetTimelineAsync(incident.Number, new TimelineQuery());
+        var timeline = await reader.GetTimelineAsync(incident.Number, new TimelineQuery());
         Assert.Equal(30, timeline.Count(e => e.Kind == TimelineEntryKind.ServicesChanged));
     }
 
@@ -53,10 +56,10 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<IncidentValidationException>(() => store.UpdateAsync(incident.Number, current =>
             IncidentChanges.Apply(current, new IncidentEdit { Severity = Severity.Sev1, Title = "" }, "U1", Now)));
 
-        var stored = await store.GetAsync(incident.Number);
+        var stored = await reader.GetAsync(incident.Number);
         Assert.Equal(Severity.Unknown, stored!.Severity);
         Assert.Equal(1, stored.Version);
-        Assert.Single(await store.GetTimelineAsync(incident.Number, new TimelineQuery()));
+        Assert.Single(await reader.GetTimelineAsync(incident.Number, new TimelineQuery()));
     }
 
     [Fact]
@@ -82,8 +85,8 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
             Link = (LinkType.Trace, "https://traces.example.com/abc"),
         }, "U2", Now.AddHours(1)));
 
-        var stored = await store.GetAsync(created.Number);
-        var byChannel = await store.FindByChannelAsync("C123");
+        var stored = await reader.GetAsync(created.Number);
+        var byChannel = await reader.FindByChannelAsync("C123");
 
         Assert.Equal(1, byChannel?.Number);
         Assert.Equal(["checkout-api", "payments"], stored!.Services);
@@ -108,7 +111,7 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         await store.UpdateAsync(incident.Number, current =>
             new IncidentChange(current, [new NewTimelineEntry(TimelineEntryKind.Message, Now, "U1", "rolling back", Slack: source)]));
 
-        var entry = (await store.GetTimelineAsync(incident.Number, new TimelineQuery()))[^1];
+        var entry = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery()))[^1];
         Assert.Equal(source, entry.Slack);
         Assert.Equal(TimelineEntryKind.Message, entry.Kind);
     }
@@ -116,11 +119,10 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
     [Fact]
     public async Task TheStoreIsReachableOnlyWhenItsFileHasTheSchema()
     {
-        var store = new SqliteIncidentStore(database);
         using var empty = new TemporaryDatabase();
-        var unmigrated = new SqliteIncidentStore(new SqliteDatabase(empty.ConnectionString));
+        var unmigrated = new SqliteIncidentReader(new SqliteDatabase(empty.ConnectionString));
 
-        Assert.True(await store.IsReachableAsync());
+        Assert.True(await reader.IsReachableAsync());
         Assert.False(await unmigrated.IsReachableAsync());
     }
 
@@ -133,11 +135,11 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         var first = await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
         var again = await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
 
-        Assert.True(first);
-        Assert.False(again);
-        var messages = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message);
+        Assert.Equal("checking the dashboards", first?.Text);
+        Assert.Null(again);
+        var messages = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message);
         Assert.Single(messages);
-        Assert.Equal("1700000000.000100", await store.GetLatestMessageTsAsync("C1"));
+        Assert.Equal("1700000000.000100", await reader.GetLatestMessageTsAsync("C1"));
     }
 
     [Fact]
@@ -150,7 +152,7 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "rollback to v2.3.0 done"), Now.AddMinutes(2));
         await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "an older edit arriving late"), Now.AddMinutes(1));
 
-        var entry = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
+        var entry = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
         Assert.Equal("rollback to v2.3.0 done", entry.Text);
         Assert.Equal(Now.AddMinutes(2), entry.EditedAt);
     }
@@ -164,8 +166,8 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         await store.EditMessageAsync(incident.Number, Message("1700000000.000200", "edited first"), Now.AddMinutes(1));
         var original = await store.AddMessageAsync(incident.Number, Message("1700000000.000200", "original"));
 
-        Assert.False(original);
-        var entry = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
+        Assert.Null(original);
+        var entry = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
         Assert.Equal("edited first", entry.Text);
     }
 
@@ -176,18 +178,34 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
         await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "oops, wrong channel"));
 
-        await store.DeleteMessageAsync(incident.Number, "C1", "1700000000.000100", Now.AddMinutes(1));
-        await store.DeleteMessageAsync(incident.Number, "C1", "1700000000.000300", Now.AddMinutes(1));
+        await store.DeleteMessageAsync(incident.Number, new SlackMessageSource("C1", "1700000000.000100", null, null, false), Now, Now.AddMinutes(1));
+        await store.DeleteMessageAsync(incident.Number, new SlackMessageSource("C1", "1700000000.000300", null, null, false), Now, Now.AddMinutes(1));
         var late = await store.AddMessageAsync(incident.Number, Message("1700000000.000300", "deleted before it arrived"));
         await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "edit after delete"), Now.AddMinutes(2));
 
-        Assert.False(late);
-        var messages = (await store.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message).ToList();
+        Assert.Null(late);
+        var messages = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message).ToList();
         Assert.Equal(2, messages.Count);
         Assert.All(messages, m => Assert.Equal(Now.AddMinutes(1), m.DeletedAt));
         Assert.Equal("oops, wrong channel", messages[0].Text);
     }
 
+    [Fact]
+    public async Task WritesQueuedWhenTheDatabaseIsDisposedAreCommittedAndLaterOnesRefused()
+    {
+        var closing = new SqliteDatabase(file.ConnectionString);
+        var store = new SqliteIncidentStore(closing);
+        var writes = Enumerable.Range(0, 50)
+            .Select(i => store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = $"Queued {i}" }, Now)))
+            .ToList();
+
+        await closing.DisposeAsync();
+
+        await Task.WhenAll(writes);
+        Assert.Equal(50, await reader.CountAsync(new IncidentFilter()));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Late" }, Now)));
+    }
+
     private static NewTimelineEntry Message(string ts, string text) =>
-        new(TimelineEntryKind.Message, SlackTimestamp.ToTime(ts)!.Value, "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
+        new(TimelineEntryKind.Message, SlackTs.Parse(ts).ToDateTimeOffset(), "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
 }

@@ -44,8 +44,7 @@ public sealed class SqliteSchemaTests : IDisposable
 
         Assert.Equal(1, from);
         Assert.Equal(nextStep.Version, to);
-        var store = new SqliteIncidentStore(upgraded);
-        var incident = await store.GetAsync(1);
+        var incident = await new SqliteIncidentReader(upgraded).GetAsync(1);
         Assert.Equal("Before the upgrade", incident?.Title);
         Assert.Equal(Severity.Sev2, incident?.Severity);
     }

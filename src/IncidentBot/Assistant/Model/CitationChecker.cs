@@ -9,59 +9,33 @@ namespace IncidentBot.Assistant.Model;
 /// incident record) against the store: the incident must exist, and the entry must exist, belong to it and
 /// not be deleted. Citations of an answer, with their permalinks, come from the store, never from the model.
 /// </summary>
-internal sealed partial class CitationChecker(IIncidentStore store)
+internal sealed partial class CitationChecker(IIncidentReader incidents)
 {
     /// <summary>More incidents than this in one answer are not looked up; their citations count as pointing at nothing.</summary>
     public const int MaxIncidents = 20;
 
-    /// <summary>Timelines longer than this are not searched for a cited entry.</summary>
-    private const int MaxPages = 20;
+    /// <summary>More entries than this in one answer are not looked up either.</summary>
+    public const int MaxEntries = 200;
 
     public async Task<CitationVerdicts> CheckAsync(string text, CancellationToken cancellationToken = default)
     {
         var cited = References(text).Distinct().ToList();
+        var numbers = cited.Select(c => c.Number).Distinct().Take(MaxIncidents).ToHashSet();
+        var existing = numbers.Count == 0
+            ? []
+            : (await incidents.FindAsync(new IncidentFilter { Numbers = numbers, Limit = MaxIncidents }, cancellationToken)).Select(i => i.Number).ToHashSet();
+        var entryIds = cited.Where(c => c.EntryId is not null && existing.Contains(c.Number)).Select(c => c.EntryId!.Value).Distinct().Take(MaxEntries).ToList();
+        var entries = (await incidents.GetEntriesAsync(entryIds, cancellationToken)).Where(e => e.DeletedAt is null).ToDictionary(e => e.Id);
         var verdicts = new Dictionary<(long Number, long? EntryId), Citation?>();
-        foreach (var group in cited.GroupBy(c => c.Number).Take(MaxIncidents))
+        foreach (var reference in cited.Where(c => numbers.Contains(c.Number)))
         {
-            var sources = await SourcesAsync(group.Key, group.Where(c => c.EntryId is not null).Select(c => c.EntryId!.Value).ToHashSet(), cancellationToken);
-            foreach (var reference in group)
-            {
-                verdicts[reference] = sources is null ? null
-                    : reference.EntryId is not { } id ? new Citation(reference.Number)
-                    : sources.GetValueOrDefault(id);
-            }
+            verdicts[reference] = !existing.Contains(reference.Number) ? null
+                : reference.EntryId is not { } id ? new Citation(reference.Number)
+                : entries.TryGetValue(id, out var entry) && entry.IncidentNumber == reference.Number ? Citation.Of(entry)
+                : null;
         }
 
         return new CitationVerdicts(verdicts);
-    }
-
-    /// <summary>The live entries of the incident among <paramref name="wanted"/>, as citations; null when the incident does not exist.</summary>
-    private async Task<Dictionary<long, Citation?>?> SourcesAsync(long number, HashSet<long> wanted, CancellationToken cancellationToken)
-    {
-        if (await store.GetAsync(number, cancellationToken) is null)
-        {
-            return null;
-        }
-
-        var found = new Dictionary<long, Citation?>();
-        TimelineCursor? cursor = null;
-        for (var page = 0; page < MaxPages && found.Count < wanted.Count; page++)
-        {
-            var entries = await store.GetTimelineAsync(number, new TimelineQuery { After = cursor, Limit = TimelineQuery.MaxLimit }, cancellationToken);
-            foreach (var entry in entries.Where(e => wanted.Contains(e.Id) && e.IncidentNumber == number && e.DeletedAt is null))
-            {
-                found[entry.Id] = Citation.Of(entry);
-            }
-
-            if (entries.Count < TimelineQuery.MaxLimit)
-            {
-                break;
-            }
-
-            cursor = TimelineCursor.Of(entries[^1]);
-        }
-
-        return found;
     }
 
     internal static IEnumerable<(long Number, long? EntryId)> References(string text) =>

@@ -24,7 +24,7 @@ public sealed partial class ModelEngine
             var verdicts = await checker.CheckAsync(text, token);
             var sections = ModelSections.Split(text, PostmortemHeadings);
             var writer = new AnswerWriter();
-            var values = Facts(incident, timeline, await search.CountMessagesAsync(incident.Number, token));
+            var values = Facts(incident, timeline, await incidents.CountMessagesAsync(incident.Number, token));
             foreach (var (heading, variable) in TemplateVariables)
             {
                 var lines = sections.GetValueOrDefault(heading);

@@ -37,7 +37,7 @@ public sealed partial class ModelEngine
             await plugin.GetIncidentAsync(IncidentReference.Format(named), cancellationToken);
         }
 
-        var current = question.CurrentIncident is { } here ? await store.GetAsync(here, cancellationToken) : null;
+        var current = question.CurrentIncident is { } here ? await incidents.GetAsync(here, cancellationToken) : null;
         var text = NotEmpty(await AnswerWithFunctionsAsync(ModelPrompts.Conversation(time.GetUtcNow(), ModelPrompts.Question(question, current)), cancellationToken));
         var verdicts = await checker.CheckAsync(text, cancellationToken);
         var writer = new AnswerWriter();
@@ -85,7 +85,7 @@ public sealed partial class ModelEngine
         var briefs = new List<IncidentBrief>();
         foreach (var number in citations.Select(c => c.IncidentNumber).Distinct().Take(MaxIncidentsNamed))
         {
-            if (await store.GetAsync(number, cancellationToken) is { } incident)
+            if (await incidents.GetAsync(number, cancellationToken) is { } incident)
             {
                 briefs.Add(IncidentBrief.Of(incident));
             }

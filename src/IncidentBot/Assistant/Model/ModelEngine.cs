@@ -18,8 +18,7 @@ public sealed partial class ModelEngine : IAssistantEngine
     private static readonly TimeSpan AnswerGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly IncidentPlugin plugin;
-    private readonly IIncidentStore store;
-    private readonly IIncidentSearch search;
+    private readonly IIncidentReader incidents;
     private readonly DeterministicEngine deterministic;
     private readonly ModelClients clients;
     private readonly PostmortemTemplateSource templates;
@@ -33,8 +32,7 @@ public sealed partial class ModelEngine : IAssistantEngine
 
     public ModelEngine(
         IncidentPlugin plugin,
-        IIncidentStore store,
-        IIncidentSearch search,
+        IIncidentReader incidents,
         IIncidentEmbeddingStore embeddings,
         DeterministicEngine deterministic,
         ModelClients clients,
@@ -44,8 +42,7 @@ public sealed partial class ModelEngine : IAssistantEngine
         ILogger<ModelEngine> logger)
     {
         this.plugin = plugin;
-        this.store = store;
-        this.search = search;
+        this.incidents = incidents;
         this.deterministic = deterministic;
         this.clients = clients;
         this.templates = templates;
@@ -53,7 +50,7 @@ public sealed partial class ModelEngine : IAssistantEngine
         this.logger = logger;
         this.kernel = kernel;
         condenser = new TimelineCondenser(plugin, clients, time);
-        checker = new CitationChecker(store);
+        checker = new CitationChecker(incidents);
         ranker = clients.Embeddings is { } generator
             ? new SemanticRanker(generator, clients.EmbeddingModel!, embeddings, plugin, time, logger)
             : null;

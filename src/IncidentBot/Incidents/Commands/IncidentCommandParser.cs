@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using IncidentBot.Slack.Models;
 
 namespace IncidentBot.Incidents.Commands;
 
@@ -114,7 +114,7 @@ public static partial class IncidentCommandParser
             args = args[..label.Index];
         }
 
-        var title = Whitespace().Replace(WebUtility.HtmlDecode(args), " ").Trim(TitleEdges);
+        var title = Whitespace().Replace(SlackMarkup.Unescape(args), " ").Trim(TitleEdges);
         return new DeclareCommand(title, severity, services);
     }
 
@@ -154,10 +154,9 @@ public static partial class IncidentCommandParser
     private static IncidentCommand ReadCommander(string args, Subcommand self)
     {
         var reference = TakeReference(ref args);
-        var mention = UserMention().Match(args);
-        if (mention.Success && mention.Length == args.Length)
+        if (SlackUserId.TryParseMention(args, out var commander))
         {
-            return new CommanderCommand(reference, mention.Groups["id"].Value);
+            return new CommanderCommand(reference, commander.Value);
         }
 
         if (args.Length == 0)
@@ -165,7 +164,7 @@ public static partial class IncidentCommandParser
             return self.Invalid("Say who: mention the new commander.");
         }
 
-        if (UserMention().Count(args) > 1)
+        if (SlackMarkup.UserMentions(args).Count > 1)
         {
             return self.Invalid("Name one commander.");
         }
@@ -220,17 +219,16 @@ public static partial class IncidentCommandParser
             return self.Invalid($"'{Shorten(typeName)}' is not a link type; use {LinkTypeText.Accepted}.");
         }
 
-        var wrapped = SlackLink().Match(target);
-        if (wrapped.Success)
+        if (SlackMarkup.Parse(target) is [SlackLink { Index: 0 } link] && link.Markup.Length == target.Length)
         {
-            target = wrapped.Groups["url"].Value;
+            target = link.Url;
         }
         else if (target.Length == 0 || target.Contains('<') || target.Any(char.IsWhiteSpace))
         {
             return self.Invalid($"Give one id or URL after '{type.ToLabel()}'.");
         }
 
-        return new LinkCommand(reference, type, WebUtility.HtmlDecode(target));
+        return new LinkCommand(reference, type, SlackMarkup.Unescape(target));
     }
 
     private static IncidentCommand ReadShow(string args, Subcommand self)
@@ -350,7 +348,7 @@ public static partial class IncidentCommandParser
 
     private static IReadOnlyList<string> SplitList(string text) =>
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(item => WebUtility.HtmlDecode(Whitespace().Replace(item, " ")))];
+            .Select(item => SlackMarkup.Unescape(Whitespace().Replace(item, " ")))];
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
@@ -383,13 +381,6 @@ public static partial class IncidentCommandParser
 
     [GeneratedRegex(@"\bservices\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ServicesLabel();
-
-    [GeneratedRegex(@"<@(?<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>")]
-    private static partial Regex UserMention();
-
-    /// <summary>A link as Slack escapes it; not a mention (&lt;@…&gt;), channel (&lt;#…&gt;) or special (&lt;!…&gt;).</summary>
-    [GeneratedRegex(@"^<(?<url>[^@#!|>][^|>]*)(?:\|[^>]*)?>$")]
-    private static partial Regex SlackLink();
 
     /// <summary><c>[in|from|over|during|within] [the] past|last [n] unit</c> at the end of the text.</summary>
     [GeneratedRegex(

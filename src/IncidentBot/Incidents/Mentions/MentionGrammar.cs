@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
+using IncidentBot.Slack.Models;
 
 namespace IncidentBot.Incidents.Mentions;
 
@@ -31,7 +31,7 @@ public static partial class MentionGrammar
     private const string SeverityWord = @"(?<severity>sev[\s_-]?[0-9]|[0-9]|[a-z]+)";
     private const string Summary = @"(?:\s*[:\-–—]\s*(?<summary>.+))?";
     private const string Now = @"(?:\s+now)?";
-    private const string User = @"<@(?<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>";
+    private const string User = SlackMarkup.UserMentionPattern;
     private const string CommanderRole = @"(?:the\s+)?(?:new\s+)?(?:incident\s+)?(?:commander|ic)";
     private const string SetVerb = @"(?:set|change|update|move|switch)";
     private const string SeverityVerb = @"(?:raise|lower|increase|decrease|bump|upgrade|downgrade|escalate|de-?escalate)";
@@ -99,7 +99,7 @@ public static partial class MentionGrammar
     {
         var stripped = string.IsNullOrEmpty(botUserId)
             ? text
-            : AnyMention().Replace(text, m => !m.Groups["id"].ValueSpan.SequenceEqual(botUserId) ? m.Value
+            : AnyMention().Replace(text, m => !m.Groups["user"].ValueSpan.SequenceEqual(botUserId) ? m.Value
                 : EndsAClause(text, m.Index + m.Length) ? "" : " ");
         return stripped.Trim().TrimStart(',', ':', ';').Trim();
     }
@@ -138,7 +138,7 @@ public static partial class MentionGrammar
     /// <summary>A title leaves Slack (channel name, API), so it is plain text: entities decoded, quotes dropped.</summary>
     private static string? Title(Match match)
     {
-        var title = WebUtility.HtmlDecode(match.Groups["title"].Value).Trim('"', '“', '”', '\'', ' ');
+        var title = SlackMarkup.Unescape(match.Groups["title"].Value).Trim('"', '“', '”', '\'', ' ');
         return title.Length == 0 ? null : title;
     }
 
@@ -190,7 +190,7 @@ public static partial class MentionGrammar
 
     // Around the grammar.
 
-    [GeneratedRegex(@"\s*<@(?<id>[A-Z0-9]+)(?:\|[^>]*)?>\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\s*" + SlackMarkup.UserMentionPattern + @"\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AnyMention();
 
     [GeneratedRegex(Options + @"^(?:help|\?)[\s.!?]*$")]

@@ -4,7 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace IncidentBot.Storage.Sqlite;
 
 /// <summary>One SQLite file: opens pooled connections and brings the schema up to date.</summary>
-public sealed class SqliteDatabase
+/// <remarks>
+/// Writes go through one writer loop (see <see cref="WriteAsync{T}"/>), started by the first write and ended by
+/// <see cref="DisposeAsync"/>, which the host calls when it stops: writes already queued are committed first.
+/// </remarks>
+public sealed class SqliteDatabase : IAsyncDisposable
 {
     private const int MaxWritesPerTransaction = 256;
     private const string Savepoint = "write";
@@ -13,6 +17,7 @@ public sealed class SqliteDatabase
     private readonly Channel<IWriteJob> writes = Channel.CreateUnbounded<IWriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string connectionString;
     private readonly IReadOnlyList<SqliteMigration> migrations;
+    private readonly Lazy<Task> writer;
 
     public SqliteDatabase(string? connectionString)
         : this(connectionString, SqliteMigrations.All)
@@ -35,7 +40,7 @@ public sealed class SqliteDatabase
         DataSource = builder.DataSource;
         this.connectionString = builder.ToString();
         this.migrations = migrations;
-        _ = Task.Run(RunWritesAsync);
+        writer = new Lazy<Task>(() => Task.Run(RunWritesAsync));
     }
 
     /// <summary>The full path of the file.</summary>
@@ -74,7 +79,15 @@ public sealed class SqliteDatabase
             throw new ObjectDisposedException(nameof(SqliteDatabase));
         }
 
+        _ = writer.Value;
         return job.Result;
+    }
+
+    /// <summary>Takes no more writes, and returns once those already queued are committed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        writes.Writer.TryComplete();
+        await writer.Value;
     }
 
     private async Task RunWritesAsync()

@@ -1,21 +1,15 @@
 using Dapper;
 using IncidentBot.Incidents;
-using Microsoft.Data.Sqlite;
+using static IncidentBot.Storage.Sqlite.SqliteIncidentQueries;
 
 namespace IncidentBot.Storage.Sqlite;
 
 /// <summary>
-/// Search on the SQLite file: plain filters on <c>incidents</c>, words through the FTS5 tables of schema
-/// step 4 (<c>incident_search</c>, <c>timeline_search</c>), which triggers keep in step with every write.
+/// Search on the SQLite file: words through the FTS5 tables of schema step 4 (<c>incident_search</c>,
+/// <c>timeline_search</c>), which triggers keep in step with every write.
 /// </summary>
 public sealed class SqliteIncidentSearch(SqliteDatabase database) : IIncidentSearch
 {
-    private const string IncidentColumns = """
-        i.number, i.title, i.severity, i.status, i.commander_id, i.environment, i.customer_impact, i.description, i.declared_by,
-        i.mitigation_summary, i.resolution_summary, i.channel_id, i.channel_name, i.declared_at, i.stable_at, i.resolved_at,
-        i.updated_at, i.version
-        """;
-
     // Column weights of incident_search (title, services, details): a word in the title says most about an incident.
     private const string IncidentRank = "bm25(incident_search, 4.0, 3.0, 1.0)";
 
@@ -24,28 +18,6 @@ public sealed class SqliteIncidentSearch(SqliteDatabase database) : IIncidentSea
     /// hundreds of thousands of entries in a large history; the incidents' own fields are always searched in full.
     /// </summary>
     public const int MaxTimelineMatches = 10_000;
-
-    static SqliteIncidentSearch() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
-    public async Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default)
-    {
-        var (where, parameters) = Where(filter);
-        parameters.Add("Limit", Limit(filter));
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<IncidentRow>(new CommandDefinition(
-            $"SELECT {IncidentColumns} FROM incidents i WHERE {where} ORDER BY i.declared_at DESC, i.number DESC LIMIT @Limit;",
-            parameters,
-            cancellationToken: cancellationToken))).ToList();
-        return await WithServicesAndLinksAsync(connection, rows, cancellationToken);
-    }
-
-    public async Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken = default)
-    {
-        var (where, parameters) = Where(filter);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM incidents i WHERE {where};", parameters, cancellationToken: cancellationToken));
-    }
 
     public async Task<IReadOnlyList<IncidentTextMatch>> MatchAsync(
         SearchTerms terms, IncidentFilter filter, CancellationToken cancellationToken = default)
@@ -63,8 +35,7 @@ public sealed class SqliteIncidentSearch(SqliteDatabase database) : IIncidentSea
         // Only the entries of incidents that pass the filter can count, and their ids lie between the lowest and
         // the highest id of those incidents' timelines (one index seek each, schema step 6): FTS5 then walks only
         // that range of its doclists. Without a narrowing filter the range is everything, so it is not looked up.
-        var narrows = filter.Numbers is not null || filter.ActiveFrom is not null
-            || filter.Statuses is { Count: > 0 } || filter.Severities is { Count: > 0 } || filter.Services is { Count: > 0 };
+        var narrows = Narrows(filter);
         var bounds = narrows
             ? $"""
                 bounds AS MATERIALIZED (
@@ -120,97 +91,6 @@ public sealed class SqliteIncidentSearch(SqliteDatabase database) : IIncidentSea
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<MatchRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return rows.Select(r => new IncidentTextMatch(r.Number, r.IncidentScore, r.TimelineScore, r.EntryId, r.EntryText, r.EntryPermalink)).ToList();
-    }
-
-    public async Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var names = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT service FROM incident_services ORDER BY service LIMIT 2000;", cancellationToken: cancellationToken));
-        return names.ToList();
-    }
-
-    public async Task<int> CountMessagesAsync(long number, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
-            SELECT COUNT(*) FROM timeline_entries
-            WHERE incident_number = @Number AND deleted_at IS NULL AND text <> ''
-                AND kind IN ('message', 'update', 'action', 'resolution');
-            """, new { Number = number }, cancellationToken: cancellationToken));
-    }
-
-    private static int Limit(IncidentFilter filter) => Math.Clamp(filter.Limit, 1, IncidentFilter.MaxLimit);
-
-    /// <summary>The filter as a condition on <c>incidents i</c>.</summary>
-    private static (string Where, DynamicParameters Parameters) Where(IncidentFilter filter)
-    {
-        var conditions = new List<string> { "1 = 1" };
-        var parameters = new DynamicParameters();
-        if (filter.Numbers is { } numbers)
-        {
-            conditions.Add("i.number IN @Numbers");
-            parameters.Add("Numbers", numbers.ToList());
-        }
-
-        if (filter.ExcludeNumber is { } excluded)
-        {
-            conditions.Add("i.number <> @ExcludeNumber");
-            parameters.Add("ExcludeNumber", excluded);
-        }
-
-        if (filter.Statuses is { Count: > 0 } statuses)
-        {
-            conditions.Add("i.status IN @Statuses");
-            parameters.Add("Statuses", statuses.Select(s => s.ToLabel()).ToList());
-        }
-
-        if (filter.Severities is { Count: > 0 } severities)
-        {
-            conditions.Add("i.severity IN @Severities");
-            parameters.Add("Severities", severities.Select(s => (long)s).ToList());
-        }
-
-        if (filter.Services is { Count: > 0 } services)
-        {
-            conditions.Add("i.number IN (SELECT incident_number FROM incident_services WHERE service IN @Services)");
-            parameters.Add("Services", services.Select(s => s.Trim().ToLowerInvariant()).ToList());
-        }
-
-        if (filter.ActiveUntil is { } until)
-        {
-            conditions.Add("i.declared_at <= @ActiveUntil");
-            parameters.Add("ActiveUntil", UnixMs.From(until));
-        }
-
-        if (filter.ActiveFrom is { } from)
-        {
-            // resolved_at is cleared on a reopen, so null means "still open".
-            conditions.Add("(i.resolved_at IS NULL OR i.resolved_at >= @ActiveFrom)");
-            parameters.Add("ActiveFrom", UnixMs.From(from));
-        }
-
-        return (string.Join(" AND ", conditions), parameters);
-    }
-
-    private static async Task<IReadOnlyList<Incident>> WithServicesAndLinksAsync(
-        SqliteConnection connection, List<IncidentRow> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
-        var numbers = new { Numbers = rows.Select(r => r.Number).ToList() };
-        var services = (await connection.QueryAsync<ServiceRow>(new CommandDefinition(
-                "SELECT incident_number, service FROM incident_services WHERE incident_number IN @Numbers ORDER BY incident_number, position;",
-                numbers, cancellationToken: cancellationToken)))
-            .ToLookup(s => s.IncidentNumber, s => s.Service);
-        var links = (await connection.QueryAsync<LinkRow>(new CommandDefinition(
-                "SELECT incident_number, type, target, linked_at, linked_by FROM incident_links WHERE incident_number IN @Numbers ORDER BY incident_number, linked_at;",
-                numbers, cancellationToken: cancellationToken)))
-            .ToLookup(l => l.IncidentNumber, l => l.ToLink());
-        return rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();
     }
 
     private sealed class MatchRow

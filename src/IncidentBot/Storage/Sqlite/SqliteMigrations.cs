@@ -217,5 +217,9 @@ internal static class SqliteMigrations
             -- of timeline_search to the ids of the incidents that pass its filter (SqliteIncidentSearch.MatchAsync).
             CREATE INDEX ix_timeline_entries_incident_id ON timeline_entries (incident_number, id);
             """),
+        new(7, "whether Slack work may run in any order", """
+            -- Decided when the work is accepted (from the event's handlers), so running it needs no second parse.
+            ALTER TABLE slack_work_items ADD COLUMN any_order INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

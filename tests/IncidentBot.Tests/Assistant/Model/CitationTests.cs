@@ -53,8 +53,8 @@ public sealed class CitationTests(IncidentWorld world) : IClassFixture<IncidentW
     public async Task ADeletedMessageIsNoSource()
     {
         await using var model = await ModelHarness.StartAsync(world);
-        var entry = await world.EntryAsync(world.LoginSlow, (await world.Store.GetTimelineAsync(world.LoginSlow, new())).Last().Id);
-        await world.Store.DeleteMessageAsync(world.LoginSlow, entry.Slack!.ChannelId, entry.Slack.Ts, world.Clock.GetUtcNow());
+        var entry = await world.EntryAsync(world.LoginSlow, (await world.Reader.GetTimelineAsync(world.LoginSlow, new())).Last().Id);
+        await world.Incidents.RecordMessageDeletionAsync(world.LoginSlow, entry.Slack!, entry.OccurredAt, world.Clock.GetUtcNow());
         model.Fake.Enqueue(FakeChatReply.Text($"auth was slow [INC-{world.LoginSlow}#{entry.Id}]."));
 
         var answer = await model.Assistant.AnswerAsync($"what happened in incident-{world.LoginSlow}?");

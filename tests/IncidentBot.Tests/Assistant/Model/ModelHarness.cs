@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using IncidentBot.Assistant;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Configuration;
+using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using IncidentBot.Testing;
 using Microsoft.Extensions.Options;
@@ -70,8 +71,7 @@ public sealed class ModelHarness : IAsyncDisposable
         var deterministic = app.GetRequiredService<DeterministicEngine>();
         var engine = new ModelEngine(
             app.GetRequiredService<IncidentPlugin>(),
-            app.GetRequiredService<IIncidentStore>(),
-            app.GetRequiredService<IIncidentSearch>(),
+            app.GetRequiredService<IIncidentReader>(),
             app.GetRequiredService<IIncidentEmbeddingStore>(),
             deterministic,
             services.GetRequiredService<ModelClients>(),
@@ -81,9 +81,8 @@ public sealed class ModelHarness : IAsyncDisposable
             loggers.CreateLogger<ModelEngine>());
         var assistant = new IncidentAssistant(
             [deterministic, engine],
-            app.GetRequiredService<IIncidentStore>(),
-            app.GetRequiredService<IIncidentSearch>(),
-            app.GetRequiredService<IPostmortemDraftStore>(),
+            app.GetRequiredService<IIncidentReader>(),
+            app.GetRequiredService<IncidentService>(),
             world.Clock,
             loggers.CreateLogger<IncidentAssistant>());
         return new ModelHarness(fake, services, engine, assistant, logs);

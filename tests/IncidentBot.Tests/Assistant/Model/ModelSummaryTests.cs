@@ -66,7 +66,7 @@ public sealed partial class ModelSummaryTests : IAsyncLifetime
         var (n, _, _) = await WriteLongIncidentAsync(300);
         await using var model = await ModelHarness.StartAsync(world);
         model.Fake.Responder = _ => FakeChatReply.Text("- a note");
-        var incident = (await world.Store.GetAsync(n))!;
+        var incident = (await world.Reader.GetAsync(n))!;
         var condenser = new TimelineCondenser(
             world.Bot.App.Services.GetRequiredService<IncidentPlugin>(), model.Clients, world.Clock,
             new TimelineReadLimits { PageSize = 64, MaxPartChars = 2_000, MaxParts = 3 });

@@ -4,7 +4,7 @@ using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.Storage;
 
-public sealed class SqliteSlackInboxTests : IAsyncLifetime
+public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
 {
     private readonly TemporaryDatabase file = new();
     private SqliteDatabase database = null!;
@@ -26,9 +26,9 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
     {
         var inbox = Inbox(database);
 
-        await inbox.TryEnqueueAsync(Event("Ev1"));
-        await inbox.TryEnqueueAsync(Event("Ev1") with { RetryNum = 1 });
-        await inbox.TryEnqueueAsync(Event("Ev2"));
+        await inbox.AcceptAsync(Event("Ev1"));
+        await inbox.AcceptAsync(Event("Ev1") with { RetryNum = 1 });
+        await inbox.AcceptAsync(Event("Ev2"));
 
         var pending = await inbox.ReadPendingAsync(0, 10);
         Assert.Equal(2, pending.Count);
@@ -38,14 +38,14 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
     [Fact]
     public async Task WorkStoredBeforeARestartIsStillPendingAfterIt()
     {
-        await Inbox(database).TryEnqueueAsync(Event("Ev1"));
-        await Inbox(database).TryEnqueueAsync(new SlackWorkItem(SlackWorkKind.BlockActions, "{\"type\":\"block_actions\"}"));
+        await Inbox(database).AcceptAsync(Event("Ev1"));
+        await Inbox(database).AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, "{\"type\":\"block_actions\"}"));
 
         var restarted = Inbox(new SqliteDatabase(file.ConnectionString));
         var pending = await restarted.ReadPendingAsync(0, 10);
 
         Assert.Equal([SlackWorkKind.Event, SlackWorkKind.BlockActions], pending.Select(p => p.Item.Kind));
-        await restarted.TryEnqueueAsync(Event("Ev1") with { RetryNum = 2 });
+        await restarted.AcceptAsync(Event("Ev1") with { RetryNum = 2 });
         Assert.Equal(2, (await restarted.ReadPendingAsync(0, 10)).Count);
     }
 
@@ -53,8 +53,8 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
     public async Task CompletedWorkIsNoLongerPending()
     {
         var inbox = Inbox(database);
-        await inbox.TryEnqueueAsync(Event("Ev1"));
-        await inbox.TryEnqueueAsync(Event("Ev2"));
+        await inbox.AcceptAsync(Event("Ev1"));
+        await inbox.AcceptAsync(Event("Ev2"));
         var pending = await inbox.ReadPendingAsync(0, 10);
 
         await inbox.CompleteAsync([pending[0].Id]);
@@ -68,16 +68,29 @@ public sealed class SqliteSlackInboxTests : IAsyncLifetime
     {
         var inbox = Inbox(database);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => inbox.TryEnqueueAsync(Event($"Ev{i % 200}")).AsTask()));
+        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => inbox.AcceptAsync(Event($"Ev{i % 200}")).AsTask()));
 
-        Assert.All(results, Assert.True);
+        Assert.Equal(200, results.Count(result => result == Acceptance.Queued));
+        Assert.Equal(100, results.Count(result => result == Acceptance.Duplicate));
         var pending = await inbox.ReadPendingAsync(0, 1000);
         Assert.Equal(200, pending.Count);
         Assert.Equal(200, pending.Select(p => p.Item.Payload).Distinct().Count());
     }
 
-    private static SqliteSlackInbox Inbox(SqliteDatabase database) =>
-        new(database, new ManualClock(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInbox>.Instance);
+    [Fact]
+    public async Task WhetherWorkMayRunInAnyOrderIsKept()
+    {
+        var inbox = Inbox(database);
+        await inbox.AcceptAsync(Event("Ev1") with { Order = SlackWorkOrder.AnyOrder });
+        await inbox.AcceptAsync(Event("Ev2"));
+
+        var pending = await Inbox(new SqliteDatabase(file.ConnectionString)).ReadPendingAsync(0, 10);
+
+        Assert.Equal([SlackWorkOrder.AnyOrder, SlackWorkOrder.InOrder], pending.Select(p => p.Item.Order));
+    }
+
+    private static SqliteSlackInboxStore Inbox(SqliteDatabase database) =>
+        new(database, new ManualClock(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInboxStore>.Instance);
 
     private static SlackWorkItem Event(string eventId) =>
         new(SlackWorkKind.Event, $$$"""{"type":"event_callback","event_id":"{{{eventId}}}","event":{"type":"message"}}""", EventId: eventId);

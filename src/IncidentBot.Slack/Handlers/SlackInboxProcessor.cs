@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.Handlers;
+
+/// <summary>
+/// Runs the work kept in the <see cref="ISlackInboxStore"/>, oldest first, and completes a batch of items once
+/// they have run. With a durable store, what a crash interrupts is still there and runs again after the restart,
+/// so handlers must be idempotent.
+/// </summary>
+/// <remarks>
+/// Consecutive <see cref="SlackWorkOrder.AnyOrder"/> items (e.g. channel messages, which are stored to the same
+/// result in any order) run concurrently and their writes can share transactions. An <see cref="SlackWorkOrder.InOrder"/>
+/// item waits for what came before it and runs alone, so changes keep Slack's order.
+/// </remarks>
+public sealed class SlackInboxProcessor(
+    ISlackInboxStore inbox,
+    SlackDispatcher dispatcher,
+    IOptions<SlackOptions> options,
+    ILogger<SlackInboxProcessor> logger) : BackgroundService
+{
+    private const int BatchSize = 256;
+
+    // A store shared with other processes is not told of their work; it is looked for this often.
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        long lastId = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var batch = await inbox.ReadPendingAsync(lastId, BatchSize, stoppingToken);
+            foreach (var run in Runs(batch))
+            {
+                await Parallel.ForEachAsync(run, new ParallelOptions { MaxDegreeOfParallelism = options.Value.WorkerConcurrency, CancellationToken = stoppingToken },
+                    async (work, token) => await RunAsync(work, token));
+            }
+
+            if (batch.Count > 0)
+            {
+                lastId = batch[^1].Id;
+                await inbox.CompleteAsync([.. batch.Select(work => work.Id)], stoppingToken);
+            }
+
+            if (batch.Count < BatchSize)
+            {
+                await WaitForWorkAsync(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Consecutive any-order items form one run; every in-order item is a run of its own.</summary>
+    internal static IEnumerable<List<PendingSlackWork>> Runs(IReadOnlyList<PendingSlackWork> batch)
+    {
+        var together = new List<PendingSlackWork>();
+        foreach (var work in batch)
+        {
+            if (work.Item.Order == SlackWorkOrder.AnyOrder)
+            {
+                together.Add(work);
+                continue;
+            }
+
+            if (together.Count > 0)
+            {
+                yield return together;
+                together = [];
+            }
+
+            yield return [work];
+        }
+
+        if (together.Count > 0)
+        {
+            yield return together;
+        }
+    }
+
+    private async Task RunAsync(PendingSlackWork work, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await dispatcher.RunAsync(work.Item, stoppingToken);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The dispatcher already isolates handler failures; this is a payload that no longer parses.
+            logger.LogError(exception, "Dropping Slack {Kind} work {Id} that cannot run", work.Item.Kind, work.Id);
+        }
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        // On the machine's clock, not the injected one: a safety net that no behaviour waits for.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        idle.CancelAfter(IdlePoll);
+        try
+        {
+            await inbox.WaitForWorkAsync(idle.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

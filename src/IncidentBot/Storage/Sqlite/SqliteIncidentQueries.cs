@@ -1,0 +1,102 @@
+using System.Data;
+using Dapper;
+using IncidentBot.Incidents;
+using Microsoft.Data.Sqlite;
+
+namespace IncidentBot.Storage.Sqlite;
+
+/// <summary>
+/// The one way incidents are filtered and loaded on SQLite, shared by the reader, the search and the writes that
+/// read the incident inside their transaction, so every way of reading an incident gives the same incident.
+/// </summary>
+internal static class SqliteIncidentQueries
+{
+    public const string TimelineColumns = """
+        id, incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts, slack_thread_ts,
+        permalink, is_bot, edited_at, deleted_at
+        """;
+
+    private const string IncidentColumns = """
+        i.number, i.title, i.severity, i.status, i.commander_id, i.environment, i.customer_impact, i.description, i.declared_by,
+        i.mitigation_summary, i.resolution_summary, i.channel_id, i.channel_name, i.declared_at, i.stable_at, i.resolved_at,
+        i.updated_at, i.version
+        """;
+
+    static SqliteIncidentQueries() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public static int Limit(IncidentFilter filter) => Math.Clamp(filter.Limit, 1, IncidentFilter.MaxLimit);
+
+    /// <summary>
+    /// Whether the filter is likely to keep far fewer incidents than all of them. An upper time bound alone is not
+    /// counted: "until now" keeps nearly everything.
+    /// </summary>
+    public static bool Narrows(IncidentFilter filter) =>
+        filter.Numbers is not null || filter.Statuses is { Count: > 0 } || filter.Severities is { Count: > 0 }
+        || filter.Services is { Count: > 0 } || filter.InvolvingUser is not null || filter.DeclaredFrom is not null
+        || filter.ActiveFrom is not null;
+
+    /// <summary>The filter as a condition on <c>incidents i</c>, with its parameters.</summary>
+    public static (string Where, DynamicParameters Parameters) Where(IncidentFilter filter)
+    {
+        var where = new Conditions();
+        where.Add("i.number IN @Numbers", "Numbers", filter.Numbers?.ToList());
+        where.Add("i.number <> @ExcludeNumber", "ExcludeNumber", filter.ExcludeNumber);
+        where.Add("i.number < @BeforeNumber", "BeforeNumber", filter.BeforeNumber);
+        where.Add("i.status IN @Statuses", "Statuses", filter.Statuses is { Count: > 0 } s ? s.Select(x => x.ToLabel()).ToList() : null);
+        where.Add("i.severity IN @Severities", "Severities", filter.Severities is { Count: > 0 } v ? v.Select(x => (long)x).ToList() : null);
+        where.Add("i.number IN (SELECT incident_number FROM incident_services WHERE service IN @Services)", "Services",
+            filter.Services is { Count: > 0 } services ? services.Select(x => x.Trim().ToLowerInvariant()).ToList() : null);
+        where.Add("(i.declared_by = @User OR i.commander_id = @User)", "User", filter.InvolvingUser);
+        where.Add("i.declared_at >= @DeclaredFrom", "DeclaredFrom", UnixMs.From(filter.DeclaredFrom));
+        where.Add("i.declared_at <= @DeclaredUntil", "DeclaredUntil", UnixMs.From(filter.DeclaredUntil));
+        where.Add("i.declared_at <= @ActiveUntil", "ActiveUntil", UnixMs.From(filter.ActiveUntil));
+        // resolved_at is cleared on a reopen, so null means "still open".
+        where.Add("(i.resolved_at IS NULL OR i.resolved_at >= @ActiveFrom)", "ActiveFrom", UnixMs.From(filter.ActiveFrom));
+        return where.Build();
+    }
+
+    /// <summary>Incidents with their services and links: three queries whatever the number of incidents.</summary>
+    /// <param name="where">A condition on <c>incidents i</c>, followed by any ORDER BY and LIMIT.</param>
+    public static async Task<IReadOnlyList<Incident>> LoadAsync(
+        SqliteConnection connection, IDbTransaction? transaction, string where, object parameters, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+            $"SELECT {IncidentColumns} FROM incidents i WHERE {where};", parameters, transaction, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var numbers = new { Numbers = rows.Select(r => r.Number).ToList() };
+        var services = (await connection.QueryAsync<ServiceRow>(new CommandDefinition(
+                "SELECT incident_number, service FROM incident_services WHERE incident_number IN @Numbers ORDER BY incident_number, position;",
+                numbers, transaction, cancellationToken: cancellationToken)))
+            .ToLookup(s => s.IncidentNumber, s => s.Service);
+        var links = (await connection.QueryAsync<LinkRow>(new CommandDefinition(
+                "SELECT incident_number, type, target, linked_at, linked_by FROM incident_links WHERE incident_number IN @Numbers ORDER BY incident_number, linked_at, type, target;",
+                numbers, transaction, cancellationToken: cancellationToken)))
+            .ToLookup(l => l.IncidentNumber, l => l.ToLink());
+        return rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();
+    }
+
+    public static async Task<Incident?> LoadOneAsync(
+        SqliteConnection connection, IDbTransaction? transaction, long number, CancellationToken cancellationToken) =>
+        (await LoadAsync(connection, transaction, "i.number = @Number", new { Number = number }, cancellationToken)).SingleOrDefault();
+
+    private sealed class Conditions
+    {
+        private readonly List<string> conditions = ["1 = 1"];
+        private readonly DynamicParameters parameters = new();
+
+        public void Add(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                conditions.Add(condition);
+                parameters.Add(name, value);
+            }
+        }
+
+        public (string, DynamicParameters) Build() => (string.Join(" AND ", conditions), parameters);
+    }
+}

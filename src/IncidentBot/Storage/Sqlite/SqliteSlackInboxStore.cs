@@ -1,0 +1,99 @@
+using Dapper;
+using IncidentBot.Slack.Handlers;
+using System.Threading.Channels;
+
+namespace IncidentBot.Storage.Sqlite;
+
+/// <summary>
+/// The Slack transport's inbox on the SQLite file: work is written here before Slack is acknowledged, so a crash or
+/// restart after the ack loses nothing: whatever is still pending when the process starts runs again. An event's id
+/// is claimed in the same transaction as its work is stored, so a retried delivery is stored once, even across a
+/// restart, and a crash between claim and store cannot swallow the retry. Deliveries arriving together are committed
+/// together (<see cref="SqliteDatabase.WriteAsync{T}"/>).
+/// </summary>
+public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider time, ILogger<SqliteSlackInboxStore> logger)
+    : ISlackInboxStore
+{
+    // Slack stops retrying an event within about an hour.
+    private static readonly TimeSpan ClaimWindow = TimeSpan.FromHours(2);
+
+    private readonly Channel<bool> wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long claimsSincePrune;
+
+    public async ValueTask<Acceptance> AcceptAsync(SlackWorkItem item, CancellationToken cancellationToken = default)
+    {
+        var now = UnixMs.From(time.GetUtcNow());
+        bool isNew;
+        try
+        {
+            isNew = await database.WriteAsync(async (connection, transaction) =>
+            {
+                var claimed = item.EventId is null || await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO slack_event_claims (event_id, claimed_at) VALUES (@EventId, @Now) ON CONFLICT DO NOTHING;",
+                    new { item.EventId, Now = now }, transaction)) == 1;
+                if (claimed)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition("""
+                        INSERT INTO slack_work_items (kind, payload, retry_num, retry_reason, enqueued_at, any_order)
+                        VALUES (@Kind, @Payload, @RetryNum, @RetryReason, @Now, @AnyOrder);
+                        """,
+                        new
+                        {
+                            Kind = item.Kind.ToString(), item.Payload, item.RetryNum, item.RetryReason, Now = now,
+                            AnyOrder = item.Order == SlackWorkOrder.AnyOrder,
+                        },
+                        transaction));
+                }
+
+                if (item.EventId is not null && Interlocked.Increment(ref claimsSincePrune) % 1000 == 0)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "DELETE FROM slack_event_claims WHERE claimed_at < @Before;",
+                        new { Before = now - (long)ClaimWindow.TotalMilliseconds }, transaction));
+                }
+
+                return claimed;
+            }, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Could not store a Slack {Kind}; Slack will be asked to send it again", item.Kind);
+            return Acceptance.Rejected;
+        }
+
+        if (!isNew)
+        {
+            return Acceptance.Duplicate;
+        }
+
+        wakeUp.Writer.TryWrite(true);
+        return Acceptance.Queued;
+    }
+
+    public async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Id, string Kind, string Payload, long RetryNum, string? RetryReason, bool AnyOrder)>(
+            new CommandDefinition("""
+                SELECT id, kind, payload, retry_num, retry_reason, any_order FROM slack_work_items
+                WHERE id > @AfterId ORDER BY id LIMIT @Limit;
+                """, new { AfterId = afterId, Limit = limit }, cancellationToken: cancellationToken));
+        return rows.Select(row => new PendingSlackWork(
+            row.Id,
+            new SlackWorkItem(Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, (int)row.RetryNum, row.RetryReason,
+                Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))).ToList();
+    }
+
+    public async Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM slack_work_items WHERE id IN @Ids;", new { Ids = ids }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+    }
+
+    public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
+}
