@@ -17,7 +17,8 @@ public static class ModelExtensions
 
     /// <summary>
     /// The model of <c>Ai:*</c>: its chat and embedding clients (<see cref="ModelClients"/>), each on an HttpClient
-    /// whose resilience handler is the only retry (total timeout → retry → circuit breaker → attempt timeout), and
+    /// whose resilience handler is the only retry (total timeout → retry → circuit breaker → attempt timeout, and
+    /// around them the failure being retried when the total timeout ends the wait), and
     /// the kernel the model calls functions through: <see cref="IncidentPlugin"/> behind <see cref="ReadOnlyFunctionFilter"/>.
     /// </summary>
     public static IServiceCollection AddModel(this IServiceCollection services, ModelResilienceOptions? resilience = null)
@@ -55,27 +56,30 @@ public static class ModelExtensions
             .AddFallback(RetriedFailure())
             .AddTimeout(options.Timeout)
             .AddRetry(Retry(options))
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = Math.Max(2, options.MinimumThroughput),
-                SamplingDuration = options.SamplingDuration,
-                BreakDuration = options.BreakDuration,
-                OnOpened = arguments =>
-                {
-                    logger.LogWarning(
-                        "The {What} {Reason}; the assistant answers without it for {BreakSeconds} s, then tries it again",
-                        what, ModelUnavailableException.Describe(arguments.Outcome, options.Timeout), arguments.BreakDuration.TotalSeconds);
-                    return ValueTask.CompletedTask;
-                },
-                OnClosed = _ =>
-                {
-                    logger.LogInformation("The {What} answers again", what);
-                    return ValueTask.CompletedTask;
-                },
-            })
+            .AddCircuitBreaker(CircuitBreaker(options, logger, what))
             .AddTimeout(options.AttemptTimeout);
     }
+
+    /// <summary>Opens when half or more of the calls in the sampling window failed (at least <see cref="ModelResilienceOptions.MinimumThroughput"/> calls); says so once, and once when it closes.</summary>
+    private static HttpCircuitBreakerStrategyOptions CircuitBreaker(ModelResilienceOptions options, ILogger logger, string what) => new()
+    {
+        FailureRatio = 0.5,
+        MinimumThroughput = Math.Max(2, options.MinimumThroughput),
+        SamplingDuration = options.SamplingDuration,
+        BreakDuration = options.BreakDuration,
+        OnOpened = arguments =>
+        {
+            logger.LogWarning(
+                "The {What} {Reason}; the assistant answers without it for {BreakSeconds} s, then tries it again",
+                what, ModelUnavailableException.Describe(arguments.Outcome, options.Timeout), arguments.BreakDuration.TotalSeconds);
+            return ValueTask.CompletedTask;
+        },
+        OnClosed = _ =>
+        {
+            logger.LogInformation("The {What} answers again", what);
+            return ValueTask.CompletedTask;
+        },
+    };
 
     /// <summary>
     /// When the total timeout ends a call while a retry waits, what was being retried (a 429, a 500) is what went
