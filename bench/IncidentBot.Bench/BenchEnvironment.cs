@@ -58,7 +58,7 @@ public sealed record BenchEnvironment(
     }
 
     /// <summary>The folder with IncidentBot.sln above the benchmark's binaries.</summary>
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -12,16 +12,16 @@ public sealed record DrainResult(long PendingWhenSendingStopped, TimeSpan DrainT
 }
 
 public sealed record PhaseResult(
-    string Name, LoadResult Load, TimeSpan BotCpu, TimeSpan GeneratorCpu, SystemCpu Machine, double LoadAverageBefore,
+    string Name, LoadResult Load, TimeSpan ServerCpu, TimeSpan GeneratorCpu, SystemCpu Machine, double LoadAverageBefore,
     long PeakResidentBytes, MemoryReading MemoryAfter, DrainResult? Drain)
 {
-    /// <summary>The bot's CPU while sending, in cores (2.0 = both cores of this machine).</summary>
-    public double BotCores => BotCpu.TotalSeconds / Load.Elapsed.TotalSeconds;
+    /// <summary>The answering process's CPU while sending (the bot's, or the baseline's), in cores (2.0 = both cores of this machine).</summary>
+    public double ServerCores => ServerCpu.TotalSeconds / Load.Elapsed.TotalSeconds;
 
     public double GeneratorCores => GeneratorCpu.TotalSeconds / Load.Elapsed.TotalSeconds;
 
-    /// <summary>Cores busy with anything but the bot and the generator while sending (the machine is shared).</summary>
-    public double OtherCores => Math.Max(0, (Machine.Busy - BotCpu - GeneratorCpu).TotalSeconds / Load.Elapsed.TotalSeconds);
+    /// <summary>Cores busy with anything but the answering process and the generator while sending (the machine is shared).</summary>
+    public double OtherCores => Math.Max(0, (Machine.Busy - ServerCpu - GeneratorCpu).TotalSeconds / Load.Elapsed.TotalSeconds);
 
     public double IoWaitCores => Machine.IoWait.TotalSeconds / Load.Elapsed.TotalSeconds;
 }
@@ -38,14 +38,9 @@ public sealed record BenchResults(
     int BotOutputLines,
     string BotOutputTail);
 
-/// <summary>The whole benchmark: one bot process for the load phases, then a few more for the start-up time.</summary>
+/// <summary>The whole benchmark: one bot process (and the baseline beside it) for the load phases, then a few more for the start-up time.</summary>
 public sealed class BenchRun(BenchSettings settings, BenchEnvironment environment, TextWriter log)
 {
-    private const string SigningSecret = "bench-signing-secret-0123456789abcdef";
-    private const string ApiKey = "bench-api-key-0123456789abcdef";
-    private const string LoadUserId = "U0LOAD01";
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
-
     public async Task<BenchResults> RunAsync(CancellationToken cancellationToken)
     {
         var folder = settings.DatabaseFolder is { } parent
@@ -54,12 +49,12 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
         try
         {
             await using var slack = await FakeSlack.StartAsync();
-            slack.AddUser(LoadUserId, "loadgen", "Load Generator");
             var results = await RunLoadAsync(slack, Path.Combine(folder.FullName, "bench.db"), cancellationToken);
             var startups = results.Startups.ToList();
             for (var i = 0; i < settings.StartupRuns; i++)
             {
-                startups.Add(await MeasureStartupAsync(Configuration(slack, Path.Combine(folder.FullName, $"startup-{i}.db")), cancellationToken));
+                var database = Path.Combine(folder.FullName, $"startup-{i}.db");
+                startups.Add(await MeasureStartupAsync(LoadTarget.BotSettings(slack, environment, database, settings.BotEnvironment), cancellationToken));
                 log.WriteLine($"start-up {i + 1}/{settings.StartupRuns}: {startups[^1].ToReady.TotalMilliseconds:0} ms to /readyz");
             }
 
@@ -73,37 +68,31 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
             }
             else
             {
-                TryDelete(folder);
+                TryDelete(folder, log);
             }
         }
     }
 
     private async Task<BenchResults> RunLoadAsync(FakeSlack slack, string databasePath, CancellationToken cancellationToken)
     {
-        await using var bot = BotProcess.Start(Configuration(slack, databasePath));
-        var ready = await bot.WaitUntilReadyAsync(ReadyTimeout, cancellationToken);
-        var startup = new StartupSample(ready, bot.ReadMemory().ResidentBytes);
-        log.WriteLine($"bot {bot.Id} ready at {bot.BaseAddress} after {ready.TotalMilliseconds:0} ms");
-
-        using var api = new BotApi(bot.BaseAddress, ApiKey);
-        var incidentId = await api.DeclareAsync("Load benchmark: checkout-api errors", cancellationToken);
-        var channelId = await api.WaitForChannelAsync(incidentId, TimeSpan.FromSeconds(30), cancellationToken);
-        log.WriteLine($"declared {incidentId}, channel {channelId}");
-
-        var events = new SignedEvents(new SlackRequestSigner(SigningSecret), slack.TeamId, channelId, LoadUserId);
-        using var http = LoadClient(bot.BaseAddress, settings.Concurrency);
-        var runner = new LoadRunner(http);
-        await using var probe = new BotDatabaseProbe(databasePath, channelId);
+        await using var target = await LoadTarget.StartAsync(slack, environment, databasePath, settings.BotEnvironment, log, cancellationToken);
+        var bot = target.Bot;
+        var events = target.NewEvents();
+        using var botHttp = LoadClient(bot.Address, settings.Concurrency);
+        using var baselineHttp = LoadClient(target.Baseline.Address, settings.Concurrency);
+        var runner = new LoadRunner(botHttp);
+        var baselineRunner = new LoadRunner(baselineHttp);
+        await using var probe = new BotDatabaseProbe(databasePath, target.ChannelId);
 
         log.WriteLine($"warm-up: {settings.Warmup} baseline requests, {settings.Warmup} events");
-        await runner.FlatOutAsync(events.NextBaseline, settings.Warmup, settings.Concurrency, settings.MaxPhase, cancellationToken);
+        await baselineRunner.FlatOutAsync(events.NextBaseline, settings.Warmup, settings.Concurrency, settings.MaxPhase, cancellationToken);
         var warm = await runner.FlatOutAsync(events.NextEvent, settings.Warmup, settings.Concurrency, settings.MaxPhase, cancellationToken);
         await probe.WaitForDrainAsync(warm.Succeeded, settings.DrainTimeout, cancellationToken);
 
         var phases = new List<PhaseResult>
         {
-            await MeasureAsync(bot, probe, $"baseline, flat out ({settings.Concurrency} senders)", drain: false,
-                () => runner.FlatOutAsync(events.NextBaseline, settings.BaselineRequests, settings.Concurrency, settings.MaxPhase, cancellationToken),
+            await MeasureAsync(target.Baseline, probe, $"baseline, flat out ({settings.Concurrency} senders)", drain: false,
+                () => baselineRunner.FlatOutAsync(events.NextBaseline, settings.BaselineRequests, settings.Concurrency, settings.MaxPhase, cancellationToken),
                 cancellationToken),
             await MeasureAsync(bot, probe, $"ingestion, flat out ({settings.Concurrency} senders)", drain: true,
                 () => runner.FlatOutAsync(events.NextEvent, settings.IngestEvents, settings.Concurrency, settings.MaxPhase, cancellationToken),
@@ -117,28 +106,30 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
         long? throughApi = null;
         if (settings.VerifyThroughApi)
         {
-            throughApi = await api.CountTimelineMessagesAsync(incidentId, cancellationToken);
-            log.WriteLine($"timeline of {incidentId}: {throughApi:N0} messages through the REST API, {inDatabase:N0} in the file");
+            using var api = new BotApi(bot.Address, LoadTarget.ApiKey);
+            throughApi = await api.CountTimelineMessagesAsync(target.IncidentId, cancellationToken);
+            log.WriteLine($"timeline of {target.IncidentId}: {throughApi:N0} messages through the REST API, {inDatabase:N0} in the file");
         }
 
-        return new BenchResults(settings, environment, phases, [startup], throughApi, inDatabase, bot.OutputLines, bot.RecentOutput());
+        return new BenchResults(settings, environment, phases, [target.BotStartup], throughApi, inDatabase, bot.OutputLines, bot.RecentOutput());
     }
 
+    /// <param name="server">The process that answers this phase: the bot, or the baseline.</param>
     private async Task<PhaseResult> MeasureAsync(
-        BotProcess bot, BotDatabaseProbe probe, string name, bool drain, Func<Task<LoadResult>> send, CancellationToken cancellationToken)
+        LoopbackProcess server, BotDatabaseProbe probe, string name, bool drain, Func<Task<LoadResult>> send, CancellationToken cancellationToken)
     {
         log.WriteLine($"{name} ...");
         var before = await probe.ReadAsync(cancellationToken);
         var generator = Process.GetCurrentProcess();
-        var botCpuBefore = bot.CpuTime();
+        var serverCpuBefore = server.CpuTime();
         var generatorCpuBefore = generator.TotalProcessorTime;
         var loadAverage = SystemCpu.LoadAverage();
         var machineBefore = SystemCpu.Read();
-        await using var sampler = new MemorySampler(bot.Id);
+        await using var sampler = new MemorySampler(server.Id);
 
         var load = await send();
         var machine = SystemCpu.Read() - machineBefore;
-        var botCpu = bot.CpuTime() - botCpuBefore;
+        var serverCpu = server.CpuTime() - serverCpuBefore;
         generator.Refresh();
         var generatorCpu = generator.TotalProcessorTime - generatorCpuBefore;
 
@@ -150,26 +141,23 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
             drained = new DrainResult(atStop.PendingWork, elapsed, last.TimelineMessages - before.TimelineMessages, done, load.Elapsed);
         }
 
-        var result = new PhaseResult(name, load, botCpu, generatorCpu, machine, loadAverage, sampler.PeakResidentBytes, bot.ReadMemory(), drained);
+        var result = new PhaseResult(name, load, serverCpu, generatorCpu, machine, loadAverage, sampler.PeakResidentBytes, MemoryReading.Of(server.Id), drained);
         log.WriteLine($"  {load.Succeeded:N0} ok of {load.Sent:N0} in {load.Elapsed.TotalSeconds:0.0} s = {load.SucceededPerSecond:N0}/s, "
-            + $"p50 {load.Latency.P50:0.00} ms, p99 {load.Latency.P99:0.00} ms, bot {result.BotCores:0.00} cores, others {result.OtherCores:0.00} cores, RSS {Report.Mb(result.MemoryAfter.ResidentBytes)} MB"
+            + $"p50 {load.Latency.P50:0.00} ms, p99 {load.Latency.P99:0.00} ms, server {result.ServerCores:0.00} cores, others {result.OtherCores:0.00} cores, RSS {Report.Mb(result.MemoryAfter.ResidentBytes)} MB"
             + (drained is null ? "" : $", drained in {drained.DrainTime.TotalSeconds:0.0} s ({drained.ProcessedPerSecond:N0}/s end to end)")
             + (load.StoppedEarly is null ? "" : $"; stopped {load.StoppedEarly}"));
         return result;
     }
 
-    private static async Task<StartupSample> MeasureStartupAsync(BotConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<StartupSample> MeasureStartupAsync(BotProcessSettings bot, CancellationToken cancellationToken)
     {
-        await using var bot = BotProcess.Start(configuration);
-        var ready = await bot.WaitUntilReadyAsync(ReadyTimeout, cancellationToken);
-        return new StartupSample(ready, bot.ReadMemory().ResidentBytes);
+        await using var started = BotProcess.Start(bot);
+        var ready = await started.WaitUntilReadyAsync(LoadTarget.ReadyTimeout, cancellationToken: cancellationToken);
+        return new StartupSample(ready, MemoryReading.Of(started.Id).ResidentBytes);
     }
 
-    private BotConfiguration Configuration(FakeSlack slack, string databasePath) =>
-        new(environment.BotDll, databasePath, slack.ApiBaseUrl, slack.BotToken, SigningSecret, ApiKey, settings.BotEnvironment);
-
     /// <summary>HTTP/1.1, one connection per sender, nothing between the generator and the bot.</summary>
-    private static HttpClient LoadClient(Uri baseAddress, int connections) => new(new SocketsHttpHandler
+    public static HttpClient LoadClient(Uri baseAddress, int connections) => new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = connections,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
@@ -186,7 +174,7 @@ public sealed class BenchRun(BenchSettings settings, BenchEnvironment environmen
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
-    private void TryDelete(DirectoryInfo folder)
+    public static void TryDelete(DirectoryInfo folder, TextWriter log)
     {
         try
         {

@@ -52,6 +52,11 @@ public sealed record BenchSettings
     public string? OutputPath { get; init; }
     public bool KeepFiles { get; init; }
 
+    /// <summary>Measure with wrk instead (<see cref="WrkRun"/>): bot and baseline, same client, same run.</summary>
+    public bool Wrk { get; init; }
+
+    public WrkOptions WrkOptions { get; init; } = new();
+
     public static BenchSettings Defaults => new();
 
     public static BenchSettings QuickDefaults => new()
@@ -93,6 +98,19 @@ public sealed record BenchSettings
           --bot-dll <path>           the bot to run (default src/IncidentBot/bin/<configuration>/net10.0/IncidentBot.dll)
           --out <path>               where the Markdown report goes (default a file in the temp folder)
           --keep                     keep the temporary folder with the SQLite files
+
+        With --wrk (what bench/ingest-wrk/run.sh runs) it measures ingestion with wrk instead: the same pre-signed
+        unique bodies replayed flat out to /slack/baseline and /slack/events, then the steady open-loop run above.
+          --wrk                      this mode (needs wrk on PATH: apt-get install wrk)
+          --wrk-seconds <s>          seconds of each measured wrk run                 (default 10)
+          --wrk-warmup <s>           seconds of the wrk warm-up of each endpoint      (default 3)
+          --wrk-connections <n>      wrk connections                                  (default 32)
+          --wrk-threads <n>          wrk threads                                      (default 2)
+          --wrk-bodies <n>           pre-signed unique events per file (each run needs one per ack)  (default 150000)
+          --wrk-script <path>        the replay script (default bench/ingest-wrk/replay.lua)
+
+        IncidentBot.Bench baseline runs only the baseline endpoint on ASPNETCORE_URLS, with the signing secret in
+        Slack__SigningSecret (the benchmark starts it so itself).
         """;
 
     /// <summary>Null and an error message when the arguments are wrong; <c>--quick</c> may come anywhere.</summary>
@@ -128,6 +146,13 @@ public sealed record BenchSettings
                     "--bot-env" => settings with { BotEnvironment = [.. settings.BotEnvironment, Variable(name, Value())] },
                     "--out" => settings with { OutputPath = Value() },
                     "--keep" => settings with { KeepFiles = true },
+                    "--wrk" => settings with { Wrk = true },
+                    "--wrk-seconds" => settings with { WrkOptions = settings.WrkOptions with { Duration = TimeSpan.FromSeconds(Count()) } },
+                    "--wrk-warmup" => settings with { WrkOptions = settings.WrkOptions with { Warmup = TimeSpan.FromSeconds(Count()) } },
+                    "--wrk-connections" => settings with { WrkOptions = settings.WrkOptions with { Connections = Count() } },
+                    "--wrk-threads" => settings with { WrkOptions = settings.WrkOptions with { Threads = Count() } },
+                    "--wrk-bodies" => settings with { WrkOptions = settings.WrkOptions with { Bodies = Count() } },
+                    "--wrk-script" => settings with { WrkOptions = settings.WrkOptions with { Script = Value() } },
                     _ => throw new FormatException($"Unknown option {name}."),
                 };
             }
@@ -144,4 +169,19 @@ public sealed record BenchSettings
         text.Split('=', 2) is [{ Length: > 0 } name, var value]
             ? new(name, value)
             : throw new FormatException($"{option} needs name=value, not '{text}'.");
+}
+
+/// <summary>The wrk runs of <see cref="WrkRun"/>.</summary>
+public sealed record WrkOptions
+{
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public int Connections { get; init; } = 32;
+    public int Threads { get; init; } = 2;
+
+    /// <summary>Lines per body file: the bot's run must not get through them (a repeat would be deduplicated).</summary>
+    public int Bodies { get; init; } = 150_000;
+
+    /// <summary>The Lua replay script; default <c>bench/ingest-wrk/replay.lua</c> of the repository.</summary>
+    public string? Script { get; init; }
 }

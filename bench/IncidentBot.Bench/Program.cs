@@ -1,5 +1,11 @@
 using IncidentBot.Bench;
 
+if (args is [BaselineServer.Verb, ..])
+{
+    await BaselineServer.RunAsync(args[1..]);
+    return 0;
+}
+
 var (settings, error) = BenchSettings.Parse(args);
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -29,9 +35,16 @@ try
         Console.Error.WriteLine($"warning: a {environment.BenchConfiguration} build; run with -c Release for figures worth quoting");
     }
 
-    var results = await new BenchRun(settings, environment, Console.Out).RunAsync(cancellation.Token);
-    var markdown = Report.ToMarkdown(results);
-    var output = settings.OutputPath ?? Path.Combine(Path.GetTempPath(), $"incidentbot-bench-{environment.Date:yyyyMMdd-HHmmss}.md");
+    if (settings.Wrk && !Wrk.IsInstalled())
+    {
+        Console.Error.WriteLine("wrk is not on PATH: apt-get install -y wrk");
+        return 1;
+    }
+
+    var markdown = settings.Wrk
+        ? WrkReport.ToMarkdown(await new WrkRun(settings, environment, Console.Out).RunAsync(cancellation.Token))
+        : Report.ToMarkdown(await new BenchRun(settings, environment, Console.Out).RunAsync(cancellation.Token));
+    var output = settings.OutputPath ?? Path.Combine(Path.GetTempPath(), $"incidentbot-{(settings.Wrk ? "wrk" : "bench")}-{environment.Date:yyyyMMdd-HHmmss}.md");
     await File.WriteAllTextAsync(output, markdown);
     Console.WriteLine();
     Console.WriteLine(markdown);

@@ -9,8 +9,6 @@ namespace IncidentBot.Bench;
 /// </summary>
 public sealed class SignedEvents(SlackRequestSigner signer, string teamId, string channelId, string userId)
 {
-    public const string BaselinePath = "/slack/baseline";
-
     // One tag per benchmark, so event ids never repeat between runs on one file.
     private readonly string runTag = Guid.NewGuid().ToString("N")[..8];
     // Message times an hour back, one microsecond apart: all distinct, all in the past.
@@ -21,7 +19,15 @@ public sealed class SignedEvents(SlackRequestSigner signer, string teamId, strin
     public HttpRequestMessage NextEvent() => signer.Signed(SlackRequestSigner.EventsPath, NextBody(), "application/json");
 
     /// <summary>The same kind of body, to the signature-only baseline endpoint.</summary>
-    public HttpRequestMessage NextBaseline() => signer.Signed(BaselinePath, NextBody(), "application/json");
+    public HttpRequestMessage NextBaseline() => signer.Signed(BaselineServer.Path, NextBody(), "application/json");
+
+    /// <summary>A fresh event with the headers Slack would send with it, signed now, to be sent later (within Slack's 5 minutes).</summary>
+    public SignedBody NextSigned()
+    {
+        var body = NextBody();
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return new SignedBody(timestamp, signer.Signature(timestamp, body), body);
+    }
 
     private string NextBody()
     {
@@ -35,3 +41,6 @@ public sealed class SignedEvents(SlackRequestSigner signer, string teamId, strin
             """);
     }
 }
+
+/// <summary>A request body with its <c>X-Slack-Request-Timestamp</c> and <c>X-Slack-Signature</c>.</summary>
+public sealed record SignedBody(long Timestamp, string Signature, string Body);

@@ -24,7 +24,6 @@ public static class HostingExtensions
         builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);
         builder.AddAssistant();
         builder.AddSlackApp();
-        builder.AddBench();
         return builder;
     }
 
@@ -37,7 +36,6 @@ public static class HostingExtensions
         app.MapIncidentsApi();
         app.MapAssistantApi();
         app.MapSlackApp();
-        app.MapBenchEndpoints();
         return app;
     }
 

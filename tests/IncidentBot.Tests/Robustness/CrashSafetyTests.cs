@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Hosting;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -32,7 +33,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly TemporaryDatabase database = new();
     private FakeSlack slack = null!;
-    private BotProcess? bot;
+    private LoopbackProcess? bot;
 
     public async Task InitializeAsync()
     {
@@ -90,9 +91,9 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(stored.GroupBy(text => text).Where(g => g.Count() > 1).Select(g => g.Key));
     }
 
-    private async Task<BotProcess> StartBotAsync()
+    private async Task<LoopbackProcess> StartBotAsync()
     {
-        var started = BotProcess.Start(new BotProcessSettings(database.FilePath, slack.ApiBaseUrl, slack.BotToken, SigningSecret, ApiKey));
+        var started = BotProcess.Start(new BotProcessSettings(typeof(IncidentBotApp).Assembly.Location, database.FilePath, slack.ApiBaseUrl, slack.BotToken, SigningSecret, ApiKey));
         try
         {
             await started.WaitUntilReadyAsync(StartLimit);

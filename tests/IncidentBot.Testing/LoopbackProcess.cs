@@ -1,117 +1,128 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using IncidentBot.Hosting;
 
-namespace IncidentBot.Tests.Robustness;
-
-/// <summary>What a bot process is configured with, as environment variables.</summary>
-public sealed record BotProcessSettings(string DatabasePath, Uri SlackApiBaseUrl, string BotToken, string SigningSecret, string ApiKey);
+namespace IncidentBot.Testing;
 
 /// <summary>
-/// The built bot as a separate OS process (<c>dotnet IncidentBot.dll</c>) on a free loopback port, so it
-/// can be killed for real. Disposing kills it, and so does this process exiting; its output is kept for
-/// the failure message.
+/// A built ASP.NET Core program run as a separate OS process (<c>dotnet program.dll</c>, so the process id is
+/// the program's own) on a free port of 127.0.0.1, so it can be measured or killed for real. Disposing kills
+/// it, and so does this process exiting; its last output lines are kept for failure messages.
 /// </summary>
-public sealed class BotProcess : IAsyncDisposable
+public sealed class LoopbackProcess : IAsyncDisposable
 {
     private const int KeptLines = 60;
     private readonly Process process;
     private readonly Queue<string> output = new();
     private readonly Lock gate = new();
     private readonly EventHandler killOnExit;
+    private int outputLines;
 
-    private BotProcess(Process process, Uri address, string apiKey)
+    private LoopbackProcess(Process process, Uri address, long startedAt)
     {
         this.process = process;
         Address = address;
+        StartedAt = startedAt;
         Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = address,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         killOnExit = (_, _) => Kill();
         AppDomain.CurrentDomain.ProcessExit += killOnExit;
     }
 
     public Uri Address { get; }
 
-    /// <summary>Sends the API key.</summary>
+    /// <summary>A client for <see cref="Address"/>.</summary>
     public HttpClient Client { get; }
 
     public int Id => process.Id;
 
     public bool HasExited => process.HasExited;
 
-    public static BotProcess Start(BotProcessSettings settings)
+    /// <summary><see cref="Stopwatch.GetTimestamp"/> just before the process was started.</summary>
+    public long StartedAt { get; }
+
+    /// <summary>Lines the program wrote to stdout and stderr so far.</summary>
+    public int OutputLines => Volatile.Read(ref outputLines);
+
+    /// <summary>
+    /// Starts <paramref name="dll"/> with <c>ASPNETCORE_URLS</c> set to a free loopback port and the working
+    /// directory next to it (appsettings.json is read from the content root).
+    /// </summary>
+    public static LoopbackProcess Start(string dll, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var dll = typeof(IncidentBotApp).Assembly.Location;
         var port = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
-            // appsettings.json is read from the content root, the working directory.
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(dll);
-        var environment = start.Environment;
-        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        environment["DOTNET_ENVIRONMENT"] = "Production";
-        environment["Logging__LogLevel__Default"] = "Warning";
-        environment["Storage__Provider"] = "sqlite";
-        environment["Storage__ConnectionString"] = $"Data Source={settings.DatabasePath}";
-        environment["Slack__BotToken"] = settings.BotToken;
-        environment["Slack__SigningSecret"] = settings.SigningSecret;
-        environment["Slack__ApiBaseUrl"] = settings.SlackApiBaseUrl.ToString();
-        environment["Api__Keys__0"] = settings.ApiKey;
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
 
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var startedAt = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var bot = new BotProcess(process, new Uri($"http://127.0.0.1:{port}/"), settings.ApiKey);
-        process.OutputDataReceived += (_, line) => bot.Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => bot.Keep(line.Data);
+        var started = new LoopbackProcess(process, new Uri($"http://127.0.0.1:{port}/"), startedAt);
+        process.OutputDataReceived += (_, line) => started.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return bot;
+        return started;
     }
 
-    /// <summary>Polls <c>/readyz</c> until it answers 200.</summary>
-    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    /// <summary>Polls <paramref name="path"/> until it answers 200; the time is counted from the process start.</summary>
+    public async Task<TimeSpan> WaitUntilReadyAsync(TimeSpan timeout, string path = "readyz", CancellationToken cancellationToken = default)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var deadline = StartedAt + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The bot exited with code {process.ExitCode} before it was ready:\n{RecentOutput()}");
+                throw new InvalidOperationException($"The process exited with code {process.ExitCode} before it was ready:\n{RecentOutput()}");
             }
 
             try
             {
-                using var response = await Client.GetAsync("readyz");
+                using var response = await Client.GetAsync(path, cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return;
+                    return Stopwatch.GetElapsedTime(StartedAt);
                 }
             }
             catch (HttpRequestException)
             {
                 // Not listening yet.
             }
-            catch (TaskCanceledException)
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // Listening but slow to answer; ask again.
             }
 
-            await Task.Delay(100);
+            await Task.Delay(10, cancellationToken);
         }
 
-        throw new TimeoutException($"The bot was not ready within {timeout.TotalSeconds:0} s:\n{RecentOutput()}");
+        throw new TimeoutException($"The process was not ready within {timeout.TotalSeconds:0} s:\n{RecentOutput()}");
+    }
+
+    /// <summary>User and system CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 
     /// <summary>SIGKILL on Linux: no shutdown code runs, nothing is flushed.</summary>
@@ -154,7 +165,7 @@ public sealed class BotProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            // Reported by the test that owns it, if it matters.
+            // Reported by the owner, if it matters.
         }
 
         Client.Dispose();
@@ -168,6 +179,7 @@ public sealed class BotProcess : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref outputLines);
         lock (gate)
         {
             output.Enqueue(line);

@@ -1,0 +1,35 @@
+using System.Net.Http.Headers;
+
+namespace IncidentBot.Testing;
+
+/// <summary>What a bot process is configured with: the built <c>IncidentBot.dll</c> and its settings.</summary>
+public sealed record BotProcessSettings(string BotDll, string DatabasePath, Uri SlackApiBaseUrl, string BotToken, string SigningSecret, string ApiKey)
+{
+    /// <summary>More environment variables, e.g. <c>DOTNET_gcServer=0</c>; they win over the ones above.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraEnvironment { get; init; } = [];
+}
+
+/// <summary>The built bot as its own process against a Slack at <see cref="BotProcessSettings.SlackApiBaseUrl"/>, in HTTP mode.</summary>
+public static class BotProcess
+{
+    /// <summary>Starts the bot; its <see cref="LoopbackProcess.Client"/> sends the API key.</summary>
+    public static LoopbackProcess Start(BotProcessSettings settings)
+    {
+        var bot = LoopbackProcess.Start(settings.BotDll, [], [.. Environment(settings), .. settings.ExtraEnvironment]);
+        bot.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+        return bot;
+    }
+
+    private static Dictionary<string, string> Environment(BotProcessSettings settings) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Storage__Provider"] = "sqlite",
+        ["Storage__ConnectionString"] = $"Data Source={settings.DatabasePath}",
+        ["Slack__BotToken"] = settings.BotToken,
+        ["Slack__SigningSecret"] = settings.SigningSecret,
+        ["Slack__ApiBaseUrl"] = settings.SlackApiBaseUrl.ToString(),
+        ["Api__Keys__0"] = settings.ApiKey,
+    };
+}
