@@ -16,7 +16,8 @@ namespace IncidentBot.Testing;
 /// <summary>
 /// An OpenAI-compatible server on 127.0.0.1 (random port): <c>POST /v1/chat/completions</c> answers with
 /// scripted replies (text, tool calls) or scripted failures (401, 429 with Retry-After, 500, a hang), and
-/// <c>POST /v1/embeddings</c> with vectors from <see cref="Embed"/>. It records every request, so tests can
+/// <c>POST /v1/embeddings</c> with vectors from <see cref="Embed"/>. Like the real API, it refuses (400) a
+/// conversation in which a tool call has no tool message answering it. It records every request, so tests can
 /// read what the model was sent: the system prompt, the tools offered, the tool results.
 /// </summary>
 public sealed class FakeOpenAi : IAsyncDisposable
@@ -132,6 +133,12 @@ public sealed class FakeOpenAi : IAsyncDisposable
         if (!IsAuthorized(context))
         {
             reply = FakeChatReply.Unauthorized();
+        }
+        else if (request.UnansweredToolCalls.Count > 0)
+        {
+            reply = FakeChatReply.BadRequest(
+                "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+                + $"The following tool_call_ids did not have response messages: {string.Join(", ", request.UnansweredToolCalls)}");
         }
 
         await WriteAsync(context, reply, request.Model);
@@ -273,6 +280,10 @@ public abstract record FakeChatReply
     public static FakeChatReply Unauthorized() =>
         new FailureReply(401, "Incorrect API key provided: sk-fake***.", "invalid_request_error", "invalid_api_key", null);
 
+    /// <summary>What the API answers to a malformed conversation.</summary>
+    public static FakeChatReply BadRequest(string message) =>
+        new FailureReply(400, message, "invalid_request_error", null, null);
+
     public static FakeChatReply RateLimited(int retryAfterSeconds = 1) =>
         new FailureReply(429, "Rate limit reached for requests.", "requests", "rate_limit_exceeded", retryAfterSeconds);
 
@@ -319,6 +330,37 @@ public sealed record FakeChatRequest(JsonElement Body, string Authorization, Dat
         Body.TryGetProperty("tools", out var tools)
             ? tools.EnumerateArray().Select(t => t.GetProperty("function")).FirstOrDefault(f => f.GetProperty("name").GetString() == name) is { ValueKind: JsonValueKind.Object } found ? found : null
             : null;
+
+    /// <summary>
+    /// Ids of function calls the conversation asked for with no tool message answering them before the next
+    /// message of another role; the real API refuses such a request with a 400.
+    /// </summary>
+    public IReadOnlyList<string> UnansweredToolCalls
+    {
+        get
+        {
+            var open = new List<string>();
+            var unanswered = new List<string>();
+            foreach (var message in Messages)
+            {
+                var role = message.GetProperty("role").GetString();
+                if (role == "tool")
+                {
+                    open.Remove(message.TryGetProperty("tool_call_id", out var id) ? id.GetString() ?? "" : "");
+                    continue;
+                }
+
+                unanswered.AddRange(open);
+                open.Clear();
+                if (role == "assistant" && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+                {
+                    open.AddRange(calls.EnumerateArray().Select(call => call.GetProperty("id").GetString() ?? ""));
+                }
+            }
+
+            return [.. unanswered, .. open];
+        }
+    }
 
     public int? MaxTokens =>
         Body.TryGetProperty("max_completion_tokens", out var max) || Body.TryGetProperty("max_tokens", out max) ? max.GetInt32() : null;

@@ -1,7 +1,6 @@
 using IncidentBot.Assistant.Model;
 using IncidentBot.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Assistant;
 
@@ -21,8 +20,7 @@ public static class AssistantExtensions
         builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<DeterministicEngine>());
         if (IsModelConfigured(builder.Configuration))
         {
-            builder.Services.AddSingleton(sp => ModelClients.Create(
-                sp.GetRequiredService<IOptions<AiOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            builder.Services.AddModel();
             builder.Services.AddSingleton<ModelEngine>();
             builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<ModelEngine>());
         }

@@ -1,17 +1,34 @@
 using System.ComponentModel;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using Microsoft.SemanticKernel;
 
 namespace IncidentBot.Assistant;
 
 /// <summary>
-/// The read-only functions a model may call (each one becomes an AIFunction), and that the deterministic
-/// engine calls too, so both see the same data the same way. Nothing here changes anything.
+/// The read-only functions a model may call (a Semantic Kernel plugin of <see cref="KernelFunctionAttribute"/>
+/// methods, named <c>incidents-find</c> and so on), and that the deterministic engine calls too, so both see the
+/// same data the same way. Nothing here changes anything.
 /// </summary>
 public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch search, TimeProvider time)
 {
     public const int MaxTimelinePage = TimelineQuery.MaxLimit;
 
+    /// <summary>The plugin's name in the kernel; the model sees each function as <c>incidents-&lt;function&gt;</c>.</summary>
+    public const string Name = "incidents";
+
+    public const string Find = "find";
+    public const string Count = "count";
+    public const string Get = "get";
+    public const string GetTimeline = "get_timeline";
+    public const string SearchHistory = "search_history";
+    public const string ListServices = "list_services";
+
+    /// <summary>The functions a model may run; any other is refused, whatever plugin it comes from.</summary>
+    public static readonly IReadOnlySet<string> ReadOnlyFunctions =
+        new HashSet<string>([Find, Count, Get, GetTimeline, SearchHistory, ListServices], StringComparer.Ordinal);
+
+    [KernelFunction(Find)]
     [Description("Finds incidents by status, severity, service and time frame (incidents open at some moment in it), most recent first.")]
     public Task<IReadOnlyList<Incident>> FindIncidentsAsync(
         [Description("Statuses to keep: active, stable, resolved, completed. Empty for any.")] IReadOnlyCollection<IncidentStatus>? statuses = null,
@@ -23,6 +40,7 @@ public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch se
         CancellationToken cancellationToken = default) =>
         incidents.FindAsync(Filter(statuses, severities, services, since, until, limit), cancellationToken);
 
+    [KernelFunction(Count)]
     [Description("Counts incidents by status, severity, service and time frame.")]
     public Task<int> CountIncidentsAsync(
         [Description("Statuses to count: active, stable, resolved, completed. Empty for any.")] IReadOnlyCollection<IncidentStatus>? statuses = null,
@@ -33,6 +51,7 @@ public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch se
         CancellationToken cancellationToken = default) =>
         incidents.CountAsync(Filter(statuses, severities, services, since, until, 1), cancellationToken);
 
+    [KernelFunction(Get)]
     [Description("Gets one incident: title, severity, status, commander, services, impact, summaries, links and times.")]
     public async Task<Incident> GetIncidentAsync(
         [Description("The incident reference, e.g. INC-42.")] string reference, CancellationToken cancellationToken = default)
@@ -41,6 +60,7 @@ public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch se
         return await incidents.GetRequiredAsync(number, cancellationToken);
     }
 
+    [KernelFunction(GetTimeline)]
     [Description("Gets a page of an incident's timeline, oldest first. Pass the nextCursor of a page to get the next one.")]
     public async Task<TimelinePage> GetTimelinePageAsync(
         [Description("The incident reference, e.g. INC-42.")] string reference,
@@ -65,6 +85,7 @@ public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch se
         return new TimelinePage(entries, entries.Count == query.Limit ? TimelineCursor.Of(entries[^1]).ToString() : null);
     }
 
+    [KernelFunction(SearchHistory)]
     [Description("Searches incident history by words (titles, services, details and timeline messages), best match first.")]
     public Task<IReadOnlyList<IncidentTextMatch>> SearchHistoryAsync(
         [Description("Words to look for.")] string query,
@@ -83,6 +104,7 @@ public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch se
             Limit = Math.Clamp(limit, 1, 100),
         }, cancellationToken);
 
+    [KernelFunction(ListServices)]
     [Description("Lists the names of all services incidents have affected.")]
     public Task<IReadOnlyList<string>> ListServicesAsync(CancellationToken cancellationToken = default) =>
         incidents.GetServiceNamesAsync(cancellationToken);

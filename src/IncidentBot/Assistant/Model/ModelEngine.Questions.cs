@@ -1,5 +1,6 @@
 using IncidentBot.Incidents;
-using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace IncidentBot.Assistant.Model;
 
@@ -37,11 +38,7 @@ public sealed partial class ModelEngine
         }
 
         var current = question.CurrentIncident is { } here ? await incidents.GetAsync(here, cancellationToken) : null;
-        var response = await toolCalling.GetResponseAsync(
-            ModelPrompts.Conversation(time.GetUtcNow(), ModelPrompts.Question(question, current)),
-            new ChatOptions { MaxOutputTokens = AnswerTokens, Temperature = 0.2f },
-            cancellationToken);
-        var text = NotEmpty(response.Text);
+        var text = NotEmpty(await AnswerWithFunctionsAsync(ModelPrompts.Conversation(time.GetUtcNow(), ModelPrompts.Question(question, current)), cancellationToken));
         var verdicts = await checker.CheckAsync(text, cancellationToken);
         var writer = new AnswerWriter();
         WriteChecked(writer, verdicts, text.Replace("\r", "", StringComparison.Ordinal).Split('\n'));
@@ -60,6 +57,26 @@ public sealed partial class ModelEngine
             Engine = Name,
             Incidents = await BriefsAsync(writer.Citations, cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// Semantic Kernel runs the functions the model asks for (automatic function calling), bounded by a
+    /// <see cref="FunctionRoundFilter"/> of this answer's own. When the filter ends the calling, the model is asked
+    /// once more with no functions offered, so it has to answer from what it has read.
+    /// </summary>
+    private async Task<string> AnswerWithFunctionsAsync(ChatHistory conversation, CancellationToken cancellationToken)
+    {
+        var answering = kernel.Clone();
+        answering.AutoFunctionInvocationFilters.Add(new FunctionRoundFilter(functionLimits));
+        var reply = await clients.Chat.GetChatMessageContentAsync(
+            conversation, ModelClients.Settings(AnswerTokens, FunctionChoiceBehavior.Auto()), answering, cancellationToken);
+        if (reply.Role != AuthorRole.Tool)
+        {
+            return reply.Content?.Trim() ?? "";
+        }
+
+        FunctionRoundFilter.AnswerOpenCalls(conversation);
+        return await clients.WriteAsync(conversation, AnswerTokens, cancellationToken);
     }
 
     /// <summary>The incidents the answer cites, in the order it first cites them.</summary>

@@ -1,12 +1,12 @@
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
-using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
 
 namespace IncidentBot.Assistant.Model;
 
 /// <summary>
 /// The assistant with a language model: the model writes the prose from the incident data it is given or
-/// looks up through <see cref="PluginTools"/> (read-only), and every citation it writes is checked against
+/// looks up through the kernel's read-only <see cref="IncidentPlugin"/> functions, and every citation it writes is checked against
 /// the store. Any failure (error, timeout, rate limit, open circuit, empty answer) surfaces as
 /// <see cref="ModelUnavailableException"/>, and <see cref="IncidentAssistant"/> answers with the
 /// deterministic engine instead.
@@ -24,7 +24,8 @@ public sealed partial class ModelEngine : IAssistantEngine
     private readonly PostmortemTemplateSource templates;
     private readonly TimeProvider time;
     private readonly ILogger<ModelEngine> logger;
-    private readonly IChatClient toolCalling;
+    private readonly Kernel kernel;
+    private readonly FunctionCallingLimits functionLimits = new();
     private readonly TimelineCondenser condenser;
     private readonly CitationChecker checker;
     private readonly SemanticRanker? ranker;
@@ -35,6 +36,7 @@ public sealed partial class ModelEngine : IAssistantEngine
         IIncidentEmbeddingStore embeddings,
         DeterministicEngine deterministic,
         ModelClients clients,
+        Kernel kernel,
         PostmortemTemplateSource templates,
         TimeProvider time,
         ILogger<ModelEngine> logger)
@@ -46,8 +48,8 @@ public sealed partial class ModelEngine : IAssistantEngine
         this.templates = templates;
         this.time = time;
         this.logger = logger;
-        toolCalling = new ToolCallingChatClient(clients.Chat, PluginTools.Create(plugin), new ToolLoopLimits(), logger);
-        condenser = new TimelineCondenser(plugin, clients.Chat, time);
+        this.kernel = kernel;
+        condenser = new TimelineCondenser(plugin, clients, time);
         checker = new CitationChecker(incidents);
         ranker = clients.Embeddings is { } generator
             ? new SemanticRanker(generator, clients.EmbeddingModel!, embeddings, plugin, time, logger)
@@ -78,13 +80,9 @@ public sealed partial class ModelEngine : IAssistantEngine
         }
     }
 
-    /// <summary>One request without tools (the data is in it); the model's text, never empty.</summary>
-    private async Task<string> WriteAsync(string request, int maxTokens, CancellationToken cancellationToken)
-    {
-        var response = await clients.Chat.GetResponseAsync(
-            ModelPrompts.Conversation(time.GetUtcNow(), request), new ChatOptions { MaxOutputTokens = maxTokens, Temperature = 0.2f }, cancellationToken);
-        return NotEmpty(response.Text);
-    }
+    /// <summary>One request without functions (the data is in it); the model's text, never empty.</summary>
+    private async Task<string> WriteAsync(string request, int maxTokens, CancellationToken cancellationToken) =>
+        NotEmpty(await clients.WriteAsync(ModelPrompts.Conversation(time.GetUtcNow(), request), maxTokens, cancellationToken));
 
     private static string NotEmpty(string? text) =>
         string.IsNullOrWhiteSpace(text) ? throw new ModelUnavailableException("gave an empty answer") : text.Trim();

@@ -1,5 +1,5 @@
 using IncidentBot.Incidents;
-using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace IncidentBot.Assistant.Model;
 
@@ -24,8 +24,12 @@ internal static class ModelPrompts
         It is now {AnswerWriter.Time(now)}.
         """;
 
-    public static List<ChatMessage> Conversation(DateTimeOffset now, string request) =>
-        [new(ChatRole.System, System(now)), new(ChatRole.User, request)];
+    public static ChatHistory Conversation(DateTimeOffset now, string request)
+    {
+        var conversation = new ChatHistory(System(now));
+        conversation.AddUserMessage(request);
+        return conversation;
+    }
 
     public static string CondensePart(Incident incident, int part, int parts, string entries) => $"""
         This is part {part} of {parts} of the timeline of {incident.Reference}, oldest first. Condense it into at most 12 short

@@ -1,4 +1,6 @@
 using System.ClientModel;
+using Microsoft.SemanticKernel;
+using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -17,15 +19,27 @@ public sealed class ModelUnavailableException(string reason, Exception? innerExc
     public static string Describe(Exception exception, TimeSpan timeout) => exception switch
     {
         ModelUnavailableException unavailable => unavailable.Reason,
-        ClientResultException { Status: 401 or 403 } e => $"refused the API key (HTTP {e.Status})",
-        ClientResultException { Status: 429 } => "was rate-limited (HTTP 429)",
-        ClientResultException { Status: 408 } => $"did not answer within {Seconds(timeout)} s",
-        ClientResultException { Status: >= 500 } e => $"failed (HTTP {e.Status})",
-        ClientResultException { Status: 0 } or HttpRequestException => "could not be reached",
-        ClientResultException e => $"refused the request (HTTP {e.Status})",
+
+        // The connector wraps the SDK's ClientResultException; the embedding generator does not.
+        HttpOperationException { StatusCode: { } status } => Describe((int)status, timeout),
+        ClientResultException { Status: > 0 } e => Describe(e.Status, timeout),
+        HttpOperationException or ClientResultException or HttpRequestException => "could not be reached",
         TimeoutRejectedException or TimeoutException or OperationCanceledException => $"did not answer within {Seconds(timeout)} s",
         BrokenCircuitException => "is paused after repeated failures",
         _ => $"failed ({exception.GetType().Name})",
+    };
+
+    /// <summary>What the last response or failure seen by the resilience handler says.</summary>
+    public static string Describe(Outcome<HttpResponseMessage> outcome, TimeSpan timeout) =>
+        outcome.Exception is { } exception ? Describe(exception, timeout) : Describe((int)outcome.Result!.StatusCode, timeout);
+
+    private static string Describe(int status, TimeSpan timeout) => status switch
+    {
+        401 or 403 => $"refused the API key (HTTP {status})",
+        429 => "was rate-limited (HTTP 429)",
+        408 => $"did not answer within {Seconds(timeout)} s",
+        >= 500 => $"failed (HTTP {status})",
+        _ => $"refused the request (HTTP {status})",
     };
 
     private static string Seconds(TimeSpan timeout) => timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);

@@ -5,13 +5,14 @@ using System.Text.Json.Serialization.Metadata;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
 
 namespace IncidentBot.Assistant.Model;
 
 /// <summary>
-/// The functions the model may call: <see cref="IncidentPlugin"/>'s read-only methods, each made an
-/// <see cref="AIFunction"/> with <see cref="AIFunctionFactory"/>. What they return reaches the model as
-/// short, bounded text inside the data delimiters, each entry with the citation to give for it.
+/// The functions the model may call: <see cref="IncidentPlugin"/>'s read-only methods, made a kernel plugin.
+/// What they return reaches the model as short, bounded text inside the data delimiters, each entry with the
+/// citation to give for it (<see cref="Render(object?)"/>, applied by <see cref="FunctionRoundFilter"/>).
 /// There is no function that changes anything, so no answer can.
 /// </summary>
 internal static class PluginTools
@@ -25,24 +26,24 @@ internal static class PluginTools
         Converters = { new StatusConverter(), new SeverityConverter() },
     };
 
-    public static IReadOnlyList<AIFunction> Create(IncidentPlugin plugin) =>
-    [
-        Tool(plugin, nameof(IncidentPlugin.FindIncidentsAsync), "find_incidents"),
-        Tool(plugin, nameof(IncidentPlugin.CountIncidentsAsync), "count_incidents"),
-        Tool(plugin, nameof(IncidentPlugin.GetIncidentAsync), "get_incident"),
-        Tool(plugin, nameof(IncidentPlugin.GetTimelinePageAsync), "get_timeline"),
-        Tool(plugin, nameof(IncidentPlugin.SearchHistoryAsync), "search_history"),
-        Tool(plugin, nameof(IncidentPlugin.ListServicesAsync), "list_services"),
-    ];
+    private static readonly AIJsonSchemaCreateOptions SchemaOptions = new() { TransformSchemaNode = DescribeEnums };
 
-    private static AIFunction Tool(IncidentPlugin plugin, string method, string name) =>
-        AIFunctionFactory.Create(typeof(IncidentPlugin).GetMethod(method)!, plugin, new AIFunctionFactoryOptions
+    /// <summary>The name the model calls a function by.</summary>
+    public static string ToolName(string function) => $"{IncidentPlugin.Name}-{function}";
+
+    public static KernelPlugin CreatePlugin(IncidentPlugin plugin, ILoggerFactory loggers)
+    {
+        var created = KernelPluginFactory.CreateFromObject(plugin, Json, IncidentPlugin.Name, loggers);
+
+        // Our converters read statuses and severities, so the schemas SK infers say nothing of the words they take.
+        foreach (var parameter in created.SelectMany(function => function.Metadata.Parameters).Where(p => p.ParameterType is not null))
         {
-            Name = name,
-            SerializerOptions = Json,
-            JsonSchemaCreateOptions = new AIJsonSchemaCreateOptions { TransformSchemaNode = DescribeEnums },
-            MarshalResult = (result, _, _) => ValueTask.FromResult<object?>(Render(result)),
-        });
+            parameter.Schema = KernelJsonSchema.Parse(
+                AIJsonUtilities.CreateJsonSchema(parameter.ParameterType!, parameter.Description, serializerOptions: Json, inferenceOptions: SchemaOptions).GetRawText());
+        }
+
+        return created;
+    }
 
     /// <summary>Statuses and severities are read by our converters, so their schema says which words they take.</summary>
     private static JsonNode DescribeEnums(AIJsonSchemaCreateContext context, JsonNode schema)
@@ -74,6 +75,7 @@ internal static class PluginTools
         IReadOnlyList<IncidentTextMatch> matches => ModelData.Wrap(ModelData.Bounded(matches.Select(Render), MaxResultChars)),
         IReadOnlyList<string> names => ModelData.Wrap(ModelData.Clean(string.Join(", ", names), MaxResultChars)),
         int count => $"count: {count}",
+        FunctionError error => $"Error: {error.Message}",
         null => "(nothing)",
         _ => ModelData.Wrap(ModelData.Clean(JsonSerializer.Serialize(result, Json), MaxResultChars)),
     };
@@ -103,7 +105,7 @@ internal static class PluginTools
         var cut = lines.Count < page.Entries.Count;
         var next = cut ? TimelineCursor.Of(page.Entries[lines.Count - 1]).ToString() : page.NextCursor;
         return ModelData.Wrap(string.Join('\n', lines))
-            + (next is null ? "\nThis is the end of the timeline." : $"\nMore entries follow: call get_timeline with cursor \"{next}\".");
+            + (next is null ? "\nThis is the end of the timeline." : $"\nMore entries follow: call {ToolName(IncidentPlugin.GetTimeline)} with cursor \"{next}\".");
     }
 
     private static string Render(IncidentTextMatch match) =>

@@ -1,5 +1,4 @@
 using IncidentBot.Incidents;
-using Microsoft.Extensions.AI;
 
 namespace IncidentBot.Assistant.Model;
 
@@ -30,7 +29,7 @@ internal sealed record TimelineReadLimits
 /// At most <see cref="TimelineReadLimits.MaxParts"/> parts are read: the first (how it began) and the latest ones; memory
 /// stays bounded however long the incident ran.
 /// </summary>
-internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat, TimeProvider time, TimelineReadLimits? limits = null)
+internal sealed class TimelineCondenser(IncidentPlugin plugin, ModelClients model, TimeProvider time, TimelineReadLimits? limits = null)
 {
     private readonly TimelineReadLimits limits = limits ?? new TimelineReadLimits();
 
@@ -55,11 +54,8 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, IChatClient chat,
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var response = await chat.GetResponseAsync(
-                ModelPrompts.Conversation(time.GetUtcNow(), ModelPrompts.CondensePart(incident, index, count, part.Text)),
-                new ChatOptions { MaxOutputTokens = limits.MaxNoteTokens, Temperature = 0.2f },
-                cancellationToken);
-            var notes = response.Text.Trim();
+            var notes = await model.WriteAsync(
+                ModelPrompts.Conversation(time.GetUtcNow(), ModelPrompts.CondensePart(incident, index, count, part.Text)), limits.MaxNoteTokens, cancellationToken);
             return string.IsNullOrEmpty(notes)
                 ? throw new ModelUnavailableException($"gave no notes for part {index} of the timeline")
                 : $"Notes on part {index} of {count}:\n{ModelData.CleanLines(notes, limits.MaxPartChars / 4)}";

@@ -81,7 +81,7 @@ public sealed partial class ModelApiTests : IAsyncLifetime
         var seen = request.ToolResults.Count > 0 ? string.Join("\n", request.ToolResults) : request.UserText;
         if (request.ToolNames.Count > 0 && request.ToolResults.Count == 0)
         {
-            return FakeChatReply.Call("get_timeline", new { reference = "INC-1" });
+            return FakeChatReply.Call("incidents-get_timeline", new { reference = "INC-1" });
         }
 
         var rollback = RollbackLine().Match(seen).Groups[1].Value;

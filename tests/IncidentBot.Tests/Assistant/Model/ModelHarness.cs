@@ -1,10 +1,12 @@
-using IncidentBot.Incidents;
 using System.Collections.Concurrent;
 using IncidentBot.Assistant;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Configuration;
+using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using IncidentBot.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 
 namespace IncidentBot.Tests.Assistant.Model;
 
@@ -17,14 +19,12 @@ public sealed class ModelHarness : IAsyncDisposable
     public const string ModelName = "fake-model";
     public const string EmbeddingModelName = "fake-embedding";
 
-    private readonly ILoggerFactory loggers;
-    private readonly ModelClients clients;
+    private readonly ServiceProvider services;
 
-    private ModelHarness(FakeOpenAi fake, ILoggerFactory loggers, ModelClients clients, ModelEngine engine, IncidentAssistant assistant, LogCapture logs)
+    private ModelHarness(FakeOpenAi fake, ServiceProvider services, ModelEngine engine, IncidentAssistant assistant, LogCapture logs)
     {
         Fake = fake;
-        this.loggers = loggers;
-        this.clients = clients;
+        this.services = services;
         Engine = engine;
         Assistant = assistant;
         Logs = logs;
@@ -33,45 +33,59 @@ public sealed class ModelHarness : IAsyncDisposable
     public FakeOpenAi Fake { get; }
 
     /// <summary>The chat and embedding clients the engine uses, resilience included.</summary>
-    public ModelClients Clients => clients;
+    public ModelClients Clients => services.GetRequiredService<ModelClients>();
     public ModelEngine Engine { get; }
     public IncidentAssistant Assistant { get; }
     public LogCapture Logs { get; }
 
+    /// <param name="configure">Adds to the model's services as the application registers them (another plugin, say).</param>
     public static async Task<ModelHarness> StartAsync(
-        IncidentWorld world, int timeoutSeconds = 10, bool embeddings = false, ModelResilienceOptions? resilience = null, string embeddingModel = EmbeddingModelName)
+        IncidentWorld world,
+        int timeoutSeconds = 10,
+        bool embeddings = false,
+        ModelResilienceOptions? resilience = null,
+        string embeddingModel = EmbeddingModelName,
+        TimeProvider? modelTime = null,
+        Action<IServiceCollection>? configure = null)
     {
         var fake = await FakeOpenAi.StartAsync();
         var logs = new LogCapture();
-        var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        var ai = new AiOptions
-        {
-            Provider = AiOptions.OpenAi,
-            Endpoint = fake.Endpoint.ToString(),
-            ApiKey = fake.ApiKey,
-            Model = ModelName,
-            EmbeddingModel = embeddings ? embeddingModel : null,
-            TimeoutSeconds = timeoutSeconds,
-        };
-        var clients = ModelClients.Create(ai, TimeProvider.System, loggers, resilience);
-        var services = world.Bot.App.Services;
-        var deterministic = services.GetRequiredService<DeterministicEngine>();
+        var app = world.Bot.App.Services;
+        var collection = new ServiceCollection()
+            .AddLogging(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
+            .AddSingleton(modelTime ?? TimeProvider.System)
+            .AddSingleton(Options.Create(new AiOptions
+            {
+                Provider = AiOptions.OpenAi,
+                Endpoint = fake.Endpoint.ToString(),
+                ApiKey = fake.ApiKey,
+                Model = ModelName,
+                EmbeddingModel = embeddings ? embeddingModel : null,
+                TimeoutSeconds = timeoutSeconds,
+            }))
+            .AddSingleton(app.GetRequiredService<IncidentPlugin>())
+            .AddModel(resilience);
+        configure?.Invoke(collection);
+        var services = collection.BuildServiceProvider();
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var deterministic = app.GetRequiredService<DeterministicEngine>();
         var engine = new ModelEngine(
-            services.GetRequiredService<IncidentPlugin>(),
-            services.GetRequiredService<IIncidentReader>(),
-            services.GetRequiredService<IIncidentEmbeddingStore>(),
+            app.GetRequiredService<IncidentPlugin>(),
+            app.GetRequiredService<IIncidentReader>(),
+            app.GetRequiredService<IIncidentEmbeddingStore>(),
             deterministic,
-            clients,
-            services.GetRequiredService<PostmortemTemplateSource>(),
+            services.GetRequiredService<ModelClients>(),
+            services.GetRequiredService<Kernel>(),
+            app.GetRequiredService<PostmortemTemplateSource>(),
             world.Clock,
             loggers.CreateLogger<ModelEngine>());
         var assistant = new IncidentAssistant(
             [deterministic, engine],
-            services.GetRequiredService<IIncidentReader>(),
-            services.GetRequiredService<IncidentService>(),
+            app.GetRequiredService<IIncidentReader>(),
+            app.GetRequiredService<IncidentService>(),
             world.Clock,
             loggers.CreateLogger<IncidentAssistant>());
-        return new ModelHarness(fake, loggers, clients, engine, assistant, logs);
+        return new ModelHarness(fake, services, engine, assistant, logs);
     }
 
     /// <summary>Quick to fail and to open the circuit, for failure tests.</summary>
@@ -85,8 +99,7 @@ public sealed class ModelHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        clients.Dispose();
-        loggers.Dispose();
+        await services.DisposeAsync();
         await Fake.DisposeAsync();
     }
 }

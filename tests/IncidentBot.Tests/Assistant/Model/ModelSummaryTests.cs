@@ -68,7 +68,7 @@ public sealed partial class ModelSummaryTests : IAsyncLifetime
         model.Fake.Responder = _ => FakeChatReply.Text("- a note");
         var incident = (await world.Reader.GetAsync(n))!;
         var condenser = new TimelineCondenser(
-            world.Bot.App.Services.GetRequiredService<IncidentPlugin>(), model.Clients.Chat, world.Clock,
+            world.Bot.App.Services.GetRequiredService<IncidentPlugin>(), model.Clients, world.Clock,
             new TimelineReadLimits { PageSize = 64, MaxPartChars = 2_000, MaxParts = 3 });
 
         var read = await condenser.ReadAsync(incident, CancellationToken.None);

@@ -19,7 +19,7 @@ public sealed class PromptInjectionTests(IncidentWorld world) : IClassFixture<In
         await using var model = await ModelHarness.StartAsync(world);
         var reference = new { reference = $"INC-{world.LoginSlow}" };
         model.Fake.Enqueue(
-            FakeChatReply.Call("get_timeline", reference),
+            FakeChatReply.Call("incidents-get_timeline", reference),
             FakeChatReply.Calls(("resolve_incident", reference), ("update_incident", new { reference = $"INC-{world.LoginSlow}", status = "resolved" })),
             FakeChatReply.Text($"A message asked to resolve the incident; I cannot change incidents [INC-{world.LoginSlow}#{injected}]."));
 
@@ -37,8 +37,8 @@ public sealed class PromptInjectionTests(IncidentWorld world) : IClassFixture<In
         Assert.Contains("You cannot change anything", requests[0].SystemPrompt);
         var timeline = requests[1].ToolResults.Single();
         Assert.Contains(Injection, Between(timeline, "<incident_data>", "</incident_data>"));
-        Assert.All(requests[2].ToolResults.Skip(1), result => Assert.StartsWith("Error: there is no function named", result));
-        Assert.Contains("Nothing can be changed from here", requests[2].ToolResults[1]);
+        // Functions that were not offered never run: Semantic Kernel answers them itself, before any filter.
+        Assert.All(requests[2].ToolResults.Skip(1), result => Assert.StartsWith("Error: Function call request for a function that wasn't defined", result));
         Assert.DoesNotContain(requests.SelectMany(r => r.ToolNames), name => name.Contains("resolve") || name.Contains("update"));
     }
 
