@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,20 +49,40 @@ internal sealed class VerifiedBodyReader(
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // Read straight into an array of the announced size when there is one; Content-Length can be absent
+        // (chunked) or wrong, so the cap is enforced while reading either way.
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Clamp((int)(request.ContentLength ?? 16 * 1024), 1, maxBytes) + 1);
+        try
         {
-            // Content-Length can be absent (chunked) or wrong, so the cap is enforced while reading too.
-            if (buffer.Length + read > maxBytes)
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
             {
-                return null;
+                length += read;
+                if (length > maxBytes)
+                {
+                    return null;
+                }
+
+                if (length == buffer.Length)
+                {
+                    buffer = Grow(buffer, Math.Min(buffer.Length * 2, maxBytes + 1));
+                }
             }
 
-            buffer.Write(chunk, 0, read);
+            return buffer.AsSpan(0, length).ToArray();
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
-        return buffer.ToArray();
+    private static byte[] Grow(byte[] buffer, int size)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        buffer.CopyTo(larger, 0);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
     }
 }
