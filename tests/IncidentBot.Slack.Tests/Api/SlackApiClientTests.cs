@@ -150,7 +150,7 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         slack.Fake.RateLimitNext("auth.test", times: 1, retryAfterSeconds: 7);
 
         var call = slack.Client.Auth.TestAsync();
-        await slack.Time.WaitForTimerAsync();
+        await slack.Time.WaitForTimerAsync(TimeSpan.FromSeconds(7));
 
         Assert.Equal(TimeSpan.FromSeconds(7), slack.Time.NextTimerDueIn);
         Assert.Single(slack.Fake.CallsTo("auth.test"));
@@ -166,7 +166,7 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         clamped.Fake.RateLimitNext("auth.test", times: 1, retryAfterSeconds: 600);
 
         var call = clamped.Client.Auth.TestAsync();
-        await clamped.Time.WaitForTimerAsync();
+        await clamped.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(TimeSpan.FromSeconds(5), clamped.Time.NextTimerDueIn);
         clamped.Time.Advance(TimeSpan.FromSeconds(5));
@@ -205,6 +205,41 @@ public sealed class SlackApiClientTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Equal(4, slack.Fake.CallsTo("auth.test").Count);
+    }
+
+    [Fact]
+    public async Task ClientErrorsOtherThan429AreNotRetried()
+    {
+        slack.Fake.FailNext("auth.test", times: 1, HttpStatusCode.BadRequest);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => slack.Client.Auth.TestAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Single(slack.Fake.CallsTo("auth.test"));
+    }
+
+    [Fact]
+    public async Task AfterTenFailedAttemptsSlackIsLeftAloneForAWhile()
+    {
+        slack.Fake.FailNext("auth.test", times: 20, HttpStatusCode.ServiceUnavailable);
+        for (var call = 0; call < 3; call++)
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => slack.Client.Auth.TestAsync());
+        }
+
+        var paused = await Assert.ThrowsAsync<HttpRequestException>(() => slack.Client.Auth.TestAsync());
+
+        Assert.IsType<Polly.CircuitBreaker.BrokenCircuitException>(paused.InnerException);
+        Assert.Equal(10, slack.Fake.CallsTo("auth.test").Count);
+    }
+
+    [Fact]
+    public void ARetryAfterDateCountsFromNow()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(slack.Time.GetUtcNow().AddSeconds(12));
+
+        Assert.Equal(TimeSpan.FromSeconds(12), SlackResilience.RetryAfter(response, slack.Time));
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class SocketModeConnectionTests
     [Fact]
     public async Task ReconnectsWaitOnTheClockLongerAfterEachFailureAndStartAfreshAfterAStableConnection()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(
             options => options.SocketModeReconnectDelay = TimeSpan.FromSeconds(10), time);
         var first = await OpenConnectionAsync(host, 0);
@@ -115,7 +115,7 @@ public sealed class SocketModeConnectionTests
     [Fact]
     public async Task AConnectionOnWhichSlackNeverSaysHelloIsGivenUpAndReplaced()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(time: time, beforeStart: slack => slack.SocketMode.SendHelloOnConnect = false);
         var silent = await host.SocketMode.WaitForConnectionAsync(0);
         await time.WaitForTimerAsync();
@@ -133,7 +133,7 @@ public sealed class SocketModeConnectionTests
     [Fact]
     public async Task TooManyWebsocketsClosesTheConnectionFirstAndReconnectsAfterABackoff()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(time: time);
         var first = await OpenConnectionAsync(host, 0);
 
@@ -149,7 +149,7 @@ public sealed class SocketModeConnectionTests
     [Fact]
     public async Task LinkDisabledClosesEveryConnectionAndStopsSocketModeForGood()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(options => options.SocketModeConnections = 2, time);
         var one = await OpenConnectionAsync(host, 0);
         var other = await OpenConnectionAsync(host, 1);
@@ -294,7 +294,7 @@ public sealed class SocketModeConnectionTests
     }
 
     /// <summary>The wait before the <paramref name="nth"/> reconnect attempt, once it is on the clock.</summary>
-    private static async Task<TimeSpan> NextReconnectDelayAsync(SocketModeTestHost host, ManualTimeProvider time, int nth)
+    private static async Task<TimeSpan> NextReconnectDelayAsync(SocketModeTestHost host, FakeClock time, int nth)
     {
         await host.Logs.WaitForAsync(_ => host.Logs.Entries.Count(entry => entry.Message.Contains("reconnecting in", StringComparison.Ordinal)) >= nth);
         await time.WaitForTimerAsync();
