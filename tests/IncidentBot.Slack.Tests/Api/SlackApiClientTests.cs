@@ -208,6 +208,36 @@ public sealed class SlackApiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAttemptSlackDoesNotAnswerTimesOutOnTheClockAndIsRetried()
+    {
+        slack.Fake.StallNext("auth.test");
+
+        var call = slack.Client.Auth.TestAsync();
+        await slack.Fake.WaitForCallAsync("auth.test");
+        await slack.Time.WaitForTimerAsync(new SlackOptions().ApiAttemptTimeout);
+        slack.Time.Advance(new SlackOptions().ApiAttemptTimeout);
+
+        Assert.Equal(slack.Fake.BotUserId, (await call).UserId);
+        Assert.Equal(2, slack.Fake.CallsTo("auth.test").Count);
+    }
+
+    [Fact]
+    public async Task ACallThatOutlastsItsTotalTimeoutFailsAsAnHttpError()
+    {
+        await using var patient = await SlackApiClientFixture.StartAsync(options => options.ApiAttemptTimeout = options.ApiTotalTimeout);
+        patient.Fake.StallNext("auth.test");
+
+        var call = patient.Client.Auth.TestAsync();
+        await patient.Fake.WaitForCallAsync("auth.test");
+        await patient.Time.WaitForTimerAsync(count: 2);
+        patient.Time.Advance(new SlackOptions().ApiTotalTimeout);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => call);
+        Assert.IsType<Polly.Timeout.TimeoutRejectedException>(error.InnerException);
+        Assert.Single(patient.Fake.CallsTo("auth.test"));
+    }
+
+    [Fact]
     public async Task ClientErrorsOtherThan429AreNotRetried()
     {
         slack.Fake.FailNext("auth.test", times: 1, HttpStatusCode.BadRequest);
@@ -331,5 +361,27 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         var call = await slack.Fake.WaitForCallAsync("response_url");
         Assert.Equal(("done", "true"), (call.Arg("text"), call.Arg("replace_original")));
         Assert.Null(call.Authorization);
+    }
+
+    [Fact]
+    public async Task AResponseUrlThatAnswers503IsPostedAgain()
+    {
+        slack.Fake.FailNext("response_url", times: 1, HttpStatusCode.ServiceUnavailable);
+
+        await slack.ResponseUrls.PostAsync(slack.Fake.ResponseUrl("r2"), new ResponseUrlMessage { Text = "done" });
+
+        Assert.Equal(2, slack.Fake.CallsTo("response_url").Count);
+    }
+
+    [Fact]
+    public async Task AResponseUrlSlackRefusesIsNotPostedAgain()
+    {
+        slack.Fake.FailNext("response_url", times: 1, HttpStatusCode.NotFound);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(
+            () => slack.ResponseUrls.PostAsync(slack.Fake.ResponseUrl("expired"), new ResponseUrlMessage { Text = "done" }));
+
+        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Single(slack.Fake.CallsTo("response_url"));
     }
 }
