@@ -102,6 +102,7 @@ public sealed class SlackApiTransport
         request.Options.Set(SlackCall.RequestOption, call);
         return request;
     }
+
     private static async Task<TResponse> ReadAsync<TResponse>(string method, HttpResponseMessage response, CancellationToken cancellationToken)
         where TResponse : SlackResponse
     {

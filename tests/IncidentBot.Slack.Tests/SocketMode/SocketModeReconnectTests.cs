@@ -6,7 +6,7 @@ using IncidentBot.Testing;
 namespace IncidentBot.Slack.Tests.SocketMode;
 
 /// <summary>
-/// With both default connections and the rate budget on, a refresh or a drop is followed by a new
+/// With both default connections (and, as everywhere, the rate budget on), a refresh or a drop is followed by a new
 /// connection that said hello before the fake clock moved at all (the target is 5 s), and every
 /// envelope sent around it is acknowledged and handled once.
 /// </summary>
@@ -84,7 +84,6 @@ public sealed class SocketModeReconnectTests
         {
             options.SocketModeConnections = new SlackOptions().SocketModeConnections;
             options.SocketModeReconnectDelay = new SlackOptions().SocketModeReconnectDelay;
-            options.UseRateBudget = true;
         },
         time);
 
