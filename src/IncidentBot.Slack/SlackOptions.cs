@@ -43,6 +43,14 @@ public sealed class SlackOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long one attempt of a Web API call may take before it counts as failed (and is retried).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ApiAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a Web API call may take in all: attempts, backoff, Retry-After waits and the rate budget.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan ApiTotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Whether calls wait for the per-method rate budget of Slack's tiers.</summary>
     public bool UseRateBudget { get; set; } = true;
 
@@ -77,6 +85,13 @@ public sealed class SlackOptions : IValidatableObject
             yield return new ValidationResult(
                 "Slack:SigningSecret is required for HTTP mode (or set Slack:AppToken for Socket Mode).",
                 [nameof(SigningSecret), nameof(AppToken)]);
+        }
+
+        if (ApiTotalTimeout < ApiAttemptTimeout)
+        {
+            yield return new ValidationResult(
+                "Slack:ApiTotalTimeout must not be shorter than Slack:ApiAttemptTimeout.",
+                [nameof(ApiTotalTimeout)]);
         }
 
         if (SocketModeMaxReconnectDelay < SocketModeReconnectDelay)

@@ -50,10 +50,14 @@ public static class SlackServiceCollectionExtensions
 
     private static void AddWebApi(IServiceCollection services)
     {
-        services.AddHttpClient(SlackApiTransport.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        // The resilience handlers' timeouts bound each call; HttpClient's own would cut retries short.
+        services.AddHttpClient(SlackApiTransport.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddSlackApiResilience();
         // A response_url works without a token for 30 minutes, so it is kept out of the HttpClient logs.
-        services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.TryAddSingleton<SlackRateBudget>();
+        services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
+            .AddResponseUrlResilience(ResponseUrlClient.Timeout);
+        services.TryAddSingleton<SlackRateLimits>();
         services.TryAddSingleton<SlackApiTransport>();
         services.TryAddSingleton<ISlackApiClient, SlackApiClient>();
         services.TryAddSingleton<ResponseUrlClient>();

@@ -127,6 +127,10 @@ public sealed partial class FakeSlack : IAsyncDisposable
     public void ErrorNext(string method, string error, int times = 1) =>
         Inject(method, times, new InjectedFailure(HttpStatusCode.OK, null, error));
 
+    /// <summary>The next <paramref name="times"/> calls to <paramref name="method"/> get no answer until the client gives up.</summary>
+    public void StallNext(string method, int times = 1) =>
+        Inject(method, times, new InjectedFailure(HttpStatusCode.OK, null, null, Stall: true));
+
     /// <summary>A response_url pointing back at this fake; posts to it are recorded as method "response_url".</summary>
     public string ResponseUrl(string id = "1") => new Uri(BaseUrl, $"response/{id}").ToString();
 
@@ -202,6 +206,12 @@ public sealed partial class FakeSlack : IAsyncDisposable
     private async Task HandleResponseUrlAsync(HttpContext context, string id)
     {
         await RecordAsync(context, "response_url");
+        if (TakeFailure("response_url") is { } failure)
+        {
+            await WriteFailureAsync(context.Response, failure);
+            return;
+        }
+
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync("ok");
     }
@@ -278,6 +288,12 @@ public sealed partial class FakeSlack : IAsyncDisposable
 
     private static async Task WriteFailureAsync(HttpResponse response, InjectedFailure failure)
     {
+        if (failure.Stall)
+        {
+            await Task.Delay(Timeout.Infinite, response.HttpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
         response.StatusCode = (int)failure.Status;
         if (failure.RetryAfterSeconds is { } seconds)
         {
@@ -296,5 +312,5 @@ public sealed partial class FakeSlack : IAsyncDisposable
         return response.WriteAsync(answer.ToJsonString());
     }
 
-    private sealed record InjectedFailure(HttpStatusCode Status, int? RetryAfterSeconds, string? Error);
+    private sealed record InjectedFailure(HttpStatusCode Status, int? RetryAfterSeconds, string? Error, bool Stall = false);
 }

@@ -11,6 +11,9 @@ public sealed class ResponseUrlClient(IHttpClientFactory httpClients)
 {
     public const string HttpClientName = "IncidentBot.Slack.ResponseUrl";
 
+    /// <summary>For the whole post, retries included: the answer is late already.</summary>
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
     public async Task PostAsync(string responseUrl, ResponseUrlMessage message, CancellationToken cancellationToken = default)
     {
         var http = httpClients.CreateClient(HttpClientName);

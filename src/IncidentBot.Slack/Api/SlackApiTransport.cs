@@ -18,8 +18,9 @@ public enum SlackToken
 }
 
 /// <summary>
-/// Sends one Web API call: waits for the rate budget, retries transient failures, turns
-/// <c>ok:false</c> into <see cref="SlackApiException"/>. Tokens never reach a log line.
+/// Sends one Web API call through the Slack HttpClient, whose handlers (<see cref="SlackResilience"/>)
+/// wait for the rate budget and retry transient failures; turns <c>ok:false</c> into
+/// <see cref="SlackApiException"/>. Tokens never reach a log line.
 /// </summary>
 public sealed class SlackApiTransport
 {
@@ -27,23 +28,14 @@ public sealed class SlackApiTransport
 
     private readonly IHttpClientFactory httpClients;
     private readonly SlackOptions options;
-    private readonly SlackRateBudget rateBudget;
-    private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
     private readonly ILogger<SlackApiTransport> logger;
     private readonly Uri baseUrl;
 
-    public SlackApiTransport(
-        IHttpClientFactory httpClients,
-        IOptions<SlackOptions> options,
-        SlackRateBudget rateBudget,
-        TimeProvider timeProvider,
-        ILogger<SlackApiTransport> logger)
+    public SlackApiTransport(IHttpClientFactory httpClients, IOptions<SlackOptions> options, ILogger<SlackApiTransport> logger)
     {
         this.httpClients = httpClients;
         this.options = options.Value;
-        this.rateBudget = rateBudget;
         this.logger = logger;
-        pipeline = SlackResiliencePipeline.Create(this.options, timeProvider);
         // Without the trailing slash, new Uri(base, "chat.postMessage") would replace the last segment.
         var configured = this.options.ApiBaseUrl.ToString();
         baseUrl = new Uri(configured.EndsWith('/') ? configured : configured + "/");
@@ -54,7 +46,7 @@ public sealed class SlackApiTransport
     public Task<TResponse> PostJsonAsync<TResponse>(
         string method, object body, string? channel = null, SlackToken token = SlackToken.Bot, CancellationToken cancellationToken = default)
         where TResponse : SlackResponse =>
-        CallAsync<TResponse>(method, () => JsonContent.Create(body, body.GetType(), options: SlackJson.Options), channel, token, cancellationToken);
+        CallAsync<TResponse>(new SlackCall(method, channel), JsonContent.Create(body, body.GetType(), options: SlackJson.Options), token, cancellationToken);
 
     /// <summary>
     /// Posts form fields. Slack's read methods (conversations.history, users.info, …) take their
@@ -67,47 +59,47 @@ public sealed class SlackApiTransport
         var present = fields.Where(field => field.Value is not null)
             .Select(field => new KeyValuePair<string, string>(field.Key, field.Value!))
             .ToList();
-        return CallAsync<TResponse>(method, () => new FormUrlEncodedContent(present), null, token, cancellationToken);
+        return CallAsync<TResponse>(new SlackCall(method), new FormUrlEncodedContent(present), token, cancellationToken);
     }
 
-    private async Task<TResponse> CallAsync<TResponse>(
-        string method, Func<HttpContent> content, string? channel, SlackToken token, CancellationToken cancellationToken)
+    private async Task<TResponse> CallAsync<TResponse>(SlackCall call, HttpContent content, SlackToken token, CancellationToken cancellationToken)
         where TResponse : SlackResponse
     {
-        var http = httpClients.CreateClient(HttpClientName);
-        using var response = await pipeline.ExecuteAsync(
-            async ct =>
-            {
-                if (options.UseRateBudget)
-                {
-                    await rateBudget.WaitAsync(method, channel, ct);
-                }
-
-                // A request message cannot be sent twice, so every attempt builds its own.
-                using var request = CreateRequest(method, content(), token);
-                return await http.SendAsync(request, ct);
-            },
-            cancellationToken);
-
-        var result = await ReadAsync<TResponse>(method, response, cancellationToken);
+        using var request = CreateRequest(call, content, token);
+        using var response = await SendAsync(call.Method, request, cancellationToken);
+        var result = await ReadAsync<TResponse>(call.Method, response, cancellationToken);
         if (!result.Ok)
         {
-            throw new SlackApiException(method, result.Error ?? "unknown_error",
+            throw new SlackApiException(call.Method, result.Error ?? "unknown_error",
                 result.ResponseMetadata?.Messages, result.ResponseMetadata?.Warnings, result.Needed);
         }
 
         if (result.Warning is not null)
         {
-            logger.LogWarning("Slack {Method} warned: {Warning}", method, result.Warning);
+            logger.LogWarning("Slack {Method} warned: {Warning}", call.Method, result.Warning);
         }
 
         return result;
     }
 
-    private HttpRequestMessage CreateRequest(string method, HttpContent content, SlackToken token)
+    private async Task<HttpResponseMessage> SendAsync(string method, HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, method)) { Content = content };
+        try
+        {
+            return await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        }
+        catch (ExecutionRejectedException rejected)
+        {
+            // A timeout, an open circuit or a full rate-budget queue: to callers, Slack could not be reached.
+            throw new HttpRequestException($"Slack {method} was not sent or not answered: {rejected.Message}", rejected);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(SlackCall call, HttpContent content, SlackToken token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, call.Method)) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token == SlackToken.App ? options.AppToken : options.BotToken);
+        request.Options.Set(SlackCall.RequestOption, call);
         return request;
     }
 

@@ -6,7 +6,8 @@ namespace IncidentBot.Slack.SocketMode;
 /// <summary>
 /// Keeps one Socket Mode connection open for as long as the service runs. When Slack asks for a
 /// reconnect, the replacement is opened first and the old socket closed only after the new one
-/// said hello, so there is no gap; after a drop or a failed attempt it reconnects with backoff.
+/// said hello, so there is no gap. After a drop it reconnects at once; drops in quick succession
+/// and failed attempts back off.
 /// </summary>
 internal sealed class SocketModeLink(
     int number,
@@ -29,6 +30,7 @@ internal sealed class SocketModeLink(
     };
 
     private int connectionCount;
+    // Drops and failed attempts since the last connection that lasted StableAfter.
     private int consecutiveFailures;
 
     public async Task RunAsync()
@@ -79,7 +81,7 @@ internal sealed class SocketModeLink(
             case "too_many_websockets":
                 // Opening another one first would only go over the cap again: close, then wait.
                 await RetireAsync(current, "too many connections");
-                return await ConnectAsync(++consecutiveFailures, $"connection {current.Name} refused by Slack ({reason})", cancellationToken);
+                return await ConnectAsync(consecutiveFailures + 1, $"connection {current.Name} refused by Slack ({reason})", cancellationToken);
             default:
                 // warning, refresh_requested, or a reason we do not know yet: the old socket keeps
                 // delivering and acknowledging until the new one is ready.
@@ -99,9 +101,19 @@ internal sealed class SocketModeLink(
     private async Task<SocketModeConnection> ReconnectAsync(SocketModeConnection current, string how, CancellationToken cancellationToken)
     {
         var lived = timeProvider.GetUtcNow() - current.OpenedAt;
-        consecutiveFailures = lived >= StableAfter ? 1 : consecutiveFailures + 1;
+        // While the socket is down every slash command fails, so the first try goes at once: apps.connections.open
+        // is not held by a client-side budget, and a 429 from Slack paces it through its Retry-After.
+        var attempt = lived >= StableAfter ? 0 : consecutiveFailures;
         await current.DisposeAsync();
-        var connection = await ConnectAsync(consecutiveFailures, $"connection {current.Name} {how}", cancellationToken);
+        var why = $"connection {current.Name} {how}";
+        if (attempt == 0)
+        {
+            logger.LogWarning("Socket Mode link {Link}: {Why}; reconnecting at once", number, why);
+        }
+
+        var connection = await ConnectAsync(attempt, why, cancellationToken);
+        // Counts this drop: should the new connection drop soon too, its reconnect waits.
+        consecutiveFailures++;
         onReconnected?.Invoke();
         return connection;
     }

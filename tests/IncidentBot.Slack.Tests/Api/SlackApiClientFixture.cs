@@ -9,7 +9,7 @@ internal sealed class SlackApiClientFixture : IAsyncDisposable
 {
     private readonly ServiceProvider services;
 
-    private SlackApiClientFixture(FakeSlack fake, ServiceProvider services, ManualTimeProvider time)
+    private SlackApiClientFixture(FakeSlack fake, ServiceProvider services, FakeClock time)
     {
         Fake = fake;
         this.services = services;
@@ -17,14 +17,15 @@ internal sealed class SlackApiClientFixture : IAsyncDisposable
     }
 
     public FakeSlack Fake { get; }
-    public ManualTimeProvider Time { get; }
+    public FakeClock Time { get; }
     public ISlackApiClient Client => services.GetRequiredService<ISlackApiClient>();
     public ResponseUrlClient ResponseUrls => services.GetRequiredService<ResponseUrlClient>();
+    public SlackRateLimits RateLimits => services.GetRequiredService<SlackRateLimits>();
 
     public static async Task<SlackApiClientFixture> StartAsync(Action<SlackOptions>? configure = null, string? botToken = null)
     {
         var fake = await FakeSlack.StartAsync();
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         var collection = new ServiceCollection();
         collection.AddSingleton<TimeProvider>(time);
         collection.AddSlack(options =>

@@ -150,7 +150,7 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         slack.Fake.RateLimitNext("auth.test", times: 1, retryAfterSeconds: 7);
 
         var call = slack.Client.Auth.TestAsync();
-        await slack.Time.WaitForTimerAsync();
+        await slack.Time.WaitForTimerAsync(TimeSpan.FromSeconds(7));
 
         Assert.Equal(TimeSpan.FromSeconds(7), slack.Time.NextTimerDueIn);
         Assert.Single(slack.Fake.CallsTo("auth.test"));
@@ -166,7 +166,7 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         clamped.Fake.RateLimitNext("auth.test", times: 1, retryAfterSeconds: 600);
 
         var call = clamped.Client.Auth.TestAsync();
-        await clamped.Time.WaitForTimerAsync();
+        await clamped.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(TimeSpan.FromSeconds(5), clamped.Time.NextTimerDueIn);
         clamped.Time.Advance(TimeSpan.FromSeconds(5));
@@ -205,6 +205,71 @@ public sealed class SlackApiClientTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Equal(4, slack.Fake.CallsTo("auth.test").Count);
+    }
+
+    [Fact]
+    public async Task AnAttemptSlackDoesNotAnswerTimesOutOnTheClockAndIsRetried()
+    {
+        slack.Fake.StallNext("auth.test");
+
+        var call = slack.Client.Auth.TestAsync();
+        await slack.Fake.WaitForCallAsync("auth.test");
+        await slack.Time.WaitForTimerAsync(new SlackOptions().ApiAttemptTimeout);
+        slack.Time.Advance(new SlackOptions().ApiAttemptTimeout);
+
+        Assert.Equal(slack.Fake.BotUserId, (await call).UserId);
+        Assert.Equal(2, slack.Fake.CallsTo("auth.test").Count);
+    }
+
+    [Fact]
+    public async Task ACallThatOutlastsItsTotalTimeoutFailsAsAnHttpError()
+    {
+        await using var patient = await SlackApiClientFixture.StartAsync(options => options.ApiAttemptTimeout = options.ApiTotalTimeout);
+        patient.Fake.StallNext("auth.test");
+
+        var call = patient.Client.Auth.TestAsync();
+        await patient.Fake.WaitForCallAsync("auth.test");
+        await patient.Time.WaitForTimerAsync(count: 2);
+        patient.Time.Advance(new SlackOptions().ApiTotalTimeout);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => call);
+        Assert.IsType<Polly.Timeout.TimeoutRejectedException>(error.InnerException);
+        Assert.Single(patient.Fake.CallsTo("auth.test"));
+    }
+
+    [Fact]
+    public async Task ClientErrorsOtherThan429AreNotRetried()
+    {
+        slack.Fake.FailNext("auth.test", times: 1, HttpStatusCode.BadRequest);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => slack.Client.Auth.TestAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Single(slack.Fake.CallsTo("auth.test"));
+    }
+
+    [Fact]
+    public async Task AfterTenFailedAttemptsSlackIsLeftAloneForAWhile()
+    {
+        slack.Fake.FailNext("auth.test", times: 20, HttpStatusCode.ServiceUnavailable);
+        for (var call = 0; call < 3; call++)
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => slack.Client.Auth.TestAsync());
+        }
+
+        var paused = await Assert.ThrowsAsync<HttpRequestException>(() => slack.Client.Auth.TestAsync());
+
+        Assert.IsType<Polly.CircuitBreaker.BrokenCircuitException>(paused.InnerException);
+        Assert.Equal(10, slack.Fake.CallsTo("auth.test").Count);
+    }
+
+    [Fact]
+    public void ARetryAfterDateCountsFromNow()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(slack.Time.GetUtcNow().AddSeconds(12));
+
+        Assert.Equal(TimeSpan.FromSeconds(12), SlackResilience.RetryAfter(response, slack.Time));
     }
 
     [Fact]
@@ -296,5 +361,27 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         var call = await slack.Fake.WaitForCallAsync("response_url");
         Assert.Equal(("done", "true"), (call.Arg("text"), call.Arg("replace_original")));
         Assert.Null(call.Authorization);
+    }
+
+    [Fact]
+    public async Task AResponseUrlThatAnswers503IsPostedAgain()
+    {
+        slack.Fake.FailNext("response_url", times: 1, HttpStatusCode.ServiceUnavailable);
+
+        await slack.ResponseUrls.PostAsync(slack.Fake.ResponseUrl("r2"), new ResponseUrlMessage { Text = "done" });
+
+        Assert.Equal(2, slack.Fake.CallsTo("response_url").Count);
+    }
+
+    [Fact]
+    public async Task AResponseUrlSlackRefusesIsNotPostedAgain()
+    {
+        slack.Fake.FailNext("response_url", times: 1, HttpStatusCode.NotFound);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(
+            () => slack.ResponseUrls.PostAsync(slack.Fake.ResponseUrl("expired"), new ResponseUrlMessage { Text = "done" }));
+
+        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Single(slack.Fake.CallsTo("response_url"));
     }
 }

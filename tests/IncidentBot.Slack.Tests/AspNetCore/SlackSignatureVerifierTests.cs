@@ -1,6 +1,7 @@
 using System.Text;
 using IncidentBot.Slack.AspNetCore;
 using IncidentBot.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Slack.Tests.AspNetCore;
@@ -103,7 +104,7 @@ public sealed class SlackSignatureVerifierTests
     {
         var verifier = new SlackSignatureVerifier(
             Options.Create(new SlackOptions { SigningSecret = "" }),
-            new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp)));
+            new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp)));
 
         var check = verifier.Verify($"{VectorTimestamp}", Vector["X-Slack-Signature"], VectorBody);
 
@@ -117,7 +118,7 @@ public sealed class SlackSignatureVerifierTests
         var body = "{\"type\":\"event_callback\"}";
         var verifier = new SlackSignatureVerifier(
             Options.Create(new SlackOptions { SigningSecret = "another-secret" }),
-            new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp)));
+            new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp)));
 
         var check = verifier.Verify($"{VectorTimestamp}", signer.Signature(VectorTimestamp, body), Encoding.UTF8.GetBytes(body));
 
@@ -126,5 +127,5 @@ public sealed class SlackSignatureVerifierTests
 
     private static SlackSignatureVerifier Verifier(int secondsAfterVector) => new(
         Options.Create(new SlackOptions { SigningSecret = Vector["signing_secret"] }),
-        new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp + secondsAfterVector)));
+        new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp + secondsAfterVector)));
 }

@@ -1,12 +1,12 @@
 using IncidentBot.Slack.Handlers;
-using IncidentBot.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Slack.Tests.Handlers;
 
 public sealed class InMemorySlackInboxStoreTests
 {
-    private readonly ManualTimeProvider time = new();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2025, 1, 1, 9, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task TheFirstDeliveryIsKeptAndARetryIsADuplicate()

@@ -60,7 +60,8 @@ public sealed class SocketModeConnectionTests
         Assert.Equal((1, 1), (host.MessagesWithText("one").Count, host.MessagesWithText("two").Count));
         Assert.NotEqual(first.Ticket, second.Ticket);
         Assert.Equal(2, host.Slack.CallsTo("apps.connections.open").Count);
-        Assert.Single(host.Logs.Entries, entry => entry.Message.Contains("reconnecting in", StringComparison.Ordinal));
+        Assert.Single(host.Logs.Entries, entry => entry.Message.Contains("reconnecting at once", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Entries, entry => entry.Message.Contains("reconnecting in", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -80,42 +81,48 @@ public sealed class SocketModeConnectionTests
     }
 
     [Fact]
-    public async Task ReconnectsWaitOnTheClockLongerAfterEachFailureAndStartAfreshAfterAStableConnection()
+    public async Task AFirstDropReconnectsAtOnceAndQuickRepeatsWaitLongerEachTimeUntilAConnectionLasts()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(
             options => options.SocketModeReconnectDelay = TimeSpan.FromSeconds(10), time);
         var first = await OpenConnectionAsync(host, 0);
 
+        // The clock does not move: the first reconnect waits for nothing.
         first.Abort();
-        var afterDrop = await NextReconnectDelayAsync(host, time, 1);
-        Assert.InRange(afterDrop, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
-        Assert.Single(host.Slack.CallsTo("apps.connections.open"));
-        time.Advance(afterDrop);
         var second = await OpenConnectionAsync(host, 1);
 
         // Dropped again at once, then one failed attempt: each wait about doubles.
         host.Slack.ErrorNext("apps.connections.open", "internal_error");
         second.Abort();
-        var afterSecondDrop = await NextReconnectDelayAsync(host, time, 2);
-        Assert.InRange(afterSecondDrop, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20));
+        var afterSecondDrop = await NextReconnectDelayAsync(host, time, 1);
+        Assert.InRange(afterSecondDrop, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+        Assert.Equal(2, host.Slack.CallsTo("apps.connections.open").Count);
         time.Advance(afterSecondDrop);
-        var afterFailure = await NextReconnectDelayAsync(host, time, 3);
-        Assert.InRange(afterFailure, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40));
+        var afterFailure = await NextReconnectDelayAsync(host, time, 2);
+        Assert.InRange(afterFailure, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20));
         time.Advance(afterFailure);
         var third = await OpenConnectionAsync(host, 2);
 
-        // A connection that lasted is healthy: its drop waits the first delay again.
-        time.Advance(SocketModeLink.StableAfter);
+        // Dropped soon after that: longer still.
         third.Abort();
-        Assert.InRange(await NextReconnectDelayAsync(host, time, 4), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
-        Assert.Equal(4, host.Slack.CallsTo("apps.connections.open").Count);
+        var afterThirdDrop = await NextReconnectDelayAsync(host, time, 3);
+        Assert.InRange(afterThirdDrop, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40));
+        time.Advance(afterThirdDrop);
+        var fourth = await OpenConnectionAsync(host, 3);
+
+        // A connection that lasted is healthy: its drop is reconnected at once again.
+        time.Advance(SocketModeLink.StableAfter);
+        fourth.Abort();
+        await OpenConnectionAsync(host, 4);
+        Assert.Equal(6, host.Slack.CallsTo("apps.connections.open").Count);
+        Assert.Equal(2, host.Logs.Entries.Count(entry => entry.Message.Contains("reconnecting at once", StringComparison.Ordinal)));
     }
 
     [Fact]
     public async Task AConnectionOnWhichSlackNeverSaysHelloIsGivenUpAndReplaced()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(time: time, beforeStart: slack => slack.SocketMode.SendHelloOnConnect = false);
         var silent = await host.SocketMode.WaitForConnectionAsync(0);
         await time.WaitForTimerAsync();
@@ -133,7 +140,7 @@ public sealed class SocketModeConnectionTests
     [Fact]
     public async Task TooManyWebsocketsClosesTheConnectionFirstAndReconnectsAfterABackoff()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(time: time);
         var first = await OpenConnectionAsync(host, 0);
 
@@ -149,7 +156,7 @@ public sealed class SocketModeConnectionTests
     [Fact]
     public async Task LinkDisabledClosesEveryConnectionAndStopsSocketModeForGood()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeClock();
         await using var host = await SocketModeTestHost.StartAsync(options => options.SocketModeConnections = 2, time);
         var one = await OpenConnectionAsync(host, 0);
         var other = await OpenConnectionAsync(host, 1);
@@ -294,7 +301,7 @@ public sealed class SocketModeConnectionTests
     }
 
     /// <summary>The wait before the <paramref name="nth"/> reconnect attempt, once it is on the clock.</summary>
-    private static async Task<TimeSpan> NextReconnectDelayAsync(SocketModeTestHost host, ManualTimeProvider time, int nth)
+    private static async Task<TimeSpan> NextReconnectDelayAsync(SocketModeTestHost host, FakeClock time, int nth)
     {
         await host.Logs.WaitForAsync(_ => host.Logs.Entries.Count(entry => entry.Message.Contains("reconnecting in", StringComparison.Ordinal)) >= nth);
         await time.WaitForTimerAsync();

@@ -62,8 +62,6 @@ internal sealed class SocketModeTestHost : IAsyncDisposable
                 options.ApiBaseUrl = slack.ApiBaseUrl;
                 options.SocketModeConnections = 1;
                 options.SocketModeReconnectDelay = TimeSpan.FromMilliseconds(20);
-                // The Tier 1 budget of apps.connections.open is tested on its own; here it would only slow reconnects down.
-                options.UseRateBudget = false;
                 options.RetryBaseDelay = TimeSpan.Zero;
                 // One worker keeps queued work in order, so a later marker event proves earlier work is done.
                 options.WorkerConcurrency = 1;

@@ -56,6 +56,30 @@ public sealed class SocketModeAppTests : IAsyncLifetime
             (bool?)(await slack.TimelineAsync(number)).Any(e => e.GetProperty("text").GetString() == "said while the bot was disconnected"));
     }
 
+    [Fact]
+    public async Task AfterARefreshAndAfterADropASlashCommandOnTheNewConnectionIsAnswered()
+    {
+        var first = await slack.Slack.SocketMode.WaitForConnectionAsync();
+        await first.SendDisconnectAsync("refresh_requested");
+        var refreshed = await slack.Slack.SocketMode.WaitForConnectionAsync(index: 1);
+        await first.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var declared = await AnswerAsync(refreshed, "declare Socket outage sev1");
+        refreshed.Abort();
+        var reconnected = await slack.Slack.SocketMode.WaitForConnectionAsync(index: 2);
+        var listed = await AnswerAsync(reconnected, "list");
+
+        Assert.Contains("INC-1", declared);
+        Assert.Contains("INC-1", listed);
+        Assert.Equal(3, slack.Slack.CallsTo("apps.connections.open").Count);
+
+        async Task<string?> AnswerAsync(IncidentBot.Testing.FakeSocket socket, string text)
+        {
+            var envelope = await socket.SendEnvelopeAsync("slash_commands", Command(text), acceptsResponsePayload: true);
+            return (await socket.WaitForAckAsync(envelope)).GetProperty("payload").GetProperty("text").GetString();
+        }
+    }
+
     private async Task<long> DeclareOverSocketAsync(IncidentBot.Testing.FakeSocket socket)
     {
         var envelope = await socket.SendEnvelopeAsync("slash_commands", Command("declare Socket outage sev1"), acceptsResponsePayload: true);

@@ -53,7 +53,6 @@ public sealed class SlackTestBot : IAsyncDisposable
             settings["Slack:AppToken"] = slack.AppToken;
             settings["Slack:SocketModeConnections"] = "1";
             settings["Slack:SocketModeReconnectDelay"] = "00:00:00.050";
-            settings["Slack:UseRateBudget"] = "false";
         }
 
         var bot = await TestBot.StartAsync(database.ConnectionString, settings: settings);

@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.RateLimiting;
+
+namespace IncidentBot.Slack.Api;
+
+/// <summary>
+/// The resilience handlers of the Slack HttpClients. Web API calls: total timeout → retry → circuit
+/// breaker → rate budget → attempt timeout. Retried: 429 after its Retry-After (clamped), 5xx, 408,
+/// network failures and attempt timeouts, with exponential backoff and jitter. Never retried: other
+/// 4xx, and <c>ok:false</c> answers, which arrive as HTTP 200.
+/// </summary>
+internal static class SlackResilience
+{
+    public static void AddSlackApiResilience(this IHttpClientBuilder http) =>
+        http.AddResilienceHandler("slack-api", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+            var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            pipeline.AddTimeout(options.ApiTotalTimeout);
+            AddRetry(pipeline, options, time);
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                // A 429 speaks of one method's budget, not of Slack being down.
+                ShouldHandle = arguments => ValueTask.FromResult(
+                    arguments.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(arguments.Outcome)),
+                FailureRatio = 0.5,
+                MinimumThroughput = 10,
+            });
+            if (options.UseRateBudget)
+            {
+                var limits = context.ServiceProvider.GetRequiredService<SlackRateLimits>();
+                pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+                {
+                    RateLimiter = arguments => limits.AcquireAsync(CallOf(arguments.Context), arguments.Context.CancellationToken),
+                });
+            }
+
+            pipeline.AddTimeout(options.ApiAttemptTimeout);
+        });
+
+    /// <summary>A response_url: one short total timeout over retries of what Slack means as "try again".</summary>
+    public static void AddResponseUrlResilience(this IHttpClientBuilder http, TimeSpan timeout) =>
+        http.AddResilienceHandler("slack-response-url", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+            pipeline.AddTimeout(timeout);
+            AddRetry(pipeline, options, context.ServiceProvider.GetRequiredService<TimeProvider>());
+        });
+
+    private static void AddRetry(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SlackOptions options, TimeProvider time)
+    {
+        if (options.MaxRetryAttempts == 0)
+        {
+            return;
+        }
+
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = options.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            // The framework would honour Retry-After unclamped; this generator clamps it.
+            ShouldRetryAfterHeader = false,
+            DelayGenerator = arguments => ValueTask.FromResult(
+                RetryAfter(arguments.Outcome.Result, time) is { } delay ? Min(delay, options.MaxRetryAfter) : (TimeSpan?)null),
+        });
+    }
+
+    /// <summary>Slack's Retry-After, in seconds or as a date; null when the response has none.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
+    {
+        if (response?.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        var delay = retryAfter.Delta ?? (retryAfter.Date - time.GetUtcNow());
+        return delay is { } positive && positive > TimeSpan.Zero ? positive : TimeSpan.Zero;
+    }
+
+    private static SlackCall CallOf(ResilienceContext context) =>
+        context.GetRequestMessage()?.Options.TryGetValue(SlackCall.RequestOption, out var call) == true
+            ? call
+            : new SlackCall("unknown");
+
+    private static TimeSpan Min(TimeSpan left, TimeSpan right) => left < right ? left : right;
+}
