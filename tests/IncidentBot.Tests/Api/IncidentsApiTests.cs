@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -9,7 +10,7 @@ namespace IncidentBot.Tests.Api;
 public sealed class IncidentsApiTests : IAsyncLifetime
 {
     private readonly TemporaryDatabase database = new();
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
     private TestBot bot = null!;
 
     public async Task InitializeAsync() => bot = await TestBot.StartAsync(database.ConnectionString, clock);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using IncidentBot.Assistant;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
@@ -39,7 +40,7 @@ public sealed class PostmortemTemplateTests
         var template = Path.Combine(Path.GetDirectoryName(database.FilePath)!, "postmortem.md");
         await File.WriteAllTextAsync(template, "{{draft_notice}}\n# Incident review {{reference}}\n## What broke\n{{root_cause}}\n");
         await using var bot = await TestBot.StartAsync(
-            database.ConnectionString, new ManualClock(), new Dictionary<string, string?> { ["Assistant:PostmortemTemplatePath"] = template });
+            database.ConnectionString, new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero)), new Dictionary<string, string?> { ["Assistant:PostmortemTemplatePath"] = template });
         var incidents = bot.App.Services.GetRequiredService<IncidentService>();
         var incident = await incidents.DeclareAsync(new IncidentDraft { Title = "Disk full", DeclaredBy = "U1" });
         for (var i = 0; i < 15; i++)

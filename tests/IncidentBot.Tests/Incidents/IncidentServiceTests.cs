@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Reflection;
 using IncidentBot.Incidents;
 using IncidentBot.SlackApp;
@@ -12,7 +13,7 @@ namespace IncidentBot.Tests.Incidents;
 public sealed class IncidentServiceTests : IAsyncLifetime
 {
     private readonly TemporaryDatabase file = new();
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly RecordingObserver observer = new();
     private SqliteDatabase database = null!;
     private IncidentService incidents = null!;

@@ -262,7 +262,9 @@ public sealed class IncidentChannelTests : IAsyncLifetime
         await slack.CommandAsync("severity sev1", channel.Id);
 
         await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")!.Contains("to *SEV-1*"));
-        await Task.Delay(200);
+        // Lines are said in order: once the next change's line is out, a repeat of this one would be too.
+        await slack.CommandAsync("severity sev2", channel.Id);
+        await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")!.Contains("to *SEV-2*"));
         Assert.Single(slack.Slack.CallsTo("chat.postMessage"), c => c.Arg("text")?.Contains("to *SEV-1*") == true);
     }
 
@@ -291,7 +293,7 @@ public sealed class IncidentChannelTests : IAsyncLifetime
         await slack.CommandAsync("severity sev1", channel.Id);
         await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")!.Contains("to *SEV-1*"));
         await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("channel") == slack.Announcements.Id);
-        await Task.Delay(300);
+        await slack.WaitUntilSlackIsToldAsync(number);
 
         slack = await slack.RestartAsync(async connectionString =>
         {

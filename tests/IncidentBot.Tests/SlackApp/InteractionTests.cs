@@ -45,7 +45,7 @@ public sealed class InteractionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")!.Contains("to *stable*"));
-        await Task.Delay(300);
+        await slack.DrainAsync(number, channel);
         Assert.Equal("stable", (await slack.IncidentAsync(number)).GetProperty("status").GetString());
         Assert.Single(await slack.TimelineAsync(number), e => e.GetProperty("type").GetString() == "status_changed");
         Assert.Empty(slack.Slack.CallsTo("chat.postEphemeral"));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Storage.Sqlite;
 using IncidentBot.Tests.Support;
@@ -90,7 +91,7 @@ public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
     }
 
     private static SqliteSlackInboxStore Inbox(SqliteDatabase database) =>
-        new(database, new ManualClock(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInboxStore>.Instance);
+        new(database, new FakeTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInboxStore>.Instance);
 
     private static SlackWorkItem Event(string eventId) =>
         new(SlackWorkKind.Event, $$$"""{"type":"event_callback","event_id":"{{{eventId}}}","event":{"type":"message"}}""", EventId: eventId);

@@ -1,6 +1,10 @@
 namespace IncidentBot.Tests.Support;
 
-/// <summary>A clock the test moves by hand.</summary>
+/// <summary>
+/// A clock whose "now" the test moves by hand while its timers keep real time. The assistant's test world runs the
+/// whole application on it: the history sets the date, and the model's time-outs and retries must still fire.
+/// A <c>FakeTimeProvider</c> would hold those timers until the test moved it; everywhere else, tests use that.
+/// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset now = start;

@@ -106,6 +106,34 @@ public sealed class SlackTestBot : IAsyncDisposable
         return (await SendAsync(Signer.Event(envelope.ToJsonString(), retryNum: retryNum)), eventId);
     }
 
+    /// <summary>
+    /// Returns once everything Slack sent before is handled: the bot runs accepted work in order, so a channel
+    /// message sent now reaches the timeline only after what came before it.
+    /// </summary>
+    public async Task DrainAsync(long number, string channel)
+    {
+        var marker = $"drain-marker-{Interlocked.Increment(ref eventCounter)}";
+        var ts = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{Interlocked.Increment(ref eventCounter):D6}";
+        await EventAsync(new { type = "message", channel, user = Responder, text = marker, ts, channel_type = "channel" });
+        await EventuallyAsync(async () => (bool?)((await TimelineAsync(number)).Any(e => e.GetProperty("text").GetString() == marker) ? true : null));
+    }
+
+    /// <summary>Returns once the incident's Slack progress record says every change has been said in its channel.</summary>
+    public Task WaitUntilSlackIsToldAsync(long number) => EventuallyAsync<bool?>(async () =>
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT COUNT(*) FROM incident_slack_sync s JOIN incidents i ON i.number = s.incident_number
+            WHERE s.incident_number = $number AND s.card_version >= i.version
+                AND s.lines_through_entry_id >= (SELECT MAX(id) FROM timeline_entries WHERE incident_number = $number AND kind NOT IN ('message', 'member_joined'))
+                AND s.announced_through_entry_id >= s.lines_through_entry_id;
+            """;
+        query.Parameters.AddWithValue("$number", number);
+        return (long)(await query.ExecuteScalarAsync())! == 1 ? true : null;
+    });
+
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
         using var client = Bot.AnonymousClient();
