@@ -27,11 +27,13 @@ public sealed class SlackDispatcher(
         switch (item.Kind)
         {
             case SlackWorkKind.Event:
-                var callback = (EventCallback?)JsonSerializer.Deserialize<EventPayload>(item.Payload, SlackJson.Options)
+                var callback = item.Parsed as EventCallback
+                    ?? (EventCallback?)JsonSerializer.Deserialize<EventPayload>(item.Payload, SlackJson.Options)
                     ?? throw new JsonException("Queued event payload is empty.");
                 return DispatchEventAsync(callback.Event, EventContext.From(callback, item.RetryNum, item.RetryReason), cancellationToken);
             case SlackWorkKind.BlockActions:
-                var payload = (BlockActionsPayload?)JsonSerializer.Deserialize<InteractionPayload>(item.Payload, SlackJson.Options)
+                var payload = item.Parsed as BlockActionsPayload
+                    ?? (BlockActionsPayload?)JsonSerializer.Deserialize<InteractionPayload>(item.Payload, SlackJson.Options)
                     ?? throw new JsonException("Queued block_actions payload is empty.");
                 return DispatchBlockActionsAsync(payload, cancellationToken);
             default:

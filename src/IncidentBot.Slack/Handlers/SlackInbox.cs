@@ -45,7 +45,10 @@ public sealed class SlackInbox(
             return Acceptance.Ignored;
         }
 
-        var item = new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason, callback.EventId, dispatcher.OrderFor(callback.Event));
+        var item = new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason, callback.EventId, dispatcher.OrderFor(callback.Event))
+        {
+            Parsed = callback,
+        };
         var acceptance = await store.AcceptAsync(item, cancellationToken);
         if (acceptance == Acceptance.Duplicate)
         {
@@ -68,7 +71,7 @@ public sealed class SlackInbox(
             return Acceptance.Ignored;
         }
 
-        var acceptance = await store.AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, rawPayload), cancellationToken);
+        var acceptance = await store.AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, rawPayload) { Parsed = payload }, cancellationToken);
         if (acceptance == Acceptance.Rejected)
         {
             logger.LogWarning("The Slack inbox could not keep block actions; dropped");

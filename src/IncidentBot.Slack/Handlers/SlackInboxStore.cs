@@ -21,7 +21,14 @@ public enum SlackWorkOrder
 /// <param name="EventId">The event's id, by which a retried delivery is recognised; null for other kinds.</param>
 public sealed record SlackWorkItem(
     SlackWorkKind Kind, string Payload, int RetryNum = 0, string? RetryReason = null, string? EventId = null,
-    SlackWorkOrder Order = SlackWorkOrder.InOrder);
+    SlackWorkOrder Order = SlackWorkOrder.InOrder)
+{
+    /// <summary>
+    /// The payload as the transport parsed it on arrival, while the item stays in this process: running it then
+    /// needs no second parse. Never stored; work read back from a durable store is parsed from <see cref="Payload"/>.
+    /// </summary>
+    public object? Parsed { get; init; }
+}
 
 /// <summary>A work item as kept by the store, with the id that orders it and marks it done.</summary>
 public sealed record PendingSlackWork(long Id, SlackWorkItem Item);

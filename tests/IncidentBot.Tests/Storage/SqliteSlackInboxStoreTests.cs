@@ -90,6 +90,21 @@ public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
         Assert.Equal([SlackWorkOrder.AnyOrder, SlackWorkOrder.InOrder], pending.Select(p => p.Item.Order));
     }
 
+    [Fact]
+    public async Task WorkAcceptedHereComesBackWithItsParsedPayloadAndWorkReadAfterARestartWithout()
+    {
+        var inbox = Inbox(database);
+        var parsed = new object();
+        await inbox.AcceptAsync(Event("Ev1") with { Parsed = parsed });
+
+        var here = Assert.Single(await inbox.ReadPendingAsync(0, 10));
+        var afterRestart = Assert.Single(await Inbox(new SqliteDatabase(file.ConnectionString)).ReadPendingAsync(0, 10));
+
+        Assert.Same(parsed, here.Item.Parsed);
+        Assert.Null(afterRestart.Item.Parsed);
+        Assert.Equal(here.Item.Payload, afterRestart.Item.Payload);
+    }
+
     private static SqliteSlackInboxStore Inbox(SqliteDatabase database) =>
         new(database, new FakeTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInboxStore>.Instance);
 

@@ -1,5 +1,6 @@
 using Dapper;
 using IncidentBot.Slack.Handlers;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace IncidentBot.Storage.Sqlite;
@@ -21,8 +22,13 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
 
     private const string StoreSql = """
         INSERT INTO slack_work_items (kind, payload, retry_num, retry_reason, enqueued_at, any_order)
-        VALUES (@Kind, @Payload, @RetryNum, @RetryReason, @Now, @AnyOrder);
+        VALUES (@Kind, @Payload, @RetryNum, @RetryReason, @Now, @AnyOrder)
+        RETURNING id;
         """;
+
+    // Work this process accepted and has not yet completed, as accepted (with the parsed payload), by stored id.
+    private const int MaxKeptInMemory = 10_000;
+    private readonly ConcurrentDictionary<long, SlackWorkItem> acceptedHere = new();
 
     private readonly Channel<bool> wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long claimsSincePrune;
@@ -30,19 +36,20 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
     public async ValueTask<Acceptance> AcceptAsync(SlackWorkItem item, CancellationToken cancellationToken = default)
     {
         var now = UnixMs.From(time.GetUtcNow());
-        bool isNew;
+        long? storedId;
         try
         {
-            isNew = await database.WriteAsync(async (connection, transaction) =>
+            storedId = await database.WriteAsync(async (connection, transaction) =>
             {
                 var claimed = item.EventId is null || await connection.Statement(ClaimSql, transaction)
                     .With("@EventId", item.EventId).With("@Now", now).ExecuteNonQueryAsync() == 1;
+                long? id = null;
                 if (claimed)
                 {
-                    await connection.Statement(StoreSql, transaction)
+                    id = (long?)await connection.Statement(StoreSql, transaction)
                         .With("@Kind", item.Kind.ToString()).With("@Payload", item.Payload).With("@RetryNum", item.RetryNum)
                         .With("@RetryReason", item.RetryReason).With("@Now", now).With("@AnyOrder", item.Order == SlackWorkOrder.AnyOrder)
-                        .ExecuteNonQueryAsync();
+                        .ExecuteScalarAsync();
                 }
 
                 if (item.EventId is not null && Interlocked.Increment(ref claimsSincePrune) % 1000 == 0)
@@ -52,7 +59,7 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
                         new { Before = now - (long)ClaimWindow.TotalMilliseconds }, transaction));
                 }
 
-                return claimed;
+                return id;
             }, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -61,9 +68,14 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
             return Acceptance.Rejected;
         }
 
-        if (!isNew)
+        if (storedId is not { } stored)
         {
             return Acceptance.Duplicate;
+        }
+
+        if (acceptedHere.Count < MaxKeptInMemory)
+        {
+            acceptedHere[stored] = item;
         }
 
         wakeUp.Writer.TryWrite(true);
@@ -80,7 +92,7 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
                 """, new { AfterId = afterId, Limit = limit }, cancellationToken: cancellationToken));
         return rows.Select(row => new PendingSlackWork(
             row.Id,
-            new SlackWorkItem(Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, (int)row.RetryNum, row.RetryReason,
+            acceptedHere.TryGetValue(row.Id, out var accepted) ? accepted : new SlackWorkItem(Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, (int)row.RetryNum, row.RetryReason,
                 Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))).ToList();
     }
 
@@ -89,6 +101,11 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
         if (ids.Count == 0)
         {
             return;
+        }
+
+        foreach (var id in ids)
+        {
+            acceptedHere.TryRemove(id, out _);
         }
 
         await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
