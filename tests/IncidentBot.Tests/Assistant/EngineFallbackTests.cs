@@ -1,4 +1,8 @@
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Postmortem;
+using IncidentBot.Assistant.Questions;
+using IncidentBot.Assistant.Related;
+using IncidentBot.Assistant.Summary;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
@@ -9,7 +13,7 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
     [Fact]
     public async Task AFailingEngineIsReplacedByTheDeterministicOneAndTheAnswerSaysSo()
     {
-        var assistant = AssistantWith(new FailingEngine());
+        var assistant = AssistantWith(new FailingModel());
 
         var summary = await assistant.SummarizeAsync(world.Checkout);
         var answer = await assistant.AnswerAsync("how many incidents are currently ongoing?");
@@ -23,11 +27,12 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
     [Fact]
     public async Task AMissingIncidentIsReportedAsSuchNotRetried()
     {
-        var engine = new FailingEngine(new IncidentNotFoundException(404));
-        var assistant = AssistantWith(engine);
+        var model = new FailingModel(new IncidentNotFoundException(404));
+        var assistant = AssistantWith(model);
 
+        await Assert.ThrowsAsync<IncidentNotFoundException>(() => assistant.SummarizeAsync(world.Checkout));
         await Assert.ThrowsAsync<IncidentNotFoundException>(() => assistant.SummarizeAsync(404));
-        Assert.Equal(1, engine.Calls);
+        Assert.Equal(1, model.Calls);
     }
 
     [Fact]
@@ -38,30 +43,36 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
         Assert.Null(summary.FallbackReason);
     }
 
-    private IncidentAssistant AssistantWith(IAssistantEngine first)
+    private IncidentAssistant AssistantWith(FailingModel model)
     {
         var services = world.Bot.App.Services;
         return new IncidentAssistant(
-            [services.GetRequiredService<DeterministicEngine>(), first],
+            Steps<ISummaryStep>(services.GetRequiredService<DeterministicSummary>(), model),
+            Steps<IRelatedStep>(services.GetRequiredService<DeterministicRelated>(), model),
+            Steps<IQuestionStep>(services.GetRequiredService<DeterministicQuestions>(), model),
+            Steps<IPostmortemStep>(services.GetRequiredService<DeterministicPostmortem>(), model),
             services.GetRequiredService<IIncidentReader>(),
             services.GetRequiredService<IncidentService>(),
-            world.Clock,
-            services.GetRequiredService<ILogger<IncidentAssistant>>());
+            world.Clock);
+
+        FeatureSteps<TStep> Steps<TStep>(params TStep[] steps)
+            where TStep : IAssistantStep =>
+            new(steps, services.GetRequiredService<ILogger<FeatureSteps<TStep>>>());
     }
 
-    private sealed class FailingEngine(Exception? failure = null) : IAssistantEngine
+    private sealed class FailingModel(Exception? failure = null) : ISummaryStep, IRelatedStep, IQuestionStep, IPostmortemStep
     {
         public int Calls { get; private set; }
 
-        public string Name => "model";
+        public string Engine => AssistantEngines.Model;
 
-        public Task<SummaryAnswer> SummarizeAsync(long number, CancellationToken cancellationToken = default) => Fail<SummaryAnswer>();
+        public Task<SummaryAnswer> SummarizeAsync(Incident incident, CancellationToken cancellationToken = default) => Fail<SummaryAnswer>();
 
-        public Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) => Fail<RelatedAnswer>();
+        public Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken = default) => Fail<RelatedAnswer>();
 
-        public Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, CancellationToken cancellationToken = default) => Fail<QuestionAnswer>();
+        public Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken = default) => Fail<QuestionAnswer>();
 
-        public Task<PostmortemAnswer> WritePostmortemAsync(Incident incident, CancellationToken cancellationToken = default) => Fail<PostmortemAnswer>();
+        public Task<PostmortemAnswer> WriteAsync(Incident incident, int messages, CancellationToken cancellationToken = default) => Fail<PostmortemAnswer>();
 
         private Task<T> Fail<T>()
         {

@@ -1,4 +1,5 @@
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Tests.Support;
