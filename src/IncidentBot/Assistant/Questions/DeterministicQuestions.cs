@@ -25,8 +25,9 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
         question.Kind switch
         {
             QuestionKind.Count or QuestionKind.List => await ListAnswerAsync(question, cancellationToken),
-            QuestionKind.RootCause => await RootCauseAnswerAsync(question, incident, cancellationToken),
-            QuestionKind.Remediation => await RemediationAnswerAsync(question, incident, cancellationToken),
+            QuestionKind.RootCause or QuestionKind.Remediation when question.Incident is null => NeedIncident(question),
+            QuestionKind.RootCause => await RootCauseAnswerAsync(question, Found(question, incident), cancellationToken),
+            QuestionKind.Remediation => await RemediationAnswerAsync(question, Found(question, incident), cancellationToken),
             QuestionKind.Symptom => await SymptomAnswerAsync(question, cancellationToken),
             _ => await SearchAnswerAsync(question, cancellationToken),
         };
@@ -141,51 +142,23 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
         };
     }
 
-    private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken)
+    private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {
-        if (question.Incident is not { } number)
-        {
-            return NeedIncident(question);
-        }
-
-        if (incident is null)
-        {
-            throw new IncidentNotFoundException(number);
-        }
-
         var digest = await TimelineDigest.ReadAsync(plugin, incident, cancellationToken);
         var lines = new List<CitedLine>();
         DigestLines.AddField(lines, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
         lines.AddRange(DigestLines.Cite(digest.RootCause, incident));
-        var writer = new AnswerWriter();
-        writer.Line($"**Root cause of {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})");
-        writer.Line($"_What the timeline says about the cause ({AnswerWriter.EngineNote}); times in UTC._");
-        writer.Line();
-        if (lines.Count == 0)
-        {
-            writer.Line($"The timeline of {incident.Reference} does not state a root cause yet. Record it with `/incident resolve <summary>`, or a message saying “root cause: …”.");
-        }
-
-        foreach (var line in lines)
-        {
-            writer.Bullet(line);
-        }
-
-        return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = writer.Citations, Incidents = [IncidentBrief.Of(incident)] };
+        return AboutIncident(
+            question,
+            incident,
+            $"**Root cause of {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})",
+            $"What the timeline says about the cause ({AnswerWriter.EngineNote}); times in UTC.",
+            lines,
+            $"The timeline of {incident.Reference} does not state a root cause yet. Record it with `/incident resolve <summary>`, or a message saying “root cause: …”.");
     }
 
-    private async Task<QuestionAnswer> RemediationAnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken)
+    private async Task<QuestionAnswer> RemediationAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {
-        if (question.Incident is not { } number)
-        {
-            return NeedIncident(question);
-        }
-
-        if (incident is null)
-        {
-            throw new IncidentNotFoundException(number);
-        }
-
         var digest = await TimelineDigest.ReadAsync(plugin, incident, cancellationToken, doneCapacity: 20);
         var lines = new List<CitedLine>();
         DigestLines.AddField(lines, incident, digest, "mitigationSummary", "Mitigation summary", incident.MitigationSummary);
@@ -194,13 +167,26 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
         // The entries that set those summaries are in the timeline too; each is said once.
         var said = lines.SelectMany(l => l.Sources).ToHashSet();
         lines.AddRange(DigestLines.Cite(digest.Done.Where(e => !said.Contains(e.Citation)), incident));
+        return AboutIncident(
+            question,
+            incident,
+            $"**What the responders did in {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})",
+            $"Actions, status changes and messages that read like actions ({AnswerWriter.EngineNote}); times in UTC.",
+            lines,
+            $"No action is recorded in the timeline of {incident.Reference} yet.");
+    }
+
+    /// <summary>An answer about one incident: a heading, a note on where it comes from, then its cited lines, or what is missing.</summary>
+    private static QuestionAnswer AboutIncident(
+        AssistantQuestion question, Incident incident, string heading, string note, IReadOnlyList<CitedLine> lines, string whenEmpty)
+    {
         var writer = new AnswerWriter();
-        writer.Line($"**What the responders did in {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})");
-        writer.Line($"_Actions, status changes and messages that read like actions ({AnswerWriter.EngineNote}); times in UTC._");
+        writer.Line(heading);
+        writer.Line($"_{note}_");
         writer.Line();
         if (lines.Count == 0)
         {
-            writer.Line($"No action is recorded in the timeline of {incident.Reference} yet.");
+            writer.Line(whenEmpty);
         }
 
         foreach (var line in lines)
@@ -294,6 +280,9 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
     }
 
     private static string Singular(string description) => description.Replace("incidents", "incident", StringComparison.Ordinal);
+
+    private static Incident Found(AssistantQuestion question, Incident? incident) =>
+        incident ?? throw new IncidentNotFoundException(question.Incident!.Value);
 
     private static QuestionAnswer NeedIncident(AssistantQuestion question) =>
         Plain(question, "Which incident? Name it (e.g. INC-42, incident-42) or ask in the incident's channel.");
