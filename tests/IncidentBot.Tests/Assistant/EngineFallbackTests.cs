@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using IncidentBot.Assistant;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
@@ -43,15 +45,34 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
         Assert.Null(summary.FallbackReason);
     }
 
-    private IncidentAssistant AssistantWith(FailingModel model)
+    [Theory]
+    [InlineData("what was the root cause?", "root_cause")]
+    [InlineData("give me a summary of this incident", "summary")]
+    [InlineData("are there any related incidents?", "related")]
+    [InlineData("draft the postmortem", "postmortem")]
+    public async Task AQuestionAboutTheCurrentIncidentReadsItOnceThoughTheModelFailed(string question, string kind)
+    {
+        var reads = CountingReader.Over(world.Reader);
+        var assistant = AssistantWith(new FailingModel(), (IIncidentReader)reads);
+
+        var answer = await assistant.AnswerAsync(question, world.SearchLatency, IncidentWorld.Alice);
+
+        Assert.Equal(kind, answer.Kind);
+        Assert.Equal(AssistantEngines.Deterministic, answer.Engine);
+        Assert.Equal(1, reads.ReadsOf(world.SearchLatency));
+    }
+
+    private IncidentAssistant AssistantWith(FailingModel model, IIncidentReader? reader = null)
     {
         var services = world.Bot.App.Services;
+        reader ??= world.Reader;
+        var plugin = new IncidentPlugin(reader, services.GetRequiredService<IIncidentSearch>(), world.Clock);
         return new IncidentAssistant(
-            Steps<ISummaryStep>(services.GetRequiredService<DeterministicSummary>(), model),
-            Steps<IRelatedStep>(services.GetRequiredService<DeterministicRelated>(), model),
-            Steps<IQuestionStep>(services.GetRequiredService<DeterministicQuestions>(), model),
-            Steps<IPostmortemStep>(services.GetRequiredService<DeterministicPostmortem>(), model),
-            services.GetRequiredService<IIncidentReader>(),
+            Steps<ISummaryStep>(new DeterministicSummary(plugin, world.Clock), model),
+            Steps<IRelatedStep>(new DeterministicRelated(plugin, world.Clock), model),
+            Steps<IQuestionStep>(new DeterministicQuestions(plugin, world.Clock), model),
+            Steps<IPostmortemStep>(new DeterministicPostmortem(plugin, services.GetRequiredService<PostmortemTemplateSource>(), world.Clock), model),
+            reader,
             services.GetRequiredService<IncidentService>(),
             world.Clock);
 
@@ -78,6 +99,32 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
         {
             Calls++;
             return Task.FromException<T>(failure ?? new TimeoutException("the model took too long"));
+        }
+    }
+
+    /// <summary>The real reader, counting how often each incident is read by number.</summary>
+    public class CountingReader : DispatchProxy
+    {
+        private readonly ConcurrentDictionary<long, int> reads = new();
+        private IIncidentReader inner = null!;
+
+        public static CountingReader Over(IIncidentReader inner)
+        {
+            var proxy = (CountingReader)(object)Create<IIncidentReader, CountingReader>();
+            proxy.inner = inner;
+            return proxy;
+        }
+
+        public int ReadsOf(long number) => reads.GetValueOrDefault(number);
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(IIncidentReader.GetAsync))
+            {
+                reads.AddOrUpdate((long)args![0]!, 1, (_, n) => n + 1);
+            }
+
+            return targetMethod.Invoke(inner, args);
         }
     }
 }
