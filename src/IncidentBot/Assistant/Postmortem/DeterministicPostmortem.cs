@@ -1,4 +1,3 @@
-using System.Globalization;
 using IncidentBot.Incidents;
 
 namespace IncidentBot.Assistant.Postmortem;
