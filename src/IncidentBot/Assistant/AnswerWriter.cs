@@ -66,6 +66,10 @@ internal sealed class AnswerWriter
 
     public static string EngineNote => "deterministic engine, no model";
 
+    public static string Parts(int parts) => parts == 1 ? "1 part" : $"{parts} parts";
+
+    public static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
     public static string Time(DateTimeOffset time) => TimeText.Utc(time);
 
     public static string ShortTime(DateTimeOffset time, DateTimeOffset reference) =>

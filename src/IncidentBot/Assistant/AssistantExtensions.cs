@@ -1,32 +1,51 @@
 using IncidentBot.Assistant.Model;
+using IncidentBot.Assistant.Postmortem;
+using IncidentBot.Assistant.Questions;
+using IncidentBot.Assistant.Related;
+using IncidentBot.Assistant.Summary;
 using IncidentBot.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBot.Assistant;
 
 public static class AssistantExtensions
 {
     /// <summary>
-    /// The assistant with its deterministic engine, and with <c>Ai:Provider</c> openai the model engine too,
-    /// which <see cref="IncidentAssistant"/> asks first, falling back to the deterministic one.
+    /// The assistant with the deterministic core of each feature, and with <c>Ai:Provider</c> openai each feature's
+    /// model step too, which <see cref="FeatureSteps{TStep}"/> asks first, falling back to the core.
     /// </summary>
     public static IHostApplicationBuilder AddAssistant(this IHostApplicationBuilder builder)
     {
         builder.AddCheckedOptions<AssistantOptions, AssistantOptionsValidator>(AssistantOptions.Section);
 
-        builder.Services.AddSingleton<IncidentPlugin>();
-        builder.Services.AddSingleton<PostmortemTemplateSource>();
-        builder.Services.AddSingleton<DeterministicEngine>();
-        builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<DeterministicEngine>());
+        var services = builder.Services;
+        services.AddSingleton<IncidentPlugin>();
+        services.AddSingleton<PostmortemTemplateSource>();
+        services.AddSingleton(typeof(FeatureSteps<>));
+        AddStep<ISummaryStep, DeterministicSummary>(services);
+        AddStep<IRelatedStep, DeterministicRelated>(services);
+        AddStep<IQuestionStep, DeterministicQuestions>(services);
+        AddStep<IPostmortemStep, DeterministicPostmortem>(services);
         if (IsModelConfigured(builder.Configuration))
         {
-            builder.Services.AddModel();
-            builder.Services.AddSingleton<ModelEngine>();
-            builder.Services.AddSingleton<IAssistantEngine>(sp => sp.GetRequiredService<ModelEngine>());
+            services.AddModel();
+            services.AddSingleton<ModelWriter>();
+            AddStep<ISummaryStep, ModelSummary>(services);
+            AddStep<IRelatedStep, ModelRelated>(services);
+            AddStep<IQuestionStep, ModelQuestions>(services);
+            AddStep<IPostmortemStep, ModelPostmortem>(services);
         }
 
-        builder.Services.AddSingleton<IncidentAssistant>();
+        services.AddSingleton<IncidentAssistant>();
         return builder;
+    }
+
+    /// <summary>A step as itself (a model step may build on its feature's core) and as one of its feature's steps.</summary>
+    private static void AddStep<TStep, TImplementation>(IServiceCollection services)
+        where TStep : class, IAssistantStep
+        where TImplementation : class, TStep
+    {
+        services.AddSingleton<TImplementation>();
+        services.AddSingleton<TStep>(sp => sp.GetRequiredService<TImplementation>());
     }
 
     private static bool IsModelConfigured(IConfiguration configuration) =>

@@ -1,67 +1,82 @@
-using IncidentBot.Assistant.Model;
+using IncidentBot.Assistant.Postmortem;
+using IncidentBot.Assistant.Questions;
+using IncidentBot.Assistant.Related;
+using IncidentBot.Assistant.Summary;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
 namespace IncidentBot.Assistant;
 
 /// <summary>
-/// The assistant as Slack and the REST API call it. Asks the engines in order (a model-backed one first,
-/// when configured; the deterministic one always last), so a failing model never leaves a responder without
-/// an answer. Reading is the engines' work; the one thing written (a postmortem draft with its timeline entry)
-/// goes through the application layer from here, and only on a request recognised by fixed rules, never on a
-/// model's say.
+/// The assistant as Slack and the REST API call it. Each feature (summary, related incidents, questions, postmortem
+/// drafts) is asked through its <see cref="FeatureSteps{TStep}"/>: the model step first when a model is configured,
+/// the deterministic core always last, so a failing model never leaves a responder without an answer. The incident
+/// a request is about is read once here and handed to the steps. The one thing written (a postmortem draft with its
+/// timeline entry) goes through the application layer from here, and only on a request recognised by fixed rules,
+/// never on a model's say.
 /// </summary>
 public sealed class IncidentAssistant(
-    IEnumerable<IAssistantEngine> engines,
+    FeatureSteps<ISummaryStep> summaries,
+    FeatureSteps<IRelatedStep> related,
+    FeatureSteps<IQuestionStep> questions,
+    FeatureSteps<IPostmortemStep> postmortems,
     IIncidentReader reader,
     IncidentService incidents,
-    TimeProvider time,
-    ILogger<IncidentAssistant> logger)
+    TimeProvider time)
 {
     /// <summary>A postmortem is drafted from at least this many messages and posts.</summary>
     public const int MinPostmortemMessages = 15;
 
-    private readonly IReadOnlyList<IAssistantEngine> engines =
-        [.. engines.OrderBy(engine => engine.Name == AssistantEngines.Deterministic ? 1 : 0)];
-
-    public Task<SummaryAnswer> SummarizeAsync(long number, CancellationToken cancellationToken = default) =>
-        AskAsync(engine => engine.SummarizeAsync(number, cancellationToken), cancellationToken);
+    public async Task<SummaryAnswer> SummarizeAsync(long number, CancellationToken cancellationToken = default) =>
+        await SummarizeAsync(await reader.GetRequiredAsync(number, cancellationToken), cancellationToken);
 
     /// <summary>Other incidents open in the past two hours, ranked by similarity to this one.</summary>
     public Task<RelatedAnswer> FindRelatedAsync(long number, CancellationToken cancellationToken = default) =>
         FindRelatedAsync(new RelatedRequest(number), cancellationToken);
 
     /// <summary>With a query: incidents matching it within the window (all history without one); else related to the incident.</summary>
-    public Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) =>
-        AskAsync(engine => engine.FindRelatedAsync(request, cancellationToken), cancellationToken);
+    public async Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) =>
+        await FindRelatedAsync(request, await SubjectAsync(request, null, cancellationToken), cancellationToken);
+
+    /// <summary>Reads a question by fixed rules (<see cref="QuestionParser"/>); what it asks for decides where it goes.</summary>
+    /// <param name="currentIncident">The incident of the channel the question was asked in, if any.</param>
+    public AssistantQuestion Read(string question, long? currentIncident = null) =>
+        QuestionParser.Parse(question, time.GetUtcNow(), currentIncident);
 
     /// <param name="currentIncident">The incident of the channel the question was asked in, if any.</param>
     /// <param name="actorId">Who asked; recorded when the question asks for a postmortem draft.</param>
-    public async Task<QuestionAnswer> AnswerAsync(
-        string question, long? currentIncident = null, string? actorId = null, CancellationToken cancellationToken = default)
+    public Task<QuestionAnswer> AnswerAsync(
+        string question, long? currentIncident = null, string? actorId = null, CancellationToken cancellationToken = default) =>
+        AnswerAsync(Read(question, currentIncident), actorId, cancellationToken);
+
+    /// <summary>
+    /// A question about a summary, related incidents or a postmortem goes to that feature; any other to the question
+    /// steps. The incident it is about is read once, for whichever step answers.
+    /// </summary>
+    /// <param name="actorId">Who asked; recorded when the question asks for a postmortem draft.</param>
+    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, string? actorId = null, CancellationToken cancellationToken = default)
     {
-        var parsed = QuestionParser.Parse(question, time.GetUtcNow(), currentIncident);
-        if (parsed.Kind != QuestionKind.Postmortem)
+        if (DeterministicQuestions.FixedReply(question) is { } reply)
         {
-            return await AskAsync(engine => engine.AnswerAsync(parsed, cancellationToken), cancellationToken);
+            return reply;
         }
 
-        if (parsed.Incident is not { } number)
+        var incident = question.Incident is { } number ? await reader.GetAsync(number, cancellationToken) : null;
+        switch (question.Kind)
         {
-            return await AskAsync(engine => engine.AnswerAsync(parsed, cancellationToken), cancellationToken);
+            case QuestionKind.Postmortem:
+                var drafted = await DraftAsync(question.Incident!.Value, incident, actorId, cancellationToken);
+                return Answer(question, drafted with { Text = drafted.Refusal is { } refusal ? refusal + "\n" : drafted.Text }, [IncidentBrief.Of(incident!)]);
+            case QuestionKind.Summary:
+                var summary = await SummarizeAsync(Required(incident, question.Incident!.Value), cancellationToken);
+                return Answer(question, summary, [summary.Incident]);
+            case QuestionKind.Related:
+                var request = new RelatedRequest(question.Incident, question.Query, question.Since, question.Until);
+                var hits = await FindRelatedAsync(request, await SubjectAsync(request, incident, cancellationToken), cancellationToken);
+                return Answer(question, hits, [.. hits.Hits.Select(h => h.Incident)]);
+            default:
+                return await questions.AskAsync(step => step.AnswerAsync(question, incident, cancellationToken), cancellationToken);
         }
-
-        var drafted = await DraftPostmortemAsync(number, actorId, cancellationToken);
-        var incident = await reader.GetAsync(number, cancellationToken);
-        return new QuestionAnswer
-        {
-            Kind = parsed.KindName,
-            Text = drafted.Refusal is { } refusal ? refusal + "\n" : drafted.Text,
-            Citations = drafted.Citations,
-            Engine = drafted.Engine,
-            FallbackReason = drafted.FallbackReason,
-            Incidents = incident is null ? [] : [IncidentBrief.Of(incident)],
-        };
     }
 
     /// <summary>
@@ -70,13 +85,51 @@ public sealed class IncidentAssistant(
     /// <c>postmortem_drafted</c> timeline entry. Otherwise nothing is written and <see cref="PostmortemAnswer.Refusal"/> says why.
     /// </summary>
     /// <exception cref="IncidentNotFoundException">No incident has that number.</exception>
-    public async Task<PostmortemAnswer> DraftPostmortemAsync(long number, string? actorId, CancellationToken cancellationToken = default)
+    public Task<PostmortemAnswer> DraftPostmortemAsync(long number, string? actorId, CancellationToken cancellationToken = default) =>
+        DraftAsync(number, null, actorId, cancellationToken);
+
+    /// <summary>The same, for an incident the caller has read already.</summary>
+    public Task<PostmortemAnswer> DraftPostmortemAsync(Incident incident, string? actorId, CancellationToken cancellationToken = default) =>
+        DraftAsync(incident.Number, incident, actorId, cancellationToken);
+
+    /// <summary>Why the incident may not have a postmortem draft yet by its status; null when it may.</summary>
+    public static string? RefusesPostmortem(Incident incident) => incident.Status.IsOpen()
+        ? $"{incident.Reference} is {incident.Status.ToLabel()}: a postmortem is drafted once the incident is resolved or completed."
+        : null;
+
+    /// <summary>Latest first.</summary>
+    public async Task<IReadOnlyList<PostmortemDraft>> ListPostmortemDraftsAsync(long number, CancellationToken cancellationToken = default)
+    {
+        await reader.GetRequiredAsync(number, cancellationToken);
+        return await reader.GetPostmortemDraftsAsync(number, cancellationToken);
+    }
+
+    private Task<SummaryAnswer> SummarizeAsync(Incident incident, CancellationToken cancellationToken) =>
+        summaries.AskAsync(step => step.SummarizeAsync(incident, cancellationToken), cancellationToken);
+
+    private Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken) =>
+        related.AskAsync(step => step.FindRelatedAsync(request, subject, cancellationToken), cancellationToken);
+
+    /// <summary>The incident to find others related to, when the request has no words: the one read already, if it is that one.</summary>
+    private async Task<Incident?> SubjectAsync(RelatedRequest request, Incident? loaded, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(request.Query))
+        {
+            return null;
+        }
+
+        return request.Number is not { } number ? throw new IncidentValidationException("q", "Name an incident, or give words to search for.")
+            : loaded?.Number == number ? loaded
+            : await reader.GetRequiredAsync(number, cancellationToken);
+    }
+
+    private async Task<PostmortemAnswer> DraftAsync(long number, Incident? loaded, string? actorId, CancellationToken cancellationToken)
     {
         IncidentFieldRules.UserId(actorId, "actor");
-        var incident = await reader.GetRequiredAsync(number, cancellationToken);
-        if (incident.Status.IsOpen())
+        var incident = loaded ?? await reader.GetRequiredAsync(number, cancellationToken);
+        if (RefusesPostmortem(incident) is { } refusal)
         {
-            return Refused(incident, $"{incident.Reference} is {incident.Status.ToLabel()}: a postmortem is drafted once the incident is resolved or completed.");
+            return Refused(incident, refusal);
         }
 
         var messages = await reader.CountMessagesAsync(number, cancellationToken);
@@ -86,48 +139,22 @@ public sealed class IncidentAssistant(
                 + $"a postmortem draft needs at least {MinPostmortemMessages} to be worth writing.");
         }
 
-        var written = await AskAsync(engine => engine.WritePostmortemAsync(incident, cancellationToken), cancellationToken);
+        var written = await postmortems.AskAsync(step => step.WriteAsync(incident, messages, cancellationToken), cancellationToken);
         var draft = await incidents.AddPostmortemDraftAsync(number, written.Text, written.Engine, actorId, cancellationToken);
         return written with { Draft = draft };
     }
 
-    /// <summary>Latest first.</summary>
-    public async Task<IReadOnlyList<PostmortemDraft>> ListPostmortemDraftsAsync(long number, CancellationToken cancellationToken = default)
-    {
-        await reader.GetRequiredAsync(number, cancellationToken);
-        return await reader.GetPostmortemDraftsAsync(number, cancellationToken);
-    }
+    private static Incident Required(Incident? incident, long number) => incident ?? throw new IncidentNotFoundException(number);
 
-    /// <summary>
-    /// Asks each engine in turn; an engine's failure (not the caller's cancellation, not a missing or invalid
-    /// incident, which every engine would report alike) passes the question to the next, and the answer says so.
-    /// </summary>
-    private async Task<T> AskAsync<T>(Func<IAssistantEngine, Task<T>> ask, CancellationToken cancellationToken)
-        where T : AssistantAnswer
+    private static QuestionAnswer Answer(AssistantQuestion question, AssistantAnswer answer, IReadOnlyList<IncidentBrief> about) => new()
     {
-        string? fallbackReason = null;
-        for (var i = 0; ; i++)
-        {
-            var engine = engines[i];
-            try
-            {
-                var answer = await ask(engine);
-                return fallbackReason is null ? answer : (T)(answer with { FallbackReason = fallbackReason });
-            }
-            catch (ModelUnavailableException e) when (i < engines.Count - 1 && !cancellationToken.IsCancellationRequested)
-            {
-                // Expected while a model is down: its circuit breaker logs that once, not every answer.
-                logger.LogDebug(e, "The {Engine} engine did not answer; asking the {Next} engine", engine.Name, engines[i + 1].Name);
-                fallbackReason = $"The {engine.Name} engine did not answer: the model {e.Reason}. This answer is from the {engines[i + 1].Name} engine.";
-            }
-            catch (Exception e) when (i < engines.Count - 1 && !cancellationToken.IsCancellationRequested
-                && e is not (IncidentNotFoundException or IncidentValidationException))
-            {
-                logger.LogWarning(e, "The {Engine} engine failed; asking the {Next} engine", engine.Name, engines[i + 1].Name);
-                fallbackReason = $"The {engine.Name} engine did not answer ({e.GetType().Name}); this answer is from the {engines[i + 1].Name} engine.";
-            }
-        }
-    }
+        Kind = question.KindName,
+        Text = answer.Text,
+        Citations = answer.Citations,
+        Engine = answer.Engine,
+        FallbackReason = answer.FallbackReason,
+        Incidents = about,
+    };
 
     private static PostmortemAnswer Refused(Incident incident, string reason) =>
         new() { Number = incident.Number, Refusal = reason, Text = reason, Citations = [new Citation(incident.Number)] };

@@ -7,7 +7,7 @@ namespace IncidentBot.Assistant;
 
 /// <summary>
 /// The read-only functions a model may call (a Semantic Kernel plugin of <see cref="KernelFunctionAttribute"/>
-/// methods, named <c>incidents-find</c> and so on), and that the deterministic engine calls too, so both see the
+/// methods, named <c>incidents-find</c> and so on), and that the deterministic cores call too, so both see the
 /// same data the same way. Nothing here changes anything.
 /// </summary>
 public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch search, TimeProvider time)
@@ -109,7 +109,7 @@ public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch se
     public Task<IReadOnlyList<string>> ListServicesAsync(CancellationToken cancellationToken = default) =>
         incidents.GetServiceNamesAsync(cancellationToken);
 
-    /// <summary>The same search with words already chosen, for the engine.</summary>
+    /// <summary>The same search with words already chosen, for the deterministic cores.</summary>
     internal Task<IReadOnlyList<IncidentTextMatch>> SearchAsync(SearchTerms terms, IncidentFilter filter, CancellationToken cancellationToken) =>
         search.MatchAsync(terms, filter, cancellationToken);
 

@@ -49,6 +49,9 @@ public sealed record AssistantQuestion
     /// <summary>The incident the question is about: the one it names, else the one it was asked in.</summary>
     public long? Incident => Reference ?? CurrentIncident;
 
+    /// <summary>The incident whose postmortem draft the question asks for; null when it asks for something else.</summary>
+    public long? PostmortemOf => Kind == QuestionKind.Postmortem ? Incident : null;
+
     /// <summary>Words to search for (related, symptom and search questions).</summary>
     public string? Query { get; init; }
     public DateTimeOffset? Since { get; init; }

@@ -25,6 +25,9 @@ internal sealed record NotedEntry(
 /// </remarks>
 internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity = 40)
 {
+    /// <summary>Timeline entries read per part; a digest holds one part at a time, whatever the timeline's length.</summary>
+    public const int PageSize = 500;
+
     private const int AnswerWindow = 3;
 
     private readonly List<NotedEntry> done = [];
@@ -69,6 +72,22 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
     public Dictionary<string, NotedEntry> FieldSources { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Folds one page of the timeline (oldest first) into the digest.</summary>
+    /// <summary>Reads the whole timeline of the incident one page at a time into a digest of bounded size.</summary>
+    public static async Task<TimelineDigest> ReadAsync(IncidentPlugin plugin, Incident incident, CancellationToken cancellationToken, int doneCapacity = 12)
+    {
+        var digest = new TimelineDigest(doneCapacity);
+        string? cursor = null;
+        do
+        {
+            var page = await plugin.GetTimelinePageAsync(incident.Reference, cursor, PageSize, cancellationToken);
+            digest.Read(page.Entries);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return digest;
+    }
+
     public void Read(IReadOnlyList<TimelineEntry> page)
     {
         if (page.Count == 0)

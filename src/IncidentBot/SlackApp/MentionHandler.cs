@@ -50,12 +50,13 @@ public sealed class MentionHandler(
     /// <summary>The answer goes in the mention's thread, where everyone in the channel can read it.</summary>
     private async Task<string?> AskAsync(string question, long? here, AppMention mention, CancellationToken cancellationToken)
     {
-        if (here is { } number && assistant.AsksForPostmortem(question, number))
+        var asked = assistant.Read(question, here);
+        if (here is not null && asked.PostmortemOf is { } number)
         {
             return await assistant.DraftPostmortemAsync(await reader.GetRequiredAsync(number, cancellationToken), mention.User, cancellationToken);
         }
 
-        var answer = await assistant.AnswerAsync(question, here, mention.User, cancellationToken);
+        var answer = await assistant.AnswerAsync(asked, mention.User, cancellationToken);
         await slack.Chat.PostMessageAsync(new ChatMessage(mention.Channel, answer) { ThreadTs = mention.ThreadTs ?? mention.Ts }, cancellationToken);
         return null;
     }

@@ -5,7 +5,7 @@ using IncidentBot.Slack.Api;
 namespace IncidentBot.SlackApp;
 
 /// <summary>The assistant's answers as Slack shows them: summaries, related incidents, questions, postmortem drafts.</summary>
-public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient slack, TimeProvider time, ILogger<SlackAssistant> logger)
+public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient slack, ILogger<SlackAssistant> logger)
 {
     // Slack refuses message text over 40,000 characters.
     private const int MaxText = 39_000;
@@ -16,11 +16,11 @@ public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient 
     public async Task<string> RelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) =>
         Text(await assistant.FindRelatedAsync(request, cancellationToken));
 
-    public async Task<string> AnswerAsync(string question, long? currentIncident, string userId, CancellationToken cancellationToken = default) =>
-        Text(await assistant.AnswerAsync(question, currentIncident, userId, cancellationToken));
+    /// <summary>The question as the assistant reads it, once; <see cref="AssistantQuestion.PostmortemOf"/> says it asks for a draft.</summary>
+    public AssistantQuestion Read(string question, long? currentIncident) => assistant.Read(question, currentIncident);
 
-    public bool AsksForPostmortem(string question, long? currentIncident) =>
-        QuestionParser.Parse(question, time.GetUtcNow(), currentIncident) is { Kind: QuestionKind.Postmortem, Incident: not null };
+    public async Task<string> AnswerAsync(AssistantQuestion question, string userId, CancellationToken cancellationToken = default) =>
+        Text(await assistant.AnswerAsync(question, userId, cancellationToken));
 
     /// <summary>
     /// Drafts the postmortem where the team sees it: a message in the incident channel says it is under way
@@ -29,14 +29,14 @@ public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient 
     /// <returns>A reply for the requester alone, or null when the channel shows the outcome.</returns>
     public async Task<string?> DraftPostmortemAsync(Incident incident, string userId, CancellationToken cancellationToken = default)
     {
-        if (incident.Status.IsOpen())
+        if (IncidentAssistant.RefusesPostmortem(incident) is { } refusal)
         {
-            return $"{incident.Reference} is {incident.Status.ToLabel()}: a postmortem is drafted once the incident is resolved or completed.";
+            return refusal;
         }
 
         if (incident.ChannelId is not { } channel)
         {
-            return Text(await assistant.DraftPostmortemAsync(incident.Number, userId, cancellationToken));
+            return Text(await assistant.DraftPostmortemAsync(incident, userId, cancellationToken));
         }
 
         var underWay = await slack.Chat.PostMessageAsync(
@@ -44,7 +44,7 @@ public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient 
         string outcome;
         try
         {
-            outcome = Text(await assistant.DraftPostmortemAsync(incident.Number, userId, cancellationToken));
+            outcome = Text(await assistant.DraftPostmortemAsync(incident, userId, cancellationToken));
         }
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,10 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Postmortem;
+using IncidentBot.Assistant.Questions;
+using IncidentBot.Assistant.Related;
+using IncidentBot.Assistant.Summary;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
@@ -9,7 +15,7 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
     [Fact]
     public async Task AFailingEngineIsReplacedByTheDeterministicOneAndTheAnswerSaysSo()
     {
-        var assistant = AssistantWith(new FailingEngine());
+        var assistant = AssistantWith(new FailingModel());
 
         var summary = await assistant.SummarizeAsync(world.Checkout);
         var answer = await assistant.AnswerAsync("how many incidents are currently ongoing?");
@@ -23,11 +29,12 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
     [Fact]
     public async Task AMissingIncidentIsReportedAsSuchNotRetried()
     {
-        var engine = new FailingEngine(new IncidentNotFoundException(404));
-        var assistant = AssistantWith(engine);
+        var model = new FailingModel(new IncidentNotFoundException(404));
+        var assistant = AssistantWith(model);
 
+        await Assert.ThrowsAsync<IncidentNotFoundException>(() => assistant.SummarizeAsync(world.Checkout));
         await Assert.ThrowsAsync<IncidentNotFoundException>(() => assistant.SummarizeAsync(404));
-        Assert.Equal(1, engine.Calls);
+        Assert.Equal(1, model.Calls);
     }
 
     [Fact]
@@ -38,35 +45,86 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
         Assert.Null(summary.FallbackReason);
     }
 
-    private IncidentAssistant AssistantWith(IAssistantEngine first)
+    [Theory]
+    [InlineData("what was the root cause?", "root_cause")]
+    [InlineData("give me a summary of this incident", "summary")]
+    [InlineData("are there any related incidents?", "related")]
+    [InlineData("draft the postmortem", "postmortem")]
+    public async Task AQuestionAboutTheCurrentIncidentReadsItOnceThoughTheModelFailed(string question, string kind)
     {
-        var services = world.Bot.App.Services;
-        return new IncidentAssistant(
-            [services.GetRequiredService<DeterministicEngine>(), first],
-            services.GetRequiredService<IIncidentReader>(),
-            services.GetRequiredService<IncidentService>(),
-            world.Clock,
-            services.GetRequiredService<ILogger<IncidentAssistant>>());
+        var reads = CountingReader.Over(world.Reader);
+        var assistant = AssistantWith(new FailingModel(), (IIncidentReader)reads);
+
+        var answer = await assistant.AnswerAsync(question, world.SearchLatency, IncidentWorld.Alice);
+
+        Assert.Equal(kind, answer.Kind);
+        Assert.Equal(AssistantEngines.Deterministic, answer.Engine);
+        Assert.Equal(1, reads.ReadsOf(world.SearchLatency));
     }
 
-    private sealed class FailingEngine(Exception? failure = null) : IAssistantEngine
+    private IncidentAssistant AssistantWith(FailingModel model, IIncidentReader? reader = null)
+    {
+        var services = world.Bot.App.Services;
+        reader ??= world.Reader;
+        var plugin = new IncidentPlugin(reader, services.GetRequiredService<IIncidentSearch>(), world.Clock);
+        return new IncidentAssistant(
+            Steps<ISummaryStep>(new DeterministicSummary(plugin, world.Clock), model),
+            Steps<IRelatedStep>(new DeterministicRelated(plugin, world.Clock), model),
+            Steps<IQuestionStep>(new DeterministicQuestions(plugin, world.Clock), model),
+            Steps<IPostmortemStep>(new DeterministicPostmortem(plugin, services.GetRequiredService<PostmortemTemplateSource>(), world.Clock), model),
+            reader,
+            services.GetRequiredService<IncidentService>(),
+            world.Clock);
+
+        FeatureSteps<TStep> Steps<TStep>(params TStep[] steps)
+            where TStep : IAssistantStep =>
+            new(steps, services.GetRequiredService<ILogger<FeatureSteps<TStep>>>());
+    }
+
+    private sealed class FailingModel(Exception? failure = null) : ISummaryStep, IRelatedStep, IQuestionStep, IPostmortemStep
     {
         public int Calls { get; private set; }
 
-        public string Name => "model";
+        public string Engine => AssistantEngines.Model;
 
-        public Task<SummaryAnswer> SummarizeAsync(long number, CancellationToken cancellationToken = default) => Fail<SummaryAnswer>();
+        public Task<SummaryAnswer> SummarizeAsync(Incident incident, CancellationToken cancellationToken = default) => Fail<SummaryAnswer>();
 
-        public Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) => Fail<RelatedAnswer>();
+        public Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken = default) => Fail<RelatedAnswer>();
 
-        public Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, CancellationToken cancellationToken = default) => Fail<QuestionAnswer>();
+        public Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken = default) => Fail<QuestionAnswer>();
 
-        public Task<PostmortemAnswer> WritePostmortemAsync(Incident incident, CancellationToken cancellationToken = default) => Fail<PostmortemAnswer>();
+        public Task<PostmortemAnswer> WriteAsync(Incident incident, int messages, CancellationToken cancellationToken = default) => Fail<PostmortemAnswer>();
 
         private Task<T> Fail<T>()
         {
             Calls++;
             return Task.FromException<T>(failure ?? new TimeoutException("the model took too long"));
+        }
+    }
+
+    /// <summary>The real reader, counting how often each incident is read by number.</summary>
+    public class CountingReader : DispatchProxy
+    {
+        private readonly ConcurrentDictionary<long, int> reads = new();
+        private IIncidentReader inner = null!;
+
+        public static CountingReader Over(IIncidentReader inner)
+        {
+            var proxy = (CountingReader)(object)Create<IIncidentReader, CountingReader>();
+            proxy.inner = inner;
+            return proxy;
+        }
+
+        public int ReadsOf(long number) => reads.GetValueOrDefault(number);
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(IIncidentReader.GetAsync))
+            {
+                reads.AddOrUpdate((long)args![0]!, 1, (_, n) => n + 1);
+            }
+
+            return targetMethod.Invoke(inner, args);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Tests.Support;

@@ -19,7 +19,7 @@ internal sealed record FunctionCallingLimits
 /// The policy of one answer's automatic function calling, one instance per answer: at most
 /// <see cref="FunctionCallingLimits.MaxCallsPerRound"/> calls run per round, each result reaches the model as
 /// bounded text (<see cref="PluginTools.Render"/>), and the loop ends (<c>Terminate</c>) once the next call to the
-/// model would be the last round or the model has failed too often; <see cref="ModelEngine"/> then asks once more
+/// model would be the last round or the model has failed too often; <see cref="ModelWriter"/> then asks once more
 /// without functions. A round in which the model names only functions that do not exist never reaches a filter
 /// (Semantic Kernel answers those itself); it counts as failed when the next round does.
 /// </summary>

@@ -8,13 +8,14 @@ namespace IncidentBot.Assistant.Model;
 
 /// <summary>
 /// The model gave no usable answer: it failed, timed out, was rate-limited, is paused by the circuit breaker,
-/// or answered with nothing. <see cref="IncidentAssistant"/> then asks the deterministic engine, and the
-/// message becomes part of the answer's fallback reason, so it says what happened in a responder's words.
+/// or answered with nothing. The feature's deterministic core answers instead, and the message ("the model was
+/// rate-limited (HTTP 429)") becomes part of the answer's fallback reason, so it says what happened in a responder's words.
 /// </summary>
-public sealed class ModelUnavailableException(string reason, Exception? innerException = null) : Exception(reason, innerException)
+public sealed class ModelUnavailableException(string reason, Exception? innerException = null)
+    : StepUnavailableException($"the model {reason}", innerException)
 {
     /// <summary>What went wrong, as a phrase that follows "the model": "was rate-limited (HTTP 429)".</summary>
-    public string Reason => Message;
+    public string Reason { get; } = reason;
 
     public static string Describe(Exception exception, TimeSpan timeout) => exception switch
     {

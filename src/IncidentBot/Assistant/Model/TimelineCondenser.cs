@@ -5,7 +5,18 @@ namespace IncidentBot.Assistant.Model;
 /// <summary>A timeline as the model gets to read it: its entries as they are when they fit one part, else notes taken part by part.</summary>
 /// <param name="EntriesRead">Entries in the parts the model read, deleted ones included.</param>
 /// <param name="EntriesSkipped">Entries in the middle of a very long timeline that no part holds.</param>
-internal sealed record ReadTimeline(string Text, bool Condensed, int Parts, int EntriesRead, int EntriesSkipped);
+internal sealed record ReadTimeline(string Text, bool Condensed, int Parts, int EntriesRead, int EntriesSkipped)
+{
+    /// <summary>What was read, as an answer says it: "40 timeline entries in 1 part".</summary>
+    public string Phrase
+    {
+        get
+        {
+            var read = $"{EntriesRead} timeline entries in {AnswerWriter.Parts(Parts)}";
+            return EntriesSkipped == 0 ? read : $"{read} (the first part and the latest; {EntriesSkipped} entries in between were not read)";
+        }
+    }
+}
 
 /// <summary>How a timeline is cut into parts for the model.</summary>
 internal sealed record TimelineReadLimits

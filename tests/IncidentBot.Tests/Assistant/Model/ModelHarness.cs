@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using IncidentBot.Assistant;
 using IncidentBot.Assistant.Model;
+using IncidentBot.Assistant.Postmortem;
+using IncidentBot.Assistant.Questions;
+using IncidentBot.Assistant.Related;
+using IncidentBot.Assistant.Summary;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
@@ -11,7 +15,7 @@ using Microsoft.SemanticKernel;
 namespace IncidentBot.Tests.Assistant.Model;
 
 /// <summary>
-/// The assistant of an <see cref="IncidentWorld"/> with a model engine in front of the deterministic one,
+/// The assistant of an <see cref="IncidentWorld"/> with each feature's model step in front of its deterministic core,
 /// the model being a <see cref="FakeOpenAi"/> on loopback. Logs are captured to count what was said.
 /// </summary>
 public sealed class ModelHarness : IAsyncDisposable
@@ -21,20 +25,18 @@ public sealed class ModelHarness : IAsyncDisposable
 
     private readonly ServiceProvider services;
 
-    private ModelHarness(FakeOpenAi fake, ServiceProvider services, ModelEngine engine, IncidentAssistant assistant, LogCapture logs)
+    private ModelHarness(FakeOpenAi fake, ServiceProvider services, IncidentAssistant assistant, LogCapture logs)
     {
         Fake = fake;
         this.services = services;
-        Engine = engine;
         Assistant = assistant;
         Logs = logs;
     }
 
     public FakeOpenAi Fake { get; }
 
-    /// <summary>The chat and embedding clients the engine uses, resilience included.</summary>
+    /// <summary>The chat and embedding clients the model steps use, resilience included.</summary>
     public ModelClients Clients => services.GetRequiredService<ModelClients>();
-    public ModelEngine Engine { get; }
     public IncidentAssistant Assistant { get; }
     public LogCapture Logs { get; }
 
@@ -68,24 +70,26 @@ public sealed class ModelHarness : IAsyncDisposable
         configure?.Invoke(collection);
         var services = collection.BuildServiceProvider();
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        var deterministic = app.GetRequiredService<DeterministicEngine>();
-        var engine = new ModelEngine(
-            app.GetRequiredService<IncidentPlugin>(),
-            app.GetRequiredService<IIncidentReader>(),
-            app.GetRequiredService<IIncidentEmbeddingStore>(),
-            deterministic,
-            services.GetRequiredService<ModelClients>(),
-            services.GetRequiredService<Kernel>(),
-            app.GetRequiredService<PostmortemTemplateSource>(),
-            world.Clock,
-            loggers.CreateLogger<ModelEngine>());
+        var plugin = app.GetRequiredService<IncidentPlugin>();
+        var reader = app.GetRequiredService<IIncidentReader>();
+        var templates = app.GetRequiredService<PostmortemTemplateSource>();
+        var model = new ModelWriter(
+            services.GetRequiredService<ModelClients>(), services.GetRequiredService<Kernel>(), plugin, reader, world.Clock, loggers.CreateLogger<ModelWriter>());
+        var vectors = app.GetRequiredService<IIncidentEmbeddingStore>();
+        var deterministicRelated = app.GetRequiredService<DeterministicRelated>();
         var assistant = new IncidentAssistant(
-            [deterministic, engine],
-            app.GetRequiredService<IIncidentReader>(),
+            Steps<ISummaryStep>(app.GetRequiredService<DeterministicSummary>(), new ModelSummary(model, world.Clock)),
+            Steps<IRelatedStep>(deterministicRelated, new ModelRelated(deterministicRelated, model, vectors, plugin, world.Clock, loggers.CreateLogger<ModelRelated>())),
+            Steps<IQuestionStep>(app.GetRequiredService<DeterministicQuestions>(), new ModelQuestions(model, reader)),
+            Steps<IPostmortemStep>(app.GetRequiredService<DeterministicPostmortem>(), new ModelPostmortem(model, templates, world.Clock)),
+            reader,
             app.GetRequiredService<IncidentService>(),
-            world.Clock,
-            loggers.CreateLogger<IncidentAssistant>());
-        return new ModelHarness(fake, services, engine, assistant, logs);
+            world.Clock);
+        return new ModelHarness(fake, services, assistant, logs);
+
+        FeatureSteps<TStep> Steps<TStep>(params TStep[] steps)
+            where TStep : IAssistantStep =>
+            new(steps, loggers.CreateLogger<FeatureSteps<TStep>>());
     }
 
     /// <summary>Quick to fail and to open the circuit, for failure tests.</summary>

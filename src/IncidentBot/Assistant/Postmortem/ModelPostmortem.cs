@@ -1,9 +1,10 @@
-using System.Globalization;
+using IncidentBot.Assistant.Model;
 using IncidentBot.Incidents;
 
-namespace IncidentBot.Assistant.Model;
+namespace IncidentBot.Assistant.Postmortem;
 
-public sealed partial class ModelEngine
+/// <summary>The postmortem draft with the model writing the sections; the operator's template, the incident's facts and the checked sources are ours.</summary>
+public sealed class ModelPostmortem(ModelWriter model, PostmortemTemplateSource templates, TimeProvider time) : IPostmortemStep
 {
     private const int PostmortemTokens = 1_800;
 
@@ -15,16 +16,17 @@ public sealed partial class ModelEngine
         ["Resolution"] = "resolution", ["Action items"] = "action_items", ["Lessons learned"] = "lessons_learned",
     };
 
-    /// <summary>The model writes the sections; the operator's template, the incident's facts and the checked sources are ours.</summary>
-    public Task<PostmortemAnswer> WritePostmortemAsync(Incident incident, CancellationToken cancellationToken = default) =>
-        RunAsync(async token =>
+    public string Engine => AssistantEngines.Model;
+
+    public Task<PostmortemAnswer> WriteAsync(Incident incident, int messages, CancellationToken cancellationToken = default) =>
+        model.RunAsync(async token =>
         {
-            var timeline = await condenser.ReadAsync(incident, token);
-            var text = await WriteAsync(ModelPrompts.Postmortem(incident, timeline.Text, timeline.Condensed, PostmortemHeadings), PostmortemTokens, token);
-            var verdicts = await checker.CheckAsync(text, token);
+            var timeline = await model.Condenser.ReadAsync(incident, token);
+            var text = await model.WriteAsync(ModelPrompts.Postmortem(incident, timeline.Text, timeline.Condensed, PostmortemHeadings), PostmortemTokens, token);
+            var verdicts = await model.CheckAsync(text, token);
             var sections = ModelSections.Split(text, PostmortemHeadings);
             var writer = new AnswerWriter();
-            var values = Facts(incident, timeline, await incidents.CountMessagesAsync(incident.Number, token));
+            var values = Facts(incident, timeline, messages);
             foreach (var (heading, variable) in TemplateVariables)
             {
                 var lines = sections.GetValueOrDefault(heading);
@@ -41,7 +43,7 @@ public sealed partial class ModelEngine
                 Number = incident.Number,
                 Text = PostmortemTemplate.Render(await templates.GetAsync(token), values).TrimEnd() + "\n",
                 Citations = writer.Citations,
-                Engine = Name,
+                Engine = Engine,
             };
         }, cancellationToken);
 
@@ -50,9 +52,9 @@ public sealed partial class ModelEngine
         var now = time.GetUtcNow();
         return PostmortemTemplate.RecordValues(
             incident,
-            $"> **DRAFT for humans to revise.** Written by the model ({clients.Model}) from the record of {incident.Reference} and "
-                + $"{ReadPhrase(timeline)} on {AnswerWriter.Time(now)}. Check each statement against its source [n] before sharing.",
-            $"model {clients.Model}",
+            $"> **DRAFT for humans to revise.** Written by the model ({model.Clients.Model}) from the record of {incident.Reference} and "
+                + $"{timeline.Phrase} on {AnswerWriter.Time(now)}. Check each statement against its source [n] before sharing.",
+            $"model {model.Clients.Model}",
             messages,
             now);
     }

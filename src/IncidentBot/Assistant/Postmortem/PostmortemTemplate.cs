@@ -2,7 +2,7 @@ using IncidentBot.Incidents;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
-namespace IncidentBot.Assistant;
+namespace IncidentBot.Assistant.Postmortem;
 
 /// <summary>
 /// The Markdown a postmortem draft is written into. Variables are written <c>{{name}}</c>; operators can

@@ -4,7 +4,7 @@ using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.Extensions.AI;
 
-namespace IncidentBot.Assistant.Model;
+namespace IncidentBot.Assistant.Related;
 
 /// <summary>The hits re-ranked with similarity in meaning; <see cref="Compared"/> incidents had a vector to compare.</summary>
 internal sealed record SemanticRanking(IReadOnlyList<RelatedIncident> Hits, int Compared);
@@ -72,7 +72,7 @@ internal sealed class SemanticRanker(
                 : hit)
             .OrderByDescending(hit => hit.Score)
             .ThenByDescending(hit => hit.Incident.DeclaredAt)
-            .Take(DeterministicEngine.MaxHits)
+            .Take(IncidentHits.Max)
             .ToList();
     }
 

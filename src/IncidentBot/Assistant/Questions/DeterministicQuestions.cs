@@ -1,9 +1,14 @@
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
-namespace IncidentBot.Assistant;
+namespace IncidentBot.Assistant.Questions;
 
-public sealed partial class DeterministicEngine
+/// <summary>
+/// Questions answered without a model, by fixed, explainable rules: counts and lists by status, severity, service and
+/// time frame, root causes, remediation, symptoms and searches of history, through the same read-only
+/// <see cref="IncidentPlugin"/> a model would use.
+/// </summary>
+public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider time) : IQuestionStep
 {
     public const int MaxListed = 25;
 
@@ -12,46 +17,31 @@ public sealed partial class DeterministicEngine
 
     private static readonly IncidentStatus[] OpenStatuses = [IncidentStatus.Active, IncidentStatus.Stable];
 
-    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, CancellationToken cancellationToken = default) =>
+    private readonly IncidentHits search = new(plugin);
+
+    public string Engine => AssistantEngines.Deterministic;
+
+    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken = default) =>
         question.Kind switch
         {
-            QuestionKind.Summary => await SummaryAnswerAsync(question, cancellationToken),
-            QuestionKind.Related => await RelatedAnswerAsync(question, cancellationToken),
             QuestionKind.Count or QuestionKind.List => await ListAnswerAsync(question, cancellationToken),
-            QuestionKind.RootCause => await RootCauseAnswerAsync(question, cancellationToken),
-            QuestionKind.Remediation => await RemediationAnswerAsync(question, cancellationToken),
+            QuestionKind.RootCause or QuestionKind.Remediation when question.Incident is null => NeedIncident(question),
+            QuestionKind.RootCause => await RootCauseAnswerAsync(question, Found(question, incident), cancellationToken),
+            QuestionKind.Remediation => await RemediationAnswerAsync(question, Found(question, incident), cancellationToken),
             QuestionKind.Symptom => await SymptomAnswerAsync(question, cancellationToken),
-            QuestionKind.Postmortem => Plain(question, "Postmortem drafts are written with `/incident postmortem` in the incident's channel, or `POST /api/incidents/{ref}/postmortem`."),
             _ => await SearchAnswerAsync(question, cancellationToken),
         };
 
-    private async Task<QuestionAnswer> SummaryAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
+    /// <summary>The fixed reply to a summary, related or postmortem question that names nothing to work on; null otherwise.</summary>
+    public static QuestionAnswer? FixedReply(AssistantQuestion question) => question.Kind switch
     {
-        if (question.Incident is not { } number)
-        {
-            return NeedIncident(question);
-        }
-
-        var summary = await SummarizeAsync(number, cancellationToken);
-        return new QuestionAnswer { Kind = question.KindName, Text = summary.Text, Citations = summary.Citations, Incidents = [summary.Incident] };
-    }
-
-    private async Task<QuestionAnswer> RelatedAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
-    {
-        if (question.Query is null && question.Incident is null)
-        {
-            return Plain(question, "Related to what? Ask in an incident's channel, name one (e.g. INC-42), or give words: “incidents related to DDOS attacks from the past month”.");
-        }
-
-        var related = await FindRelatedAsync(new RelatedRequest(question.Incident, question.Query, question.Since, question.Until), cancellationToken);
-        return new QuestionAnswer
-        {
-            Kind = question.KindName,
-            Text = related.Text,
-            Citations = related.Citations,
-            Incidents = [.. related.Hits.Select(h => h.Incident)],
-        };
-    }
+        QuestionKind.Summary when question.Incident is null => NeedIncident(question),
+        QuestionKind.Related when question.Query is null && question.Incident is null => Plain(question,
+            "Related to what? Ask in an incident's channel, name one (e.g. INC-42), or give words: “incidents related to DDOS attacks from the past month”."),
+        QuestionKind.Postmortem when question.Incident is null => Plain(question,
+            "Postmortem drafts are written with `/incident postmortem` in the incident's channel, or `POST /api/incidents/{ref}/postmortem`."),
+        _ => null,
+    };
 
     /// <summary>Counts and lists by status, severity, service and time frame.</summary>
     private async Task<QuestionAnswer> ListAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
@@ -76,7 +66,7 @@ public sealed partial class DeterministicEngine
         writer.Line(count == 0
             ? $"No {description}."
             : $"**{count}** {(count == 1 ? Singular(description) : description)}{(incidents.Count < count ? $" (the {incidents.Count} most recent below)" : "")}:");
-        writer.Line($"_{Capitalized(AnswerWriter.EngineNote)}._");
+        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
         if (incidents.Count > 0)
         {
             writer.Line();
@@ -86,7 +76,7 @@ public sealed partial class DeterministicEngine
         {
             var brief = IncidentBrief.Of(incident);
             var serviceList = incident.Services.Count == 0 ? "" : $", services {string.Join(", ", incident.Services)}";
-            writer.Bullet($"{AnswerWriter.Describe(brief)} — {When(brief)}{serviceList}", new Citation(incident.Number));
+            writer.Bullet($"{AnswerWriter.Describe(brief)} — {IncidentHits.When(brief)}{serviceList}", new Citation(incident.Number));
         }
 
         return new QuestionAnswer
@@ -130,18 +120,18 @@ public sealed partial class DeterministicEngine
     /// <summary>No service has that name: say so, and look for incidents that mention it instead.</summary>
     private async Task<QuestionAnswer> ServiceWordsSearchAsync(AssistantQuestion question, IReadOnlyList<string> words, CancellationToken cancellationToken)
     {
-        var hits = await SearchHitsAsync(words, new IncidentFilter
+        var hits = await search.SearchAsync(words, new IncidentFilter
         {
             ActiveFrom = question.Since,
             ActiveUntil = question.Until,
             Severities = question.Severities.Count > 0 ? question.Severities : null,
             Statuses = question.Statuses.Count > 0 ? question.Statuses : null,
-            Limit = MaxHits,
+            Limit = IncidentHits.Max,
         }, cancellationToken);
         var writer = new AnswerWriter();
-        writer.Line($"No service is named {Quote(words)}; incidents{(question.TimeFrame is null ? "" : $" in {question.TimeFrame}")} that mention it:");
-        writer.Line($"_{Capitalized(AnswerWriter.EngineNote)}._");
-        WriteHits(writer, hits, "None.");
+        writer.Line($"No service is named {IncidentHits.Quote(words)}; incidents{(question.TimeFrame is null ? "" : $" in {question.TimeFrame}")} that mention it:");
+        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
+        IncidentHits.Write(writer, hits, "None.");
         return new QuestionAnswer
         {
             Kind = question.KindName,
@@ -152,58 +142,51 @@ public sealed partial class DeterministicEngine
         };
     }
 
-    private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
+    private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {
-        if (question.Incident is not { } number)
-        {
-            return NeedIncident(question);
-        }
-
-        var incident = await plugin.GetIncidentAsync(IncidentReference.Format(number), cancellationToken);
-        var digest = await DigestAsync(incident, cancellationToken);
+        var digest = await TimelineDigest.ReadAsync(plugin, incident, cancellationToken);
         var lines = new List<CitedLine>();
-        AddField(lines, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
-        lines.AddRange(Cite(digest.RootCause, incident));
-        var writer = new AnswerWriter();
-        writer.Line($"**Root cause of {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})");
-        writer.Line($"_What the timeline says about the cause ({AnswerWriter.EngineNote}); times in UTC._");
-        writer.Line();
-        if (lines.Count == 0)
-        {
-            writer.Line($"The timeline of {incident.Reference} does not state a root cause yet. Record it with `/incident resolve <summary>`, or a message saying “root cause: …”.");
-        }
-
-        foreach (var line in lines)
-        {
-            writer.Bullet(line);
-        }
-
-        return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = writer.Citations, Incidents = [IncidentBrief.Of(incident)] };
+        DigestLines.AddField(lines, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
+        lines.AddRange(DigestLines.Cite(digest.RootCause, incident));
+        return AboutIncident(
+            question,
+            incident,
+            $"**Root cause of {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})",
+            $"What the timeline says about the cause ({AnswerWriter.EngineNote}); times in UTC.",
+            lines,
+            $"The timeline of {incident.Reference} does not state a root cause yet. Record it with `/incident resolve <summary>`, or a message saying “root cause: …”.");
     }
 
-    private async Task<QuestionAnswer> RemediationAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
+    private async Task<QuestionAnswer> RemediationAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {
-        if (question.Incident is not { } number)
-        {
-            return NeedIncident(question);
-        }
-
-        var incident = await plugin.GetIncidentAsync(IncidentReference.Format(number), cancellationToken);
-        var digest = await DigestAsync(incident, cancellationToken, doneCapacity: 20);
+        var digest = await TimelineDigest.ReadAsync(plugin, incident, cancellationToken, doneCapacity: 20);
         var lines = new List<CitedLine>();
-        AddField(lines, incident, digest, "mitigationSummary", "Mitigation summary", incident.MitigationSummary);
-        AddField(lines, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
+        DigestLines.AddField(lines, incident, digest, "mitigationSummary", "Mitigation summary", incident.MitigationSummary);
+        DigestLines.AddField(lines, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
 
         // The entries that set those summaries are in the timeline too; each is said once.
         var said = lines.SelectMany(l => l.Sources).ToHashSet();
-        lines.AddRange(Cite(digest.Done.Where(e => !said.Contains(e.Citation)), incident));
+        lines.AddRange(DigestLines.Cite(digest.Done.Where(e => !said.Contains(e.Citation)), incident));
+        return AboutIncident(
+            question,
+            incident,
+            $"**What the responders did in {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})",
+            $"Actions, status changes and messages that read like actions ({AnswerWriter.EngineNote}); times in UTC.",
+            lines,
+            $"No action is recorded in the timeline of {incident.Reference} yet.");
+    }
+
+    /// <summary>An answer about one incident: a heading, a note on where it comes from, then its cited lines, or what is missing.</summary>
+    private static QuestionAnswer AboutIncident(
+        AssistantQuestion question, Incident incident, string heading, string note, IReadOnlyList<CitedLine> lines, string whenEmpty)
+    {
         var writer = new AnswerWriter();
-        writer.Line($"**What the responders did in {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})");
-        writer.Line($"_Actions, status changes and messages that read like actions ({AnswerWriter.EngineNote}); times in UTC._");
+        writer.Line(heading);
+        writer.Line($"_{note}_");
         writer.Line();
         if (lines.Count == 0)
         {
-            writer.Line($"No action is recorded in the timeline of {incident.Reference} yet.");
+            writer.Line(whenEmpty);
         }
 
         foreach (var line in lines)
@@ -225,21 +208,21 @@ public sealed partial class DeterministicEngine
 
         var now = time.GetUtcNow();
         var writer = new AnswerWriter();
-        var hits = await SearchHitsAsync(words, new IncidentFilter { Statuses = OpenStatuses, Limit = 3 }, cancellationToken);
+        var hits = await search.SearchAsync(words, new IncidentFilter { Statuses = OpenStatuses, Limit = 3 }, cancellationToken);
         if (hits.Count > 0)
         {
-            writer.Line($"**Possibly: {(hits.Count == 1 ? "this open incident matches" : "these open incidents match")}** {Quote(words)}, best match first:");
+            writer.Line($"**Possibly: {(hits.Count == 1 ? "this open incident matches" : "these open incidents match")}** {IncidentHits.Quote(words)}, best match first:");
         }
         else
         {
-            hits = await SearchHitsAsync(words, new IncidentFilter { ActiveFrom = now - SymptomLookback, ActiveUntil = now, Limit = 3 }, cancellationToken);
+            hits = await search.SearchAsync(words, new IncidentFilter { ActiveFrom = now - SymptomLookback, ActiveUntil = now, Limit = 3 }, cancellationToken);
             writer.Line(hits.Count > 0
-                ? $"**No open incident matches** {Quote(words)}. These of the past week did:"
-                : $"**No incident matches** {Quote(words)}, open or in the past week. If customers are affected, declare one: `/incident declare <title>`.");
+                ? $"**No open incident matches** {IncidentHits.Quote(words)}. These of the past week did:"
+                : $"**No incident matches** {IncidentHits.Quote(words)}, open or in the past week. If customers are affected, declare one: `/incident declare <title>`.");
         }
 
-        writer.Line($"_{Capitalized(AnswerWriter.EngineNote)}._");
-        WriteHits(writer, hits, "");
+        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
+        IncidentHits.Write(writer, hits, "");
         return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = writer.Citations, Incidents = [.. hits.Select(h => h.Incident)] };
     }
 
@@ -251,11 +234,11 @@ public sealed partial class DeterministicEngine
             return Plain(question, Help);
         }
 
-        var hits = await SearchHitsAsync(words, new IncidentFilter { ActiveFrom = question.Since, ActiveUntil = question.Until, Limit = 5 }, cancellationToken);
+        var hits = await search.SearchAsync(words, new IncidentFilter { ActiveFrom = question.Since, ActiveUntil = question.Until, Limit = 5 }, cancellationToken);
         var writer = new AnswerWriter();
-        writer.Line($"I searched incident history for {Quote(words)}{(question.TimeFrame is null ? "" : $" in {question.TimeFrame}")}:");
-        writer.Line($"_{Capitalized(AnswerWriter.EngineNote)}._");
-        WriteHits(writer, hits, "No incident matches.");
+        writer.Line($"I searched incident history for {IncidentHits.Quote(words)}{(question.TimeFrame is null ? "" : $" in {question.TimeFrame}")}:");
+        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
+        IncidentHits.Write(writer, hits, "No incident matches.");
         writer.Line().Line(Help);
         return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = writer.Citations, Incidents = [.. hits.Select(h => h.Incident)] };
     }
@@ -266,17 +249,6 @@ public sealed partial class DeterministicEngine
         + "“were there any incidents in the past month that impacted the payments service?”, “what was the root cause of incident-123?”, "
         + "“what remediation actions did the responders take in incident-123?”, “a customer is unable to check out. Is there an incident?”, "
         + "“draft a postmortem”.";
-
-    private static void AddField(List<CitedLine> lines, Incident incident, TimelineDigest digest, string field, string label, string? value)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        var source = digest.FieldSources.TryGetValue(field, out var entry) ? entry.Citation : new Citation(incident.Number);
-        lines.Add(new CitedLine($"{label}: {EntryClassifier.Excerpt(value, 300)}", [source]));
-    }
 
     private static string DescribeFilter(AssistantQuestion question, IReadOnlyList<string> services)
     {
@@ -309,11 +281,12 @@ public sealed partial class DeterministicEngine
 
     private static string Singular(string description) => description.Replace("incidents", "incident", StringComparison.Ordinal);
 
-    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+    private static Incident Found(AssistantQuestion question, Incident? incident) =>
+        incident ?? throw new IncidentNotFoundException(question.Incident!.Value);
 
     private static QuestionAnswer NeedIncident(AssistantQuestion question) =>
         Plain(question, "Which incident? Name it (e.g. INC-42, incident-42) or ask in the incident's channel.");
 
     private static QuestionAnswer Plain(AssistantQuestion question, string text) =>
-        new() { Kind = question.KindName, Text = text + $"\n_{Capitalized(AnswerWriter.EngineNote)}._\n", Citations = [] };
+        new() { Kind = question.KindName, Text = text + $"\n_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._\n", Citations = [] };
 }
