@@ -119,7 +119,7 @@ public sealed class SlackTestBot : IAsyncDisposable
     }
 
     /// <summary>Returns once the incident's Slack progress record says every change has been said in its channel.</summary>
-    public Task WaitUntilSlackIsToldAsync(long number) => EventuallyAsync<bool?>(async () =>
+    public Task WaitUntilSlackIsToldAsync(long number, TimeSpan? timeout = null) => EventuallyAsync<bool?>(async () =>
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString);
         await connection.OpenAsync();
@@ -132,7 +132,7 @@ public sealed class SlackTestBot : IAsyncDisposable
             """;
         query.Parameters.AddWithValue("$number", number);
         return (long)(await query.ExecuteScalarAsync())! == 1 ? true : null;
-    });
+    }, timeout);
 
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
