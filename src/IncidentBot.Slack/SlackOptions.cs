@@ -54,7 +54,7 @@ public sealed class SlackOptions : IValidatableObject
     /// <summary>Whether calls wait for the per-method rate budget of Slack's tiers.</summary>
     public bool UseRateBudget { get; set; } = true;
 
-    /// <summary>How many acknowledged items the in-memory work queue holds before Slack is told to retry.</summary>
+    /// <summary>How many acknowledged items the in-memory inbox holds before Slack is told to retry (a durable inbox has no such bound).</summary>
     [Range(1, 100_000)]
     public int WorkQueueCapacity { get; set; } = 1000;
 

@@ -7,7 +7,7 @@ namespace IncidentBot.Slack.Handlers;
 
 /// <summary>
 /// Runs the registered handlers for an already parsed payload. Knows nothing about HTTP, so the
-/// HTTP endpoints, a Socket Mode client and a durable work queue all end up here.
+/// HTTP endpoints, a Socket Mode client and the inbox processor all end up here.
 /// </summary>
 public sealed class SlackDispatcher(
     SlackHandlerRegistry registry,

@@ -9,7 +9,7 @@ namespace IncidentBot.Slack.SocketMode;
 /// <summary>
 /// Socket Mode: Slack delivers events, slash commands and interactions over WebSockets that this
 /// service opens, so the bot needs no public URL. Every payload goes to the same
-/// <see cref="SlackInbox"/> as in HTTP mode, so handlers, deduplication and the work queue are shared.
+/// <see cref="SlackInbox"/> as in HTTP mode, so handlers, deduplication and the inbox are shared.
 /// </summary>
 /// <remarks>
 /// <see cref="SlackServiceCollectionExtensions.AddSlack(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{SlackOptions})"/>
