@@ -50,27 +50,27 @@ public sealed class ChannelCatchUp(
         try
         {
             var bot = await identity.GetAsync(cancellationToken);
-            var latest = await reader.GetLatestMessageTsAsync(channel, cancellationToken);
-            var oldest = latest is null ? null : SlackTs.FromDateTimeOffset(SlackTs.Parse(latest).ToDateTimeOffset() - ThreadLookBack).Value;
-            var stored = 0;
+            var latest = await reader.GetLatestMessageTsAsync(channel, cancellationToken) is { } ts ? SlackTs.Parse(ts) : (SlackTs?)null;
+            var oldest = latest is { } newest ? SlackTs.FromDateTimeOffset(newest.ToDateTimeOffset() - ThreadLookBack).Value : null;
+            var added = 0;
             await foreach (var message in slack.Conversations.EnumerateHistoryAsync(channel, oldest: oldest, cancellationToken: cancellationToken))
             {
-                stored += await StoreAsync(incident, channel, message, bot, cancellationToken);
-                if (message.ReplyCount > 0 && (latest is null || (SlackTs.TryParse(message.LatestReply, out var latestReply) && latestReply > SlackTs.Parse(latest))))
+                added += await StoreAsync(incident, channel, message, bot, cancellationToken);
+                if (message.ReplyCount > 0 && (latest is null || (SlackTs.TryParse(message.LatestReply, out var latestReply) && latestReply > latest)))
                 {
                     await foreach (var reply in slack.Conversations.EnumerateRepliesAsync(channel, message.Ts, cancellationToken: cancellationToken))
                     {
-                        stored += reply.Ts == message.Ts ? 0 : await StoreAsync(incident, channel, reply, bot, cancellationToken);
+                        added += reply.Ts == message.Ts ? 0 : await StoreAsync(incident, channel, reply, bot, cancellationToken);
                     }
                 }
             }
 
-            if (stored > 0)
+            if (added > 0)
             {
-                logger.LogInformation("{Incident}: caught up {Count} messages from channel history", incident.Reference, stored);
+                logger.LogInformation("{Incident}: caught up {Count} messages from channel history", incident.Reference, added);
             }
 
-            return stored;
+            return added;
         }
         catch (SlackApiException refused)
         {

@@ -77,12 +77,15 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// savepoint alone and its caller gets the exception; the others commit. Every caller is answered only
     /// after the commit, so a completed write is stored.
     /// </remarks>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default) =>
+        WriteAsync(write, WriteLane.Waiting, cancellationToken);
+
     /// <param name="lane">
     /// <see cref="WriteLane.Background"/> for writes nobody is waiting on (work after Slack's ack, progress records):
     /// they go after the waiting ones, a few at a time while those keep coming.
     /// </param>
     public Task<T> WriteAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default, WriteLane lane = WriteLane.Waiting)
+        Func<SqliteConnection, SqliteTransaction, Task<T>> write, WriteLane lane, CancellationToken cancellationToken = default)
     {
         var job = new WriteJob<T>(write, lane, cancellationToken);
         if (!writes.Writer.TryWrite(job))

@@ -157,13 +157,12 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             return (draft, update);
         }, cancellationToken);
 
-    private Task<T> WriteAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken, WriteLane lane = WriteLane.Waiting) =>
-        database.WriteAsync(write, cancellationToken, lane);
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        database.WriteAsync(write, cancellationToken);
 
     /// <summary>Writes one Slack message's row on a prepared statement: the hot path of a busy channel.</summary>
     private Task<TimelineEntry?> WriteEntryAsync(string sql, TimelineRow row, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
             var command = connection.Statement(sql, transaction)
                 .With("@IncidentNumber", row.IncidentNumber).With("@Kind", row.Kind).With("@OccurredAt", row.OccurredAt)
@@ -172,7 +171,7 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
                 .With("@Permalink", row.Permalink).With("@IsBot", row.IsBot).With("@EditedAt", row.EditedAt).With("@DeletedAt", row.DeletedAt);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return reader.Parse<TimelineRow>().FirstOrDefault()?.ToEntry();
-        }, cancellationToken, WriteLane.Background);
+        }, WriteLane.Background, cancellationToken);
 
     private static async Task ReplaceServicesAsync(SqliteConnection connection, IDbTransaction transaction, Incident incident, CancellationToken cancellationToken)
     {

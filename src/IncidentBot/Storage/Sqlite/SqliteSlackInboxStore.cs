@@ -29,6 +29,7 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
     // Work this process accepted and has not yet completed, as accepted (with the parsed payload), by stored id.
     private const int MaxKeptInMemory = 10_000;
     private readonly ConcurrentDictionary<long, SlackWorkItem> acceptedHere = new();
+    private int keptInMemory;
 
     private readonly Channel<bool> wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long claimsSincePrune;
@@ -73,9 +74,14 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
             return Acceptance.Duplicate;
         }
 
-        if (acceptedHere.Count < MaxKeptInMemory)
+        // Counted apart: ConcurrentDictionary.Count takes every lock, on each ack.
+        if (Interlocked.Increment(ref keptInMemory) <= MaxKeptInMemory)
         {
             acceptedHere[stored] = item;
+        }
+        else
+        {
+            Interlocked.Decrement(ref keptInMemory);
         }
 
         wakeUp.Writer.TryWrite(true);
@@ -92,8 +98,11 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
                 """, new { AfterId = afterId, Limit = limit }, cancellationToken: cancellationToken));
         return rows.Select(row => new PendingSlackWork(
             row.Id,
-            acceptedHere.TryGetValue(row.Id, out var accepted) ? accepted : new SlackWorkItem(Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, (int)row.RetryNum, row.RetryReason,
-                Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))).ToList();
+            acceptedHere.TryGetValue(row.Id, out var accepted)
+                ? accepted
+                : new SlackWorkItem(
+                    Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, (int)row.RetryNum, row.RetryReason,
+                    Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))).ToList();
     }
 
     public async Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
@@ -105,12 +114,15 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
 
         foreach (var id in ids)
         {
-            acceptedHere.TryRemove(id, out _);
+            if (acceptedHere.TryRemove(id, out _))
+            {
+                Interlocked.Decrement(ref keptInMemory);
+            }
         }
 
         await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM slack_work_items WHERE id IN @Ids;", new { Ids = ids }, transaction, cancellationToken: cancellationToken)),
-            cancellationToken, WriteLane.Background);
+            WriteLane.Background, cancellationToken);
     }
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);

@@ -25,7 +25,7 @@ public sealed class SqliteSlackSyncStore(SqliteDatabase database) : ISlackSyncSt
                 topic = excluded.topic, lines_through_entry_id = excluded.lines_through_entry_id,
                 announced_through_entry_id = excluded.announced_through_entry_id, attempts = excluded.attempts,
                 next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error;
-            """, SyncRow.From(state), transaction, cancellationToken: cancellationToken)), cancellationToken, WriteLane.Background);
+            """, SyncRow.From(state), transaction, cancellationToken: cancellationToken)), WriteLane.Background, cancellationToken);
 
     public async Task<IReadOnlyList<long>> ListBehindAsync(int limit, CancellationToken cancellationToken = default)
     {
