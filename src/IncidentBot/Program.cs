@@ -1,13 +1,5 @@
 using IncidentBot.Hosting;
 
-var app = IncidentBotApp.Build(args);
-if (app.FindConfigurationError() is { } error)
-{
-    Console.Error.WriteLine($"IncidentBot cannot start: {error}");
-    return 1;
-}
-
-await app.RunAsync();
-return 0;
+return await IncidentBotApp.RunAsync(args);
 
 public partial class Program;

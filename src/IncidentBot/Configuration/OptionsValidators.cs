@@ -1,4 +1,5 @@
 using IncidentBot.Storage;
+using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Configuration;
@@ -8,7 +9,9 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options) => options.Provider?.Trim().ToLowerInvariant() switch
     {
-        StorageOptions.Sqlite => ValidateOptionsResult.Success,
+        StorageOptions.Sqlite => SqliteDatabase.FindConnectionStringProblem(options.ConnectionString) is { } problem
+            ? ValidateOptionsResult.Fail(problem)
+            : ValidateOptionsResult.Success,
         StorageOptions.Postgres => ValidateOptionsResult.Fail(
             "Storage:Provider 'postgres' is not available in this version yet; use 'sqlite'."),
         var other => ValidateOptionsResult.Fail($"Storage:Provider must be 'sqlite' or 'postgres', not '{other}'."),

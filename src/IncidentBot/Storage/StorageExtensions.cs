@@ -1,6 +1,8 @@
 using IncidentBot.Configuration;
+using IncidentBot.Hosting;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Storage;
@@ -36,7 +38,16 @@ internal sealed class StorageInitializer(SqliteDatabase database, ILogger<Storag
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var (from, to) = await database.MigrateAsync(cancellationToken);
+        int from, to;
+        try
+        {
+            (from, to) = await database.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException(SqliteFileProblem.Describe(database.DataSource, e), e);
+        }
+
         if (from == to)
         {
             logger.LogInformation("Storage: SQLite {File}, schema version {Version}", database.DataSource, to);
