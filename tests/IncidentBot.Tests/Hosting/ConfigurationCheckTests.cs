@@ -30,21 +30,82 @@ public sealed class ConfigurationCheckTests
         Assert.Equal("Ai:Model is required when Ai:Provider is 'openai'.", error);
     }
 
+    [Theory]
+    [InlineData("Slak:BotToken", "xoxb-1", "Slak:BotToken is not a setting IncidentBot knows: did you mean Slack:BotToken?")]
+    [InlineData("Storge:Provider", "mongo", "Storge:Provider is not a setting IncidentBot knows: did you mean Storage:Provider?")]
+    [InlineData("Storage:Provder", "sqlite", "Storage:Provder is not a setting IncidentBot knows: did you mean Storage:Provider?")]
+    [InlineData("Ai:Modle", "llama3.1", "Ai:Modle is not a setting IncidentBot knows: did you mean Ai:Model?")]
+    public void AMisspeltSectionOrKeyIsRefusedWithWhatWasMeant(string key, string value, string expected)
+    {
+        Assert.Equal(expected, FindError(new Dictionary<string, string?> { [key] = value }));
+    }
+
+    [Fact]
+    public void AnUnknownSectionUnlikeAnyOfTheBotsNamesTheSections()
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true" });
+
+        Assert.Equal(
+            "Dashboard:Enabled is not a setting IncidentBot knows: its sections are Ai, Api, Assistant, Slack, Storage, besides the framework's (Logging, Kestrel, AllowedHosts, Urls).",
+            error);
+    }
+
+    [Theory]
+    [InlineData("Logging:LogLevel:Default", "Debug")]
+    [InlineData("Logging:Console:FormatterName", "json")]
+    [InlineData("AllowedHosts", "bot.example.com")]
+    [InlineData("Kestrel:Limits:MaxConcurrentConnections", "100")]
+    [InlineData("Urls", "http://127.0.0.1:0")]
+    [InlineData("http_ports", "8080")]
+    [InlineData("shutdownTimeoutSeconds", "10")]
+    public void TheFrameworksSectionsAreAccepted(string key, string value)
+    {
+        Assert.Null(FindError(new Dictionary<string, string?> { [key] = value }));
+    }
+
+    [Fact]
+    public void TheEnvironmentRefusesOnlyWhatLooksLikeTheBotsSections()
+    {
+        var prefix = $"IBTEST{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable(prefix + "PATHLIKE", "/usr/bin");
+        Environment.SetEnvironmentVariable(prefix + "Other__Program__Setting", "1");
+        try
+        {
+            Assert.Null(FindError([], builder => builder.AddEnvironmentVariables(prefix)));
+
+            Environment.SetEnvironmentVariable(prefix + "Slakc__BotToken", "xoxb-1");
+            Assert.Equal(
+                "Slakc__BotToken (environment variable) is not a setting IncidentBot knows: did you mean Slack__BotToken?",
+                FindError([], builder => builder.AddEnvironmentVariables(prefix)));
+        }
+        finally
+        {
+            foreach (var name in new[] { "PATHLIKE", "Other__Program__Setting", "Slakc__BotToken" })
+            {
+                Environment.SetEnvironmentVariable(prefix + name, null);
+            }
+        }
+    }
+
     [Fact]
     public void TheDefaultsAreAGoodConfiguration()
     {
         Assert.Null(FindError([]));
     }
 
-    private static string? FindError(Dictionary<string, string?> settings)
+    private static string? FindError(Dictionary<string, string?> settings, Action<IConfigurationBuilder>? addSources = null)
     {
         using var database = new TemporaryDatabase();
         var app = IncidentBotApp.Build(
             new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory },
-            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+            builder =>
             {
-                ["Storage:ConnectionString"] = database.ConnectionString,
-            }));
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+                {
+                    ["Storage:ConnectionString"] = database.ConnectionString,
+                });
+                addSources?.Invoke(builder.Configuration);
+            });
         return app.FindConfigurationError();
     }
 }
