@@ -90,9 +90,14 @@ public sealed class IncidentChannelSync(
             var bot = await identity.GetAsync(stoppingToken);
             logger.LogInformation("Slack: connected to {Workspace} as bot user {BotUserId}", bot.WorkspaceUrl, bot.UserId);
         }
-        catch (Exception exception) when (exception is SlackApiException or HttpRequestException && !stoppingToken.IsCancellationRequested)
+        catch (SlackApiException refused)
         {
-            logger.LogError("Slack: auth.test failed ({Error}); check Slack:BotToken and Slack:ApiBaseUrl. Retrying with each incident change.", exception.Message);
+            logger.LogError("Slack refused the bot token ({Error}); check Slack:BotToken. Retrying with each incident change.", refused.Error);
+        }
+        catch (HttpRequestException unreachable) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Slack could not be reached at {ApiBaseUrl}: {Cause}; check Slack:ApiBaseUrl and the network. Retrying with each incident change.",
+                options.Value.ApiBaseUrl, CallFailure.Describe(unreachable));
         }
     }
 
@@ -161,7 +166,7 @@ public sealed class IncidentChannelSync(
     {
         var channel = await CreateChannelAsync(incident, cancellationToken);
         var attached = await incidents.AttachChannelAsync(incident.Number, channel.Id, channel.Name ?? "", cancellationToken);
-        logger.LogInformation("{Incident}: opened channel {ChannelId} #{ChannelName}", incident.Reference, channel.Id, channel.Name);
+        logger.LogInformation("{Incident} channel #{ChannelName} ({ChannelId}) opened", incident.Reference, channel.Name, channel.Id);
         await InviteAsync(channel.Id, [incident.DeclaredBy, incident.CommanderId], cancellationToken);
         return attached;
     }
@@ -403,10 +408,16 @@ public sealed class IncidentChannelSync(
         await syncStore.SaveAsync(
             state with { Attempts = attempts, NextAttemptAt = time.GetUtcNow() + delay, LastError = exception.Message },
             cancellationToken);
-        if (attempts == 1 || attempts % 10 == 0)
+        // One line per backoff step; "refused" only when Slack answered.
+        if (CallFailure.WasAnswered(exception))
         {
-            logger.LogWarning("{Incident}: Slack refused an update ({Error}); attempt {Attempts}, retrying in {Delay}",
-                incident.Reference, exception.Message, attempts, delay);
+            logger.LogWarning("{Incident}: Slack refused an update: {Cause}; attempt {Attempts}, retrying in {Seconds} s",
+                incident.Reference, CallFailure.Describe(exception), attempts, delay.TotalSeconds);
+        }
+        else
+        {
+            logger.LogWarning("{Incident}: Slack could not be reached: {Cause}; attempt {Attempts}, retrying in {Seconds} s",
+                incident.Reference, CallFailure.Describe(exception), attempts, delay.TotalSeconds);
         }
     }
 }
