@@ -50,7 +50,8 @@ internal sealed class StorageInitializer(SqliteDatabase database, ILogger<Storag
 
         if (from == to)
         {
-            logger.LogInformation("Storage: SQLite {File}, schema version {Version}", database.DataSource, to);
+            // The start line says where the storage is; only an upgrade is news.
+            logger.LogDebug("Storage: SQLite {File}, schema version {Version}", database.DataSource, to);
         }
         else
         {
