@@ -71,15 +71,17 @@ public static class IncidentBotApp
     }
 
     /// <summary>
-    /// The host logs a failed start with its stack trace before it rethrows; <see cref="RunAsync"/> says the same
-    /// in one line, so the host's own errors are left out until the bot has started. Its category logs nothing
-    /// useful below Warning (hosting starting, started, stopping).
+    /// The host logs a failed start as an error with its stack trace before it rethrows; <see cref="RunAsync"/> says
+    /// the same in one line, so the host's errors are left out until the bot has started. A background service that
+    /// fails meanwhile still shows: the host says so again as critical when it stops for it. The category logs
+    /// nothing useful below Warning (hosting starting, started, stopping).
     /// </summary>
     private static void KeepStartupFailuresOutOfTheLog(this WebApplicationBuilder builder)
     {
         var started = false;
         builder.Logging.AddFilter(
-            "Microsoft.Extensions.Hosting.Internal.Host", level => level is LogLevel.Warning || (level > LogLevel.Warning && Volatile.Read(ref started)));
+            "Microsoft.Extensions.Hosting.Internal.Host",
+            level => level is LogLevel.Warning or LogLevel.Critical || (level is LogLevel.Error && Volatile.Read(ref started)));
         builder.Services.AddHostedService(sp => new StartedSignal(sp.GetRequiredService<IHostApplicationLifetime>(), () => Volatile.Write(ref started, true)));
     }
 

@@ -24,6 +24,9 @@ public static partial class StartupFailure
         OptionsValidationException invalid => invalid.Failures.First(),
         _ when Find<AddressInUseException>(exception) is not null => PortInUse(exception),
         _ when Find<SocketException>(exception) is { SocketErrorCode: SocketError.AccessDenied } => PortNotAllowed(exception),
+        FormatException when InvalidUrl().Match(exception.Message) is { Success: true } url =>
+            $"'{url.Groups["url"].Value}' is not an address to listen on: write it as http://localhost:5080 or http://0.0.0.0:8080 " +
+            "(in --urls, the ASPNETCORE_URLS environment variable or the Urls setting; several separated by ';').",
         InvalidDataException { InnerException: { } cause } when ConfigurationFile().Match(exception.Message) is { Success: true } file =>
             BrokenConfigurationFile(file.Groups["path"].Value, cause),
         _ => Chain(exception),
@@ -87,6 +90,10 @@ public static partial class StartupFailure
     // Kestrel: "Failed to bind to address http://127.0.0.1:5080: address already in use."
     [GeneratedRegex(@"bind to address (?<address>\S+?)[:.]?(\s|$)")]
     private static partial Regex BindAddress();
+
+    // Kestrel: "Invalid url: 'garbage'"
+    [GeneratedRegex(@"^Invalid url: '(?<url>[^']*)'")]
+    private static partial Regex InvalidUrl();
 
     // Microsoft.Extensions.Configuration: "Failed to load configuration from file '/app/appsettings.json'."
     [GeneratedRegex(@"from file '(?<path>[^']+)'")]

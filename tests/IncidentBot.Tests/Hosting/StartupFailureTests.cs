@@ -38,6 +38,14 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAddressThatIsNoUrlShowsHowOneIsWritten()
+    {
+        var line = await FailingStartAsync(new() { ["ASPNETCORE_URLS"] = "localhost-5080" });
+
+        Assert.StartsWith("IncidentBot cannot start: 'localhost-5080' is not an address to listen on: write it as http://localhost:5080", line);
+    }
+
+    [Fact]
     public async Task ADatabaseInAFolderThatCannotBeWrittenNamesThePathAndWhy()
     {
         // Even root may not create files in /proc.
