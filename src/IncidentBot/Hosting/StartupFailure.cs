@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using IncidentBot.Slack.Api;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -22,8 +23,8 @@ public static partial class StartupFailure
     {
         StartupException known => known.Message,
         OptionsValidationException invalid => invalid.Failures.First(),
-        _ when Find<AddressInUseException>(exception) is not null => PortInUse(exception),
-        _ when Find<SocketException>(exception) is { SocketErrorCode: SocketError.AccessDenied } => PortNotAllowed(exception),
+        _ when exception.Find<AddressInUseException>() is not null => PortInUse(exception),
+        _ when exception.Find<SocketException>() is { SocketErrorCode: SocketError.AccessDenied } => PortNotAllowed(exception),
         FormatException when InvalidUrl().Match(exception.Message) is { Success: true } url =>
             $"'{url.Groups["url"].Value}' is not an address to listen on: write it as http://localhost:5080 or http://0.0.0.0:8080 " +
             "(in --urls, the ASPNETCORE_URLS environment variable or the Urls setting; several separated by ';').",
@@ -51,7 +52,7 @@ public static partial class StartupFailure
             : null;
 
     private static string BrokenConfigurationFile(string path, Exception cause) =>
-        Find<JsonException>(cause) is { LineNumber: { } line } json
+        cause.Find<JsonException>() is { LineNumber: { } line } json
             ? $"{path} is not valid JSON: line {line + 1}, column {json.BytePositionInLine + 1}: {JsonDetail().Replace(json.Message, "").TrimEnd('.')}. Fix the file, or remove it to use the defaults."
             : $"{path} cannot be read: {Messages(cause)}";
 
@@ -69,20 +70,6 @@ public static partial class StartupFailure
         }
 
         return string.Join(" ← ", messages);
-    }
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
     }
 
     private static string OneLine(string text) => Whitespace().Replace(text, " ").Trim();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.SlackApp;
 using IncidentBot.Testing;
@@ -9,18 +10,37 @@ using IncidentBot.Tests.Support;
 namespace IncidentBot.Tests.Hosting;
 
 /// <summary>What an operator reads at the default levels of appsettings.json: one line per event, saying what happened.</summary>
-public sealed class LogLineTests : IAsyncLifetime
+public sealed class LogLineTests : IDisposable
 {
     private const string Responder = "U0123ABC";
     private readonly TemporaryDatabase database = new();
     private readonly LogCapture logs = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public void Dispose() => database.Dispose();
 
-    public Task DisposeAsync()
+    [Fact]
+    public async Task ADeclarationWithSlackOnLogsTheStartLineAndTheEventsButNoHttpClientChatter()
     {
-        database.Dispose();
-        return Task.CompletedTask;
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = BotProcess.Start(new BotProcessSettings(
+            typeof(IncidentBotApp).Assembly.Location, database.FilePath, slack.ApiBaseUrl, slack.BotToken, "log-lines-signing-secret", "log-lines-api-key-0123456789")
+        {
+            LogLevel = null,
+        });
+        await bot.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+
+        await TestBot.ReadSuccessAsync(await bot.Client.PostAsJsonAsync("/api/incidents", new { title = "Search is slow", severity = "SEV-3" }));
+        await SlackTestBot.EventuallyAsync(
+            () => Task.FromResult(bot.RecentOutput().Contains("INC-1 channel #", StringComparison.Ordinal) ? (bool?)true : null), TimeSpan.FromSeconds(30));
+
+        var output = bot.RecentOutput();
+        Assert.Contains($"IncidentBot listening on {bot.Address.ToString().TrimEnd('/')}: Slack over HTTP", output);
+        Assert.Contains($"storage sqlite {database.FilePath} · assistant deterministic (no model) · REST API open (1 key) · dashboard off", output);
+        Assert.Contains("INC-1 declared SEV-3 \"Search is slow\"", output);
+        Assert.Contains("INC-1 channel #incident-1-search-is-slow", output);
+        Assert.DoesNotContain("System.Net.Http.HttpClient", output);
+        Assert.DoesNotContain("Polly", output);
+        Assert.True(bot.OutputLines <= 6, $"{bot.OutputLines} lines:\n{output}");
     }
 
     [Fact]
