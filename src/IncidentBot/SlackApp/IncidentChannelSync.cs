@@ -92,7 +92,7 @@ public sealed class IncidentChannelSync(
         }
         catch (SlackApiException refused)
         {
-            logger.LogError("Slack refused the bot token ({Error}); check Slack:BotToken. Retrying with each incident change.", refused.Error);
+            logger.LogError("Slack answered auth.test with {Error}; check Slack:BotToken. Retrying with each incident change.", refused.Error);
         }
         catch (HttpRequestException unreachable) when (!stoppingToken.IsCancellationRequested)
         {
