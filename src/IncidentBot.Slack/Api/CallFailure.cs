@@ -28,8 +28,15 @@ public static partial class CallFailure
     /// <summary>The same without Slack's error codes: for any HTTP service.</summary>
     public static string DescribeConnection(Exception exception)
     {
+        if (exception.Find<BrokenCircuitException>() is { } open)
+        {
+            return open.InnerException is { } last
+                ? $"calls are paused after repeated failures (circuit open; the last: {DescribeConnection(last)})"
+                : "calls are paused after repeated failures (circuit open)";
+        }
+
         var request = exception.Find<HttpRequestException>();
-        var endpoint = request is null ? null : Endpoint().Match(request.Message) is { Success: true } match ? match.Groups["endpoint"].Value : null;
+        var endpoint = EndpointIn(exception);
         var at = endpoint is null ? "" : $" {endpoint}";
         return (request, exception.Find<SocketException>()) switch
         {
@@ -42,13 +49,26 @@ public static partial class CallFailure
             (_, { SocketErrorCode: SocketError.ConnectionReset }) => "the connection was reset",
             ({ HttpRequestError: HttpRequestError.SecureConnectionError }, _) => $"the TLS handshake with{(endpoint is null ? " the host" : at)} failed",
             _ when exception.Find<TimeoutRejectedException>() is { } timeout => $"no answer within {Seconds(timeout.Timeout)}",
-            _ when exception.Find<BrokenCircuitException>() is not null => "calls are paused after repeated failures (circuit open)",
             _ when exception.Find<RateLimiterRejectedException>() is not null => "the per-method rate budget is exhausted",
             _ when exception.Find<TimeoutException>() is { } timeout => LogRedaction.Scrub(timeout.Message).TrimEnd('.'),
             _ when exception.Find<TaskCanceledException>() is not null => "no answer in time",
             _ when exception.Find<WebSocketException>() is { } socket => $"WebSocket failed: {LogRedaction.Scrub(socket.Message).TrimEnd('.')}",
             _ => LogRedaction.Scrub(exception.GetBaseException().Message).TrimEnd('.'),
         };
+    }
+
+    /// <summary>The host and port SocketsHttpHandler names, from whichever exception of the chain says it (the transport wraps its own).</summary>
+    private static string? EndpointIn(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException && Endpoint().Match(e.Message) is { Success: true } match)
+            {
+                return match.Groups["endpoint"].Value;
+            }
+        }
+
+        return null;
     }
 
     private static string Seconds(TimeSpan time) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.#} s");

@@ -33,7 +33,7 @@ public static class StartupSummary
 
         var slack = services.GetRequiredService<IOptions<SlackOptions>>().Value;
         return string.IsNullOrWhiteSpace(slack.AppToken)
-            ? $"Slack over HTTP (requests to /slack/events, /slack/commands, /slack/interactions; Web API {slack.ApiBaseUrl})"
+            ? $"Slack over HTTP (requests at /slack/…, Web API {slack.ApiBaseUrl})"
             : $"Slack Socket Mode ({slack.SocketModeConnections} connections)";
     }
 

@@ -24,6 +24,17 @@ public sealed class CallFailureTests
     }
 
     [Fact]
+    public async Task TheEndpointIsFoundUnderTheTransportsOwnWrapping()
+    {
+        using var http = new HttpClient();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("http://127.0.0.1:1/api/auth.test"));
+
+        var wrapped = new HttpRequestException("Slack auth.test was not sent or not answered", refused);
+
+        Assert.Equal("connection to 127.0.0.1:1 refused", CallFailure.Describe(wrapped));
+    }
+
+    [Fact]
     public void ADnsFailureIsNotSlackRefusing()
     {
         var failure = new HttpRequestException(
@@ -54,5 +65,16 @@ public sealed class CallFailureTests
 
         Assert.Equal("no answer within 30 s", CallFailure.Describe(timeout));
         Assert.Equal("calls are paused after repeated failures (circuit open)", CallFailure.Describe(circuit));
+    }
+
+    [Fact]
+    public async Task AnOpenCircuitSaysWhatFailedLast()
+    {
+        using var http = new HttpClient();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("http://127.0.0.1:1/api/auth.test"));
+
+        var circuit = new HttpRequestException("Slack auth.test was not sent or not answered", new BrokenCircuitException("open", refused));
+
+        Assert.Equal("calls are paused after repeated failures (circuit open; the last: connection to 127.0.0.1:1 refused)", CallFailure.Describe(circuit));
     }
 }
