@@ -34,7 +34,7 @@ public static class StartupSummary
         var slack = services.GetRequiredService<IOptions<SlackOptions>>().Value;
         return string.IsNullOrWhiteSpace(slack.AppToken)
             ? $"Slack over HTTP (requests at /slack/…, Web API {slack.ApiBaseUrl})"
-            : $"Slack Socket Mode ({slack.SocketModeConnections} connections)";
+            : $"Slack Socket Mode ({Count(slack.SocketModeConnections, "connection")})";
     }
 
     private static string Storage(IServiceProvider services) =>
@@ -52,10 +52,8 @@ public static class StartupSummary
         return $"assistant model {ai.Model?.Trim()} at {endpoint}, {embeddings}";
     }
 
-    private static string Api(ApiOptions api) => api.Keys.Length switch
-    {
-        0 => "REST API closed (no Api:Keys)",
-        1 => "REST API open (1 key)",
-        var keys => $"REST API open ({keys} keys)",
-    };
+    private static string Api(ApiOptions api) =>
+        api.Keys.Length == 0 ? "REST API closed (no Api:Keys)" : $"REST API open ({Count(api.Keys.Length, "key")})";
+
+    private static string Count(int count, string thing) => count == 1 ? $"1 {thing}" : $"{count} {thing}s";
 }
