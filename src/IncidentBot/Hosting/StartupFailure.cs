@@ -19,6 +19,8 @@ public static partial class StartupFailure
 {
     public const string Prefix = "IncidentBot cannot start: ";
 
+    private const string WhereAddressesAreSet = "the ASPNETCORE_URLS environment variable or the Urls setting";
+
     public static string Describe(Exception exception) => Prefix + OneLine(exception switch
     {
         StartupException known => known.Message,
@@ -27,7 +29,7 @@ public static partial class StartupFailure
         _ when exception.Find<SocketException>() is { SocketErrorCode: SocketError.AccessDenied } => PortNotAllowed(exception),
         FormatException when InvalidUrl().Match(exception.Message) is { Success: true } url =>
             $"'{url.Groups["url"].Value}' is not an address to listen on: write it as http://localhost:5080 or http://0.0.0.0:8080 " +
-            "(in --urls, the ASPNETCORE_URLS environment variable or the Urls setting; several separated by ';').",
+            $"(in --urls, {WhereAddressesAreSet}; several separated by ';').",
         InvalidDataException { InnerException: { } cause } when ConfigurationFile().Match(exception.Message) is { Success: true } file =>
             BrokenConfigurationFile(file.Groups["path"].Value, cause),
         _ => Chain(exception),
@@ -36,15 +38,14 @@ public static partial class StartupFailure
     private static string PortInUse(Exception exception)
     {
         var address = BoundAddress(exception);
-        var port = address?.Port;
+        var where = address is null ? "the port is in use" : $"port {address.Port} is in use ({address.ToString().TrimEnd('/')})";
         var other = address is null ? "http://localhost:5081" : new UriBuilder(address) { Port = address.Port + 1 }.Uri.ToString().TrimEnd('/');
-        return $"port {port?.ToString() ?? "(unknown)"} is in use{(address is null ? "" : $" ({address.ToString().TrimEnd('/')})")}: " +
-            $"stop what listens there or choose another address with --urls {other}, the ASPNETCORE_URLS environment variable or the Urls setting.";
+        return $"{where}: stop what listens there or choose another address with --urls {other}, {WhereAddressesAreSet}.";
     }
 
     private static string PortNotAllowed(Exception exception) =>
         $"IncidentBot may not listen on {BoundAddress(exception)?.ToString().TrimEnd('/') ?? "that address"} (permission denied; ports below 1024 need privileges): " +
-        "choose another address with --urls http://localhost:5080, the ASPNETCORE_URLS environment variable or the Urls setting.";
+        $"choose another address with --urls http://localhost:5080, {WhereAddressesAreSet}.";
 
     private static Uri? BoundAddress(Exception exception) =>
         BindAddress().Match(exception.Message) is { Success: true } match && Uri.TryCreate(match.Groups["address"].Value, UriKind.Absolute, out var address)
