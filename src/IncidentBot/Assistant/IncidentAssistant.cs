@@ -54,9 +54,10 @@ public sealed class IncidentAssistant(
     /// steps. The incident it is about is read once, for whichever step answers.
     /// </summary>
     /// <param name="actorId">Who asked; recorded when the question asks for a postmortem draft.</param>
-    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, string? actorId = null, CancellationToken cancellationToken = default)
+    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion asked, string? actorId = null, CancellationToken cancellationToken = default)
     {
-        if (DeterministicQuestions.FixedReply(question) is { } reply)
+        var (question, named) = await IncidentNames.ResolveAsync(reader, asked, cancellationToken);
+        if ((named ?? DeterministicQuestions.FixedReply(question)) is { } reply)
         {
             return reply;
         }
