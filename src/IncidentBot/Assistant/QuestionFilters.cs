@@ -143,7 +143,7 @@ internal static partial class QuestionFilters
     [GeneratedRegex(@"\bservices?\s*[:=]\s*(?<name>[a-z0-9][a-z0-9._-]*(?:\s*,\s*[a-z0-9][a-z0-9._-]*)*)")]
     private static partial Regex ServiceListed();
 
-    [GeneratedRegex(@"\b(?:impact(?:ed|ing|s)?|affect(?:ed|ing|s)?)\s+(?:the\s+)?(?<name>[a-z0-9][a-z0-9._-]*)")]
+    [GeneratedRegex(@"\b(?:impact(?:ed|ing|s)?|affect(?:ed|ing|s)?|touch(?:ed|ing|es)|hitting|involv(?:ed|ing|es))\s+(?:the\s+)?(?<name>[a-z0-9][a-z0-9._-]*)")]
     private static partial Regex ServiceImpacted();
 
     [GeneratedRegex(@"\b(?:the|that|this|of|for|on|in|about|with)\s+(?<words>(?:[a-z0-9][\w.-]*\s+){0,3}?[a-z0-9][\w.-]*)\s+(?:incident|outage)\b(?!s)")]

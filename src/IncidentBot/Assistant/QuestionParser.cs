@@ -51,7 +51,7 @@ public enum QuestionKind
     /// <summary>"how long did INC-3 last?".</summary>
     Duration,
 
-    /// <summary>"what changed in the last hour?", "any updates since 08:00?".</summary>
+    /// <summary>"what changed in the last hour?", "any updates since 08:00?"; without a time frame, "what happened in INC-3?".</summary>
     Changes,
 
     /// <summary>"what's the MTTR this month?".</summary>
@@ -142,7 +142,7 @@ public static partial class QuestionParser
         var severities = QuestionFilters.ReadSeverities(reading);
         aboutMany |= severities.Count > 0 && reference is null && !reading.Has(Singular());
         var beforeKind = reading.Text;
-        var kind = ReadKind(reading, frame is not null);
+        var kind = ReadKind(reading);
         var question = new AssistantQuestion
         {
             Text = clean,
@@ -206,14 +206,13 @@ public static partial class QuestionParser
         return question with { Kind = kind, Unread = unread, Query = kind == QuestionKind.Search ? reading.Text.Trim() : null };
     }
 
-    private static QuestionKind ReadKind(QuestionReading reading, bool hasTimeFrame)
+    private static QuestionKind ReadKind(QuestionReading reading)
     {
         foreach (var (pattern, kind) in KindPatterns)
         {
-            if (reading.Take(pattern()) is { Success: true } match)
+            if (reading.Take(pattern()).Success)
             {
-                // "what happened in the last hour?" asks what changed; "what happened in INC-3?" asks for its summary.
-                return kind == QuestionKind.Summary && hasTimeFrame && WhatHappened().IsMatch(match.Value) ? QuestionKind.Changes : kind;
+                return kind;
             }
         }
 
@@ -304,16 +303,13 @@ public static partial class QuestionParser
     [GeneratedRegex(@"\bremediat\w*|\bmitigation (steps|actions)\b|\bactions? (did|were|was|have been|has been)\b|\bwhat (did|have|has) (the )?(responders?|team|we|they|people|engineers|on-?call)\b.*\b(do|done|take|taken|try|tried)\b|\bhow (was|were|did) (it|this|that|they|we|the incident|inc\S*|incident\S*)?\s*.*\b(fix|fixed|mitigated?|resolved?)\b|\bwhat was done\b|\bsteps (taken|were taken)\b|\bwhat fixed\b")]
     private static partial Regex Remediation();
 
-    [GeneratedRegex(@"\bwhat('s|s| has| have| is)?\s+(changed|new|been happening)\b|\b(any|latest|recent)\s+(changes|updates|news)\b|\bwhat\s+(are\s+)?(the\s+)?(changes|updates)\b|\b(changes|updates)\s+(since|in|over)\b")]
+    [GeneratedRegex(@"\bwhat('s|s| has| have| is)?\s+(changed|new|been happening|happened)\b|\b(anything|something)\s+(new|changed)\b|\b(any|latest|recent)\s+(changes|updates|news)\b|\bwhat\s+(are\s+)?(the\s+)?(changes|updates)\b|\b(changes|updates)\s+(since|in|over)\b")]
     private static partial Regex ChangedSince();
 
-    [GeneratedRegex(@"\bsummar(y|ise|ize|ies)\b|\brecap\b|\bcatch me up\b|\btl;?dr\b|\bwhat('s| is) (going on|happening)\b|\bwhere are we\b|\bwhat happened\b")]
+    [GeneratedRegex(@"\bsummar(y|ise|ize|ies)\b|\brecap\b|\bcatch me up\b|\btl;?dr\b|\bwhat('s| is) (going on|happening)\b|\bwhere are we\b")]
     private static partial Regex Summary();
 
-    [GeneratedRegex(@"\bwhat happened\b")]
-    private static partial Regex WhatHappened();
-
-    [GeneratedRegex(@"\b(incident\s+)?commanders?\b|\bwho('s|s| is| was)?\s+(the\s+)?(ic|lead|leading|in charge|running|handling|driving|on point|owning|responsible)\b|\bwho\s+(leads|runs|owns|commands|handles|drives|led|ran|owned|commanded|handled)\b|\bincident\s+(lead|owner|manager)\b|\bthe ic\b|\bic\b")]
+    [GeneratedRegex(@"\b(incident\s+)?commanders?\b|\bwho('s|s| is| was)?\s+(the\s+)?(ic|lead|leading|in charge|running|handling|driving|on point|owning|responsible|commanding|coordinating|managing)\b|\bwho\s+(leads|runs|owns|commands|handles|drives|led|ran|owned|commanded|handled|coordinates|manages)\b|\bincident\s+(lead|owner|manager)\b|\bthe ic\b|\bic\b")]
     private static partial Regex Commander();
 
     [GeneratedRegex(@"^\W*(?:and\s+|so\s+|hey\s+)?who\b(?!\s*(?:'s|s|is|are|was|were|will|would|should|can)\b)")]

@@ -6,9 +6,12 @@ namespace IncidentBot.Assistant;
 /// <summary>A time frame a question names: from <see cref="Since"/> to <see cref="Until"/>, and how to say it back.</summary>
 public sealed record TimeFrame(DateTimeOffset Since, DateTimeOffset Until, string Words)
 {
-    /// <summary>"this month (since 2026-11-01 00:00 UTC)": the words and the moments they were read as.</summary>
-    public string Described(DateTimeOffset now) =>
-        Until >= now ? $"{Words} (since {AnswerWriter.Time(Since)})" : $"{Words} ({AnswerWriter.Time(Since)} to {AnswerWriter.Time(Until)})";
+    /// <summary>"this month (since 2026-11-01 00:00 UTC)", "in the past hour (since …)": the words and the moments they were read as.</summary>
+    public string Described(DateTimeOffset now)
+    {
+        var phrase = Words.StartsWith("the ", StringComparison.Ordinal) ? $"in {Words}" : Words;
+        return Until >= now ? $"{phrase} (since {AnswerWriter.Time(Since)})" : $"{phrase} ({AnswerWriter.Time(Since)} to {AnswerWriter.Time(Until)})";
+    }
 }
 
 /// <summary>
@@ -98,9 +101,9 @@ internal static partial class QuestionTimeFrame
             return today.AddDays(-1);
         }
 
-        if (Array.IndexOf(Weekdays, point) >= 0)
+        if (Array.IndexOf(Weekdays, point.Replace("last ", "", StringComparison.Ordinal).Trim()) >= 0)
         {
-            return LastWeekday(point, today);
+            return LastWeekday(point.Replace("last ", "", StringComparison.Ordinal).Trim(), today);
         }
 
         if (CalendarPoint().Match(point) is { Success: true } calendar)
@@ -192,7 +195,7 @@ internal static partial class QuestionTimeFrame
     private const string Number = @"\d{1,5}|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty";
     private const string Unit = @"(?<unit>min(?=s?\b)|minute|hour|hr(?=s?\b)|day|week|fortnight|month|quarter|year)(?:s)?";
 
-    [GeneratedRegex(@"\b(?:ever\s+)?since\s+(?<point>today|this morning|midnight|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:this|last)\s+(?:week|month|quarter|year)|(?:" + Number + @")\s+" + Unit + @"(?:\s+ago)?|\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2}z?)?)?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?(?:\s*utc)?)(?![\w:-])")]
+    [GeneratedRegex(@"\b(?:ever\s+)?since\s+(?<point>today|this morning|midnight|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:this|last)\s+(?:week|month|quarter|year)|(?:" + Number + @")\s+" + Unit + @"(?:\s+ago)?|\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2}z?)?)?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?(?:\s*utc)?)(?![\w:-])")]
     private static partial Regex Since();
 
     [GeneratedRegex(@"\b(?:(?:in|during|over|within|from|for|of)\s+the\s+|the\s+|(?:in|within|over)\s+)(?:past|last|previous|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:past|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<count>" + Number + @")\s+" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<unit>min(?=s?\b)|minute|hour|hr(?=s?\b)|day|fortnight)s?\b")]
@@ -210,7 +213,7 @@ internal static partial class QuestionTimeFrame
     [GeneratedRegex(@"^(?<count>" + Number + @")\s+" + Unit + @"(?:\s+ago)?$")]
     private static partial Regex AgoPoint();
 
-    [GeneratedRegex(@"\b(?:(?:so\s+far\s+)?(?:on|for|from|during)\s+)?(?<day>today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?:\s+so\s+far)?")]
+    [GeneratedRegex(@"\b(?:(?:so\s+far\s+)?(?:on|for|from|during)\s+)?(?:last\s+)?(?<day>today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?:\s+so\s+far)?")]
     private static partial Regex Day();
 
     [GeneratedRegex(@"\b(?:in|during|for|from|of)\s+(?<month>january|february|march|april|june|july|august|september|october|november|december)\b")]

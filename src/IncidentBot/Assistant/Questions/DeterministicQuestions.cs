@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using IncidentBot.Assistant.Summary;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
@@ -14,7 +16,7 @@ namespace IncidentBot.Assistant.Questions;
 /// incident's facts, what changed and who did something (<see cref="IncidentFacts"/>), root causes, remediation,
 /// symptoms. A question not understood in full gets no answer but what was not understood (<see cref="QuestionHelp"/>).
 /// </summary>
-public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider time) : IQuestionStep
+public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimeProvider time) : IQuestionStep
 {
     public const int MaxListed = IncidentSets.MaxListed;
 
@@ -52,6 +54,7 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
 
         return question.Kind switch
         {
+            QuestionKind.Changes when question.Since is null && question.Incident is not null => await SummaryAnswerAsync(question, Found(question, incident), cancellationToken),
             QuestionKind.Changes when question.Since is null =>
                 QuestionHelp.NotUnderstood(question, ["since when"], "what changed, but not since when: say “in the last hour”, “since 08:00”, “since Monday”"),
             QuestionKind.Changes => await facts.ChangesAsync(question, question.Incident is null ? null : Found(question, incident), cancellationToken),
@@ -78,6 +81,13 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
         _ => null,
     };
 
+    /// <summary>"what happened in INC-3?", with no time frame: all of it, which its summary tells.</summary>
+    private async Task<QuestionAnswer> SummaryAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
+    {
+        var summary = await new DeterministicSummary(plugin, time).SummarizeAsync(incident, cancellationToken);
+        return new QuestionAnswer { Kind = "summary", Text = summary.Text, Citations = summary.Citations, Incidents = [summary.Incident] };
+    }
+
     /// <summary>Counts, lists and MTTR, once every word of the question is a filter.</summary>
     private async Task<QuestionAnswer> SetAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
     {
@@ -96,9 +106,13 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
     private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {
         var digest = await TimelineDigest.ReadAsync(plugin, incident, cancellationToken);
-        var lines = new List<CitedLine>();
-        DigestLines.AddField(lines, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
-        lines.AddRange(DigestLines.Cite(digest.RootCause, incident));
+        // The resolution summary says what fixed it, not what caused it: it is given only when no cause is stated.
+        var lines = DigestLines.Cite(digest.RootCause, incident).ToList();
+        if (lines.Count == 0 && incident.ResolutionSummary is not null)
+        {
+            DigestLines.AddField(lines, incident, digest, "resolutionSummary", "No cause is stated; the resolution summary says", incident.ResolutionSummary);
+        }
+
         return IncidentFacts.AboutIncident(
             question,
             incident,
@@ -165,7 +179,7 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
     private async Task<QuestionAnswer> NotUnderstoodAsync(AssistantQuestion question, CancellationToken cancellationToken)
     {
         var words = SearchWords.Words(question.Query);
-        if (words.Count == 0)
+        if (words.Count == 0 || AsksSomething().IsMatch(question.Text))
         {
             return QuestionHelp.NotUnderstood(question, question.Unread, null);
         }
@@ -173,7 +187,7 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
         var hits = await search.SearchAsync(words, new IncidentFilter { ActiveFrom = question.Since, ActiveUntil = question.Until, Limit = 5 }, cancellationToken);
         var answer = QuestionHelp.NotUnderstood(question, question.Unread, null, writer =>
         {
-            writer.Line($"As a search of incident history for {IncidentHits.Quote(words)}{(question.TimeFrame is null ? "" : $" in {question.TimeFrame}")}:");
+            writer.Line($"As a search of incident history for {IncidentHits.Quote(words)}{(question.Window is null ? "" : $" {question.Window}")}:");
             IncidentHits.Write(writer, hits, "No incident matches.");
         });
         return answer with { Incidents = [.. hits.Select(h => h.Incident)] };
@@ -182,4 +196,7 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
     private static Incident Found(AssistantQuestion question, Incident? incident) =>
         incident ?? throw new IncidentNotFoundException(question.Incident!.Value);
 
+    /// <summary>A question, not just words: a search would only guess at what it asks.</summary>
+    [GeneratedRegex(@"\?|\b(who|what|when|where|why|how|which|is|are|can|could|does|do|did|was|were)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AsksSomething();
 }

@@ -79,9 +79,9 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         var incidents = incident is not null ? [incident]
             : await plugin.FindAsync(new IncidentFilter { ActiveFrom = since, ActiveUntil = until, Limit = MaxIncidentsRead }, cancellationToken);
         var writer = new AnswerWriter();
-        writer.Line($"**What changed {(incident is null ? "" : $"in {incident.Reference} ")}in {question.Window}**");
+        writer.Line($"**What changed {(incident is null ? "" : $"in {incident.Reference} ")}{question.Window}**");
         writer.Line($"_State changes, posts, and messages that read like actions, causes or impact ({AnswerWriter.EngineNote}); times in UTC._");
-        var any = false;
+        var changed = new List<Incident>();
         foreach (var about in incidents)
         {
             var entries = await EntriesAsync(about, e => e.OccurredAt >= since && e.OccurredAt <= until && e.Kind != TimelineEntryKind.MemberJoined && e.DeletedAt is null, cancellationToken);
@@ -91,7 +91,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
                 continue;
             }
 
-            any = true;
+            changed.Add(about);
             writer.Line().Line($"{AnswerWriter.Describe(IncidentBrief.Of(about))}{writer.Markers([new Citation(about.Number)])}");
             foreach (var entry in notable.TakeLast(MaxLines))
             {
@@ -105,7 +105,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
             }
         }
 
-        if (!any)
+        if (changed.Count == 0)
         {
             writer.Line().Line(incident is null ? "Nothing: no incident's timeline has an entry in that time." : $"Nothing: {incident.Reference}'s timeline has no entry in that time.");
         }
@@ -115,7 +115,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
             Kind = question.KindName,
             Text = writer.Finish(),
             Citations = writer.Citations,
-            Incidents = [.. incidents.Select(IncidentBrief.Of)],
+            Incidents = [.. changed.Select(IncidentBrief.Of)],
         };
     }
 
@@ -126,7 +126,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
     /// </summary>
     public async Task<QuestionAnswer> WhoDidAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken)
     {
-        var words = SearchWords.Words(question.Query);
+        var words = SearchTerms.SplitWords(question.Query).Where(SearchWords.IsWorthSearching).Distinct().ToList();
         if (words.Count == 0)
         {
             return QuestionHelp.NotUnderstood(question, [], "a question about who did something, but not what they did");
@@ -137,7 +137,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         foreach (var about in incidents)
         {
             var entries = await EntriesAsync(about, e => EntryClassifier.IsWritten(e) || e.Kind == TimelineEntryKind.Declared, cancellationToken);
-            found.AddRange(entries.Where(e => e.ActorId is not null && Says(e.Text, words)).Select(e => (about, e)));
+            found.AddRange(entries.Where(e => e.ActorId is not null && !EntryClassifier.IsQuestion(e.Text) && Says(e.Text, words)).Select(e => (about, e)));
         }
 
         var writer = new AnswerWriter();
@@ -245,15 +245,17 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         return words.All(word => new[] { word }.Concat(Synonyms(word)).Any(w => stems.Contains(SearchWords.Stem(Particle().Replace(w, "$1$2")))));
     }
 
-    private static IEnumerable<string> Synonyms(string word) => word switch
-    {
-        "database" or "databases" => ["db"],
-        "db" => ["database"],
-        "restart" or "restarted" => ["bounced", "rebooted"],
-        "rollback" or "rolled" => ["reverted", "rolledback"],
-        "deploy" or "deployed" => ["released", "shipped"],
-        _ => [],
-    };
+    /// <summary>Words responders use for the same move or thing, so "who bounced the db?" finds "Restarted the orders database".</summary>
+    private static readonly string[][] SameMeaning =
+    [
+        ["database", "databases", "db"],
+        ["restart", "restarted", "bounce", "bounced", "reboot", "rebooted"],
+        ["rollback", "rolled", "revert", "reverted"],
+        ["deploy", "deployed", "release", "released", "ship", "shipped"],
+        ["enable", "enabled", "turn", "turned", "switch", "switched"],
+    ];
+
+    private static IEnumerable<string> Synonyms(string word) => SameMeaning.FirstOrDefault(group => group.Contains(word))?.Where(w => w != word) ?? [];
 
     [GeneratedRegex(@"\b(\w+?)(?:ed|ing)?\s+(back|over|out)\b")]
     private static partial Regex Particle();

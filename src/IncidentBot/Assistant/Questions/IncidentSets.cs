@@ -44,7 +44,7 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
 
         var filter = Filter(question, filters) with { ActiveFrom = question.Since, ActiveUntil = question.Until };
         var (count, incidents) = await FindAsync(filter, filters.TitleWords, question.Kind == QuestionKind.Count ? 10 : MaxListed, cancellationToken);
-        var description = Describe(question, filters, "open at some time in");
+        var description = Describe(question, filters, "open at some time");
 
         var writer = new AnswerWriter();
         writer.Line(count == 0
@@ -80,7 +80,7 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
         var filter = Filter(question, filters) with { DeclaredFrom = question.Since, DeclaredUntil = question.Until };
         var (_, incidents) = await FindAsync(filter, filters.TitleWords, IncidentFilter.MaxLimit, cancellationToken);
         var resolved = incidents.Where(i => i.TimeToResolve is not null).ToList();
-        var description = Describe(question, filters, "declared in");
+        var description = Describe(question, filters, "declared");
         var writer = new AnswerWriter();
         TimeSpan? mean = resolved.Count == 0 ? null : TimeSpan.FromTicks((long)resolved.Average(i => (double)i.TimeToResolve!.Value.Ticks));
         writer.Line(mean is { } m

@@ -90,7 +90,7 @@ internal static class QuestionHelp
 
         if (question.Window is { } frame)
         {
-            parts.Add($"in {frame}");
+            parts.Add(frame);
         }
 
         return string.Join(", ", parts);
