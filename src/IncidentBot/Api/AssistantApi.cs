@@ -142,12 +142,13 @@ public sealed record SummaryDto(
     IReadOnlyList<CitedLineDto> Done,
     IReadOnlyList<CitedLineDto> TryingNow,
     IReadOnlyList<CitedLineDto> OpenQuestions,
+    IReadOnlyList<CitedLineDto> Hypothesis,
     IReadOnlyList<CitationDto> Citations)
 {
     public static SummaryDto From(SummaryAnswer s) => new(
         IncidentBriefDto.From(s.Incident), s.Engine, s.FallbackReason, s.Text, s.EntriesRead, s.Parts, Math.Round(s.Duration.TotalSeconds),
         CitedLineDto.From(s.Impact), CitedLineDto.From(s.Done), CitedLineDto.From(s.TryingNow), CitedLineDto.From(s.OpenQuestions),
-        CitationDto.From(s.Citations));
+        CitedLineDto.From(s.Hypothesis), CitationDto.From(s.Citations));
 }
 
 public sealed record RelatedHitDto(IncidentBriefDto Incident, double Score, IReadOnlyList<CitedLineDto> Reasons);

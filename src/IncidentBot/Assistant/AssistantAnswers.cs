@@ -72,6 +72,9 @@ public sealed record SummaryAnswer : AssistantAnswer
     public required IReadOnlyList<CitedLine> Done { get; init; }
     public required IReadOnlyList<CitedLine> TryingNow { get; init; }
     public required IReadOnlyList<CitedLine> OpenQuestions { get; init; }
+
+    /// <summary>The root cause the timeline states, else its latest hypothesis, marked as such; empty when it has neither.</summary>
+    public IReadOnlyList<CitedLine> Hypothesis { get; init; } = [];
 }
 
 /// <summary>What to look for: incidents related to one incident, or to words within a time frame (or both).</summary>
