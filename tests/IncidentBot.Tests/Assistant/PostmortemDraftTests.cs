@@ -147,7 +147,8 @@ public sealed class PostmortemDraftTests : IAsyncLifetime
         }, IncidentWorld.Alice);
     }
 
-    private static string Section(string markdown, string heading)
+    /// <summary>The part of a draft under one heading, down to the next.</summary>
+    internal static string Section(string markdown, string heading)
     {
         var start = markdown.IndexOf(heading, StringComparison.Ordinal);
         var end = markdown.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);

@@ -71,10 +71,5 @@ public sealed class PostmortemSectionTests : IAsyncLifetime
 
     private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
-    private static string Section(string markdown, string heading)
-    {
-        var start = markdown.IndexOf(heading, StringComparison.Ordinal);
-        var end = markdown.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
-        return end < 0 ? markdown[start..] : markdown[start..end];
-    }
+    private static string Section(string markdown, string heading) => PostmortemDraftTests.Section(markdown, heading);
 }
