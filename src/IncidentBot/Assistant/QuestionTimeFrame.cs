@@ -106,6 +106,11 @@ internal static partial class QuestionTimeFrame
             return LastWeekday(point.Replace("last ", "", StringComparison.Ordinal).Trim(), today);
         }
 
+        if (StartPoint().Match(point) is { Success: true } begun)
+        {
+            return StartOf(begun.Groups["unit"].Value, today);
+        }
+
         if (CalendarPoint().Match(point) is { Success: true } calendar)
         {
             var start = StartOf(calendar.Groups["unit"].Value, today);
@@ -169,7 +174,14 @@ internal static partial class QuestionTimeFrame
         _ => start.AddYears(-1),
     };
 
-    private static string UnitOf(Match match) => match.Groups["unit"].Value switch { "min" => "minute", "hr" => "hour", var unit => unit };
+    private static string UnitOf(Match match) => match.Groups["unit"].Value switch
+    {
+        "min" or "m" => "minute",
+        "hr" or "h" => "hour",
+        "d" => "day",
+        "w" => "week",
+        var unit => unit,
+    };
 
     private static int Count(string text)
     {
@@ -195,10 +207,13 @@ internal static partial class QuestionTimeFrame
     private const string Number = @"\d{1,5}|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty";
     private const string Unit = @"(?<unit>min(?=s?\b)|minute|hour|hr(?=s?\b)|day|week|fortnight|month|quarter|year)(?:s)?";
 
-    [GeneratedRegex(@"\b(?:ever\s+)?since\s+(?<point>today|this morning|midnight|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:this|last)\s+(?:week|month|quarter|year)|(?:" + Number + @")\s+" + Unit + @"(?:\s+ago)?|\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2}z?)?)?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?(?:\s*utc)?)(?![\w:-])")]
+    /// <summary>"24h", "3d", "30m", "2w": a count written together with its unit's letter.</summary>
+    private const string Compact = @"(?<count>\d{1,5})\s?(?<unit>h|d|w|m)\b";
+
+    [GeneratedRegex(@"\b(?:ever\s+)?since\s+(?<point>(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+(?:week|month|quarter|year)|today|this morning|midnight|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:this|last)\s+(?:week|month|quarter|year)|(?:" + Number + @")\s+" + Unit + @"(?:\s+ago)?|\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2}z?)?)?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?(?:\s*utc)?)(?![\w:-])")]
     private static partial Regex Since();
 
-    [GeneratedRegex(@"\b(?:(?:in|during|over|within|from|for|of)\s+the\s+|the\s+|(?:in|within|over)\s+)(?:past|last|previous|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:past|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<count>" + Number + @")\s+" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<unit>min(?=s?\b)|minute|hour|hr(?=s?\b)|day|fortnight)s?\b")]
+    [GeneratedRegex(@"\b(?:(?:in|during|over|within|from|for|of)\s+the\s+|the\s+|(?:in|within|over)\s+)(?:past|last|previous|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:past|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<count>" + Number + @")\s+" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<unit>min(?=s?\b)|minute|hour|hr(?=s?\b)|day|fortnight)s?\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:the\s+)?(?:past|last|previous|recent)\s+" + Compact)]
     private static partial Regex Rolling();
 
     [GeneratedRegex(@"\b(?:(?:in|during|over|within|from|for|of)\s+)?(?<count>" + Number + @")\s+" + Unit + @"\s+ago\b")]
@@ -209,6 +224,9 @@ internal static partial class QuestionTimeFrame
 
     [GeneratedRegex(@"^(?<which>this|last)\s+(?<unit>week|month|quarter|year)$")]
     private static partial Regex CalendarPoint();
+
+    [GeneratedRegex(@"(?:start|beginning)\s+of\s+(?:the|this)\s+(?<unit>week|month|quarter|year)$")]
+    private static partial Regex StartPoint();
 
     [GeneratedRegex(@"^(?<count>" + Number + @")\s+" + Unit + @"(?:\s+ago)?$")]
     private static partial Regex AgoPoint();

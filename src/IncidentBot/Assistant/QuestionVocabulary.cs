@@ -1,5 +1,3 @@
-using IncidentBot.Incidents;
-
 namespace IncidentBot.Assistant;
 
 /// <summary>

@@ -50,6 +50,8 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "how many incidents in the last 3 days", 0, Count(3, 9, 8, 7) },
         { "how many incidents were there in the last 24 hours", 0, Count(3, 9, 8, 7) },
         { "how many incidents last week", 0, Count(2, 6, 5) },
+        { "how many incidents have we had since the start of the month?", 0, Count(6, 9, 8, 7, 6, 5, 4) },
+        { "how many incidents in the past 24h?", 0, Count(3, 9, 8, 7) },
 
         // Counts by service and by words of titles.
         { "how many incidents affected payments-api this month?", 0, Count(3, 9, 5, 4) },
@@ -95,6 +97,9 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "severity of incident-1?", 0, About("severity", 1, "INC-1 is **SEV-1**") },
         { "which services does INC-4 affect?", 0, About("services", 4, "checkout-api, payments-api") },
         { "what services were impacted by the ddos incident?", 0, About("services", 8, "edge-proxy, cdn") },
+        { "Which services did the login incident impact?", 0, About("services", 7, "INC-7 affects **auth**") },
+        { "who's the commander on INC-2?", 0, About("commander", 2, Dave) },
+        { "how long did INC-2 last?", 0, About("duration", 2, "45 min") with { Duration = TimeSpan.FromMinutes(45) } },
         { "what is the customer impact of INC-4?", 0, About("impact", 4, "38% of checkout attempts fail") },
         { "who is affected by INC-8?", 0, About("impact", 8, "Site unreachable for most customers in Europe") },
         { "how long did INC-4 take to resolve?", 0, About("duration", 4, "1 h 30 min") with { Duration = TimeSpan.FromMinutes(90) } },
@@ -116,6 +121,7 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "what changed in INC-8 since 09:00?", 0, new("changes") { Incidents = [8], Says = ["Enabled the CDN's under-attack mode"], DoesNotSay = ["Traffic is coming from a botnet"] } },
         { "any updates since 9:30?", 8, new("changes") { Incidents = [8], Says = ["Error rate is dropping"], DoesNotSay = ["under-attack mode"] } },
         { "what's new since yesterday?", 0, new("changes") { Incidents = [9, 8, 7], Says = ["Login page slow", "DDoS attack"] } },
+        { "what changed in the last 30m?", 0, new("changes") { Incidents = [8], Says = ["Should we geo-block"] } },
         { "what changed?", 0, NotUnderstood("since when") },
         { "what changed?", 8, About("summary", 8, "Summary of INC-8") },
 
@@ -125,6 +131,7 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "what is our mean time to resolve?", 0, new("mttr") { Count = 6, Duration = TimeSpan.FromMinutes(82.5), Says = ["1 h 22 min"] } },
         { "average time to resolve sev1 incidents this month", 0, new("mttr") { Count = 2, Duration = TimeSpan.FromMinutes(75), Incidents = [6, 4] } },
         { "how long do incidents usually take to resolve?", 0, new("mttr") { Count = 6, Says = ["1 h 22 min"] } },
+        { "what's the mean time to recovery for last month?", 0, new("mttr") { Count = 3, Duration = TimeSpan.FromMinutes(75), Incidents = [3, 2, 1] } },
         { "what's the MTTD this month?", 0, new("mttd") { Says = ["MTTD is not available yet"] } },
 
         // Who did something, from the timelines.
@@ -133,6 +140,8 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "who declared INC-8?", 0, new("who_did") { Incidents = [8], Says = [Alice] } },
         { "who enabled the under-attack mode?", 0, new("who_did") { Incidents = [8], Says = [Bob], CitesEntry = "under-attack" } },
         { "who did the rollback in INC-4?", 0, new("who_did") { Incidents = [4], Says = [Carol] } },
+        { "who posted the status page update?", 0, new("who_did") { Incidents = [4], Says = [Erin, "Status page updated"] } },
+        { "who resolved INC-4?", 0, new("who_did") { Incidents = [4], Says = [Bob, "Status changed from stable to resolved"] } },
         { "who rebooted the mainframe?", 0, new("who_did") { Incidents = [], Says = ["cannot say who did it"] } },
 
         // Several incidents match the words of a title: say which, never pick one.
@@ -148,6 +157,7 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "how many incidents this fiscal year", 0, NotUnderstood("fiscal") },
         { "what is the blorp of INC-3?", 0, NotUnderstood("blorp") },
         { "kafka consumer lag", 0, NotUnderstood("kafka", "consumer", "lag") },
+        { "what's the ETA for INC-4?", 0, NotUnderstood("eta") },
     };
 
     [Theory]

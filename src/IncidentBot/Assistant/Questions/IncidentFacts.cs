@@ -126,7 +126,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
     /// </summary>
     public async Task<QuestionAnswer> WhoDidAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken)
     {
-        var words = SearchTerms.SplitWords(question.Query).Where(SearchWords.IsWorthSearching).Distinct().ToList();
+        var words = SearchTerms.SplitWords(question.Query).Where(w => SearchWords.IsWorthSearching(w) && !WritingVerbs.Contains(w)).Distinct().ToList();
         if (words.Count == 0)
         {
             return QuestionHelp.NotUnderstood(question, [], "a question about who did something, but not what they did");
@@ -136,7 +136,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         var found = new List<(Incident Incident, TimelineEntry Entry)>();
         foreach (var about in incidents)
         {
-            var entries = await EntriesAsync(about, e => EntryClassifier.IsWritten(e) || e.Kind == TimelineEntryKind.Declared, cancellationToken);
+            var entries = await EntriesAsync(about, e => e.DeletedAt is null && e.Kind != TimelineEntryKind.MemberJoined, cancellationToken);
             found.AddRange(entries.Where(e => e.ActorId is not null && !EntryClassifier.IsQuestion(e.Text) && Says(e.Text, words)).Select(e => (about, e)));
         }
 
@@ -242,8 +242,12 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
     {
         var joined = Particle().Replace(text.ToLowerInvariant(), "$1$2");
         var stems = SearchTerms.SplitWords(text).Concat(SearchTerms.SplitWords(joined)).Select(SearchWords.Stem).ToHashSet(StringComparer.Ordinal);
-        return words.All(word => new[] { word }.Concat(Synonyms(word)).Any(w => stems.Contains(SearchWords.Stem(Particle().Replace(w, "$1$2")))));
+        return words.All(word => new[] { word }.Concat(Synonyms(word)).Select(w => SearchWords.Stem(Particle().Replace(w, "$1$2"))).Any(stem => stems.Any(s => SameStem(s, stem))));
     }
+
+    /// <summary>"update" and "updated" (stems "update", "updat"): one stem begins the other, and neither is a short word.</summary>
+    private static bool SameStem(string a, string b) =>
+        a == b || (Math.Min(a.Length, b.Length) >= 4 && Math.Abs(a.Length - b.Length) <= 2 && (a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal)));
 
     /// <summary>Words responders use for the same move or thing, so "who bounced the db?" finds "Restarted the orders database".</summary>
     private static readonly string[][] SameMeaning =
@@ -254,6 +258,12 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         ["deploy", "deployed", "release", "released", "ship", "shipped"],
         ["enable", "enabled", "turn", "turned", "switch", "switched"],
     ];
+
+    /// <summary>"who posted the status page update?": the act of writing it is every entry's, so only the rest is looked for.</summary>
+    private static readonly HashSet<string> WritingVerbs = new(StringComparer.Ordinal)
+    {
+        "posted", "post", "wrote", "write", "said", "say", "mentioned", "made", "make", "sent", "send", "first", "actually",
+    };
 
     private static IEnumerable<string> Synonyms(string word) => SameMeaning.FirstOrDefault(group => group.Contains(word))?.Where(w => w != word) ?? [];
 

@@ -69,6 +69,7 @@ internal static class QuestionHelp
             QuestionKind.Changes => "what changed",
             QuestionKind.WhoDid => "who did something",
             QuestionKind.RootCause => "the root cause",
+            QuestionKind.Search or QuestionKind.List or QuestionKind.Count when question.Reference is not null => "a question about one incident",
             QuestionKind.Search => "nothing I can answer",
             var kind => $"the {kind.ToString().ToLowerInvariant()} of an incident",
         };
