@@ -176,10 +176,12 @@ public sealed record PostmortemDto(
         d.Reference, d.Version, d.Markdown, d.CreatedAt.UtcDateTime, d.CreatedBy, answer.Engine, answer.FallbackReason, CitationDto.From(answer.Citations));
 }
 
+/// <summary><c>understood</c> is false when the answer says what it did not understand instead of answering.</summary>
 public sealed record AnswerDto(
     string Question, string Kind, string Engine, string? FallbackReason, string Text, int? Count,
-    IReadOnlyList<IncidentBriefDto> Incidents, IReadOnlyList<CitationDto> Citations)
+    IReadOnlyList<IncidentBriefDto> Incidents, IReadOnlyList<CitationDto> Citations, bool Understood, double? DurationSeconds)
 {
     public static AnswerDto From(string question, QuestionAnswer a) => new(
-        question, a.Kind, a.Engine, a.FallbackReason, a.Text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations));
+        question, a.Kind, a.Engine, a.FallbackReason, a.Text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations),
+        a.Understood, a.Duration is { } d ? Math.Round(d.TotalSeconds) : null);
 }
