@@ -5,7 +5,7 @@ using IncidentBot.Storage;
 namespace IncidentBot.Assistant;
 
 /// <summary>
-/// An incident named by words of its title ("the login incident") or as the latest one: found among the incidents,
+/// An incident named by words of its title ("the login incident"), by its service, or as the latest one: found among the incidents,
 /// never picked silently. Several matches get a reply listing them to choose from; none, a reply saying so.
 /// </summary>
 internal static class IncidentNames
@@ -27,7 +27,14 @@ internal static class IncidentNames
         }
 
         var incidents = await reader.FindAsync(new IncidentFilter { Limit = IncidentFilter.MaxLimit }, cancellationToken);
-        var matching = incidents.Where(i => SearchWords.FoundIn(i.Title, question.TitleWords).Count == question.TitleWords.Count).ToList();
+        var parts = question.TitleWords.SelectMany(SearchTerms.SplitWords).Distinct().ToList();
+        var matching = incidents.Where(i => SearchWords.FoundIn(i.Title, parts).Count == parts.Count).ToList();
+        if (matching.Count == 0)
+        {
+            // "the orders-db incident" may name it by its service rather than its title.
+            matching = [.. incidents.Where(i => question.TitleWords.All(w => i.Services.Contains(w)))];
+        }
+
         var words = IncidentHits.Quote(question.TitleWords);
         return matching switch
         {
@@ -40,7 +47,7 @@ internal static class IncidentNames
     private static QuestionAnswer Choices(AssistantQuestion question, IReadOnlyList<Incident> matching, string words)
     {
         var writer = new AnswerWriter();
-        writer.Line($"{matching.Count} incidents have {words} in their titles; which one do you mean? Ask again with its reference (e.g. {matching[0].Reference}):");
+        writer.Line($"{matching.Count} incidents match {words}; which one do you mean? Ask again with its reference (e.g. {matching[0].Reference}):");
         writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
         writer.Line();
         foreach (var incident in matching.Take(MaxChoices))

@@ -13,17 +13,17 @@ internal sealed partial class QuestionReading(string lower)
     /// <summary>Scaffolding of questions: words that carry nothing the answer depends on.</summary>
     private static readonly HashSet<string> Scaffolding = new(StringComparer.Ordinal)
     {
-        "a", "about", "all", "also", "am", "an", "and", "any", "anything", "are", "as", "at", "be", "been", "being", "bot", "by",
-        "can", "could", "count", "currently", "did", "do", "does", "doing", "done", "ever", "every", "far", "for", "from", "get",
-        "give", "got", "had", "has", "have", "having", "hello", "here", "hey", "hi", "how", "i", "in", "incident", "incidentbot",
-        "incidents", "is", "it", "its", "just", "kindly", "know", "let", "list", "many", "me", "much", "my", "need", "now",
-        "number", "of", "on", "one", "ones", "or", "our", "outage", "outages", "please", "pls", "right", "see", "show", "so",
-        "some", "tell", "thanks", "that", "the", "there", "these", "they", "this", "those", "to", "total", "us", "was", "we",
-        "were", "what", "whats", "which", "with", "would", "yet", "you", "your", "occurred", "occur", "happened", "happen",
-        "had", "declared", "opened", "raised", "reported", "logged", "recorded", "filed", "created", "started", "incidents'",
-        "issue", "issues", "quick", "question", "moment", "display", "find", "fetch", "look", "lookup", "will", "should", "shall",
-        "then", "exactly", "overall", "altogether", "been", "ok", "okay", "folks", "team", "guys", "wondering", "want", "wanted",
-        "like", "kind", "sort", "still", "until", "til", "till", "seen", "having", "saw", "got", "gotten", "s", "d", "t", "ll", "re", "ve",
+        "a", "about", "all", "also", "altogether", "am", "an", "and", "any", "anything", "are", "as", "at", "be", "been", "being",
+        "bot", "by", "can", "could", "count", "created", "currently", "d", "declared", "did", "display", "do", "does", "doing",
+        "done", "ever", "every", "exactly", "far", "fetch", "filed", "find", "folks", "for", "from", "get", "give", "got",
+        "gotten", "guys", "had", "happen", "happened", "has", "have", "having", "hello", "here", "hey", "hi", "how", "i", "in",
+        "incident", "incidentbot", "incidents", "is", "issue", "issues", "it", "its", "just", "kind", "kindly",
+        "know", "let", "like", "list", "ll", "logged", "look", "lookup", "many", "me", "moment", "much", "my", "need", "now",
+        "number", "occur", "occurred", "of", "ok", "okay", "on", "one", "ones", "opened", "or", "our", "outage", "outages",
+        "overall", "please", "pls", "question", "quick", "raised", "re", "recorded", "reported", "right", "s", "saw", "see",
+        "seen", "shall", "should", "show", "so", "some", "sort", "started", "still", "t", "team", "tell", "thanks", "that", "the",
+        "then", "there", "these", "they", "this", "those", "til", "till", "to", "total", "until", "us", "ve", "want", "wanted",
+        "was", "we", "were", "what", "whats", "which", "will", "with", "wondering", "would", "yet", "you", "your",
     };
 
     private string text = lower;

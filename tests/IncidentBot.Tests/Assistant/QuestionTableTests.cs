@@ -147,6 +147,9 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         // Several incidents match the words of a title: say which, never pick one.
         { "what is the status of the payment incident?", 0, Ambiguous(9, 5) },
         { "who is the commander of the checkout incident?", 0, Ambiguous(9, 4) },
+        { "what's the status of the orders-db incident?", 0, Ambiguous(6, 2) },
+        { "who is the commander of the search-api incident?", 0, About("commander", 3, Erin) },
+        { "what is the status of the latest incident?", 0, About("status", 9, "INC-9 is **active**") },
         { "status of the unicorn incident", 0, new(null) { Incidents = [], Says = ["No incident's title mentions “unicorn”"] } },
         { "what's the status of the incident?", 0, new("status") { Says = ["Which incident?"] } },
 
