@@ -120,7 +120,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
 
                 break;
             case TimelineEntryKind.SeverityChanged or TimelineEntryKind.CommanderChanged or TimelineEntryKind.ServicesChanged
-                or TimelineEntryKind.ResourceLinked:
+                or TimelineEntryKind.ResourceLinked or TimelineEntryKind.AlertChanged:
                 AddState(entry);
                 break;
             case TimelineEntryKind.DetailsChanged:

@@ -1,3 +1,4 @@
+using IncidentBot.Alerts;
 using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Configuration;
@@ -24,6 +25,7 @@ public static class HostingExtensions
         builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);
         builder.AddAssistant();
         builder.AddSlackApp();
+        builder.AddAlerts();
         return builder;
     }
 
@@ -36,6 +38,7 @@ public static class HostingExtensions
         app.MapIncidentsApi();
         app.MapAssistantApi();
         app.MapSlackApp();
+        app.MapAlertsApi();
         return app;
     }
 

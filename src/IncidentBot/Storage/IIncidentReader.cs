@@ -77,6 +77,9 @@ public sealed record IncidentFilter
     /// <summary>Incidents with any of these services (compared as stored: trimmed, lower case).</summary>
     public IReadOnlyCollection<string>? Services { get; init; }
 
+    /// <summary>Only incidents that link this resource, e.g. an alert by its key (<c>pagerduty:PGR0VU2</c>).</summary>
+    public (LinkType Type, string Target)? LinkedTo { get; init; }
+
     /// <summary>Only incidents this person declared or commands.</summary>
     public string? InvolvingUser { get; init; }
     public DateTimeOffset? DeclaredFrom { get; init; }

@@ -32,7 +32,9 @@ public sealed class SlackTestBot : IAsyncDisposable
     public SlackRequestSigner Signer { get; }
 
     /// <param name="socketMode">Slack reaches the bot over a Socket Mode connection instead of HTTP requests.</param>
-    public static async Task<SlackTestBot> StartAsync(TemporaryDatabase? database = null, FakeSlack? slack = null, bool socketMode = false)
+    /// <param name="extraSettings">Configuration added to the Slack settings, e.g. to turn a feature on.</param>
+    public static async Task<SlackTestBot> StartAsync(
+        TemporaryDatabase? database = null, FakeSlack? slack = null, bool socketMode = false, IDictionary<string, string?>? extraSettings = null)
     {
         database ??= new TemporaryDatabase();
         slack ??= await FakeSlack.StartAsync();
@@ -53,6 +55,11 @@ public sealed class SlackTestBot : IAsyncDisposable
             settings["Slack:AppToken"] = slack.AppToken;
             settings["Slack:SocketModeConnections"] = "1";
             settings["Slack:SocketModeReconnectDelay"] = "00:00:00.050";
+        }
+
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         var bot = await TestBot.StartAsync(database.ConnectionString, settings: settings);

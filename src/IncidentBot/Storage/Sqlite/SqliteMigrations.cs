@@ -221,5 +221,18 @@ internal static class SqliteMigrations
             -- Decided when the work is accepted (from the event's handlers), so running it needs no second parse.
             ALTER TABLE slack_work_items ADD COLUMN any_order INTEGER NOT NULL DEFAULT 0;
             """),
+        new(8, "alerts linked by alert intake, and when the impact started", """
+            -- An alert from intake is a link whose target is its key (source:id), with where to see it and what
+            -- its source last said of it. Intake finds the open incident of an alert by its key.
+            ALTER TABLE incident_links ADD COLUMN url TEXT;
+            ALTER TABLE incident_links ADD COLUMN alert_title TEXT;
+            ALTER TABLE incident_links ADD COLUMN alert_status TEXT;
+            ALTER TABLE incident_links ADD COLUMN alert_started_at INTEGER;
+            ALTER TABLE incident_links ADD COLUMN alert_ended_at INTEGER;
+            CREATE INDEX ix_incident_links_target ON incident_links (type, target);
+
+            -- When customers started to feel it, for the time to detect (declared_at - impact_started_at).
+            ALTER TABLE incidents ADD COLUMN impact_started_at INTEGER;
+            """),
     ];
 }
