@@ -58,6 +58,9 @@ internal sealed class AlertTestBot : IAsyncDisposable
     public async Task<JsonElement> IncidentAsync(long number) =>
         await TestBot.ReadSuccessAsync(await Bot.Client.GetAsync($"/api/incidents/{number}"));
 
+    public async Task<JsonElement> PatchAsync(long number, object body) =>
+        await TestBot.ReadSuccessAsync(await Bot.Client.PatchAsJsonAsync($"/api/incidents/{number}", body));
+
     public async Task<List<JsonElement>> IncidentsAsync() =>
         (await TestBot.ReadSuccessAsync(await Bot.Client.GetAsync("/api/incidents"))).GetProperty("items").EnumerateArray().ToList();
 
