@@ -42,7 +42,7 @@ public sealed class AlertRules(IOptions<AlertsOptions> options)
             var key = $"{AlertsOptions.Section}:Rules:{i}";
             var options = configured[i];
             Severity? severity = null;
-            if (options.Severity is { } text)
+            if (Given(options.Severity) is { } text)
             {
                 if (SeverityText.TryParse(text, out var parsed))
                 {
@@ -66,11 +66,11 @@ public sealed class AlertRules(IOptions<AlertsOptions> options)
             }
 
             compiled.Add(new AlertRule(
-                options.Name ?? $"rule {i}",
-                options.Source?.Trim(),
+                Given(options.Name) ?? $"rule {i}",
+                Given(options.Source),
                 options.Labels,
-                options.Priority?.Trim(),
-                options.Service?.Trim(),
+                Given(options.Priority),
+                Given(options.Service),
                 severity,
                 options.Services,
                 action == AlertRuleOptions.Declare,
@@ -79,6 +79,9 @@ public sealed class AlertRules(IOptions<AlertsOptions> options)
 
         return compiled;
     }
+
+    /// <summary>A key written empty (or null in JSON) matches everything, as if it were left out.</summary>
+    private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static Severity DefaultSeverity(Alert alert) => alert.Source switch
     {
