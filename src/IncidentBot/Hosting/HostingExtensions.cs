@@ -3,6 +3,7 @@ using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
+using IncidentBot.Reminders;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.Json;
@@ -26,6 +27,7 @@ public static class HostingExtensions
         builder.AddAssistant();
         builder.AddSlackApp();
         builder.AddAlerts();
+        builder.AddReminders();
         return builder;
     }
 

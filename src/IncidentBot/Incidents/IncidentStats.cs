@@ -30,6 +30,7 @@ public sealed record IncidentStats(
 {
     /// <summary>Buckets of a longer window start at its last ten years, so a window reaching far back stays small.</summary>
     private static readonly TimeSpan MaxBucketedSpan = TimeSpan.FromDays(3653);
+    private static readonly DateTime LastBucketed = DateTime.MaxValue.AddMonths(-1);
 
     public static IncidentStats Compute(
         DateTimeOffset since, DateTimeOffset until, IReadOnlyList<IncidentFigures> incidents, IReadOnlyList<ServiceCount> topServices)
@@ -57,7 +58,8 @@ public sealed record IncidentStats(
         var from = until - since > MaxBucketedSpan ? until - MaxBucketedSpan : since;
         var counts = incidents.ToLookup(i => startOf(DateOnly.FromDateTime(i.DeclaredAt.UtcDateTime)), i => i.Severity);
         var buckets = new List<FrequencyBucket>();
-        var last = DateOnly.FromDateTime(until.UtcDateTime);
+        // The last month of the calendar has no next month to step to.
+        var last = DateOnly.FromDateTime(until.UtcDateTime < LastBucketed ? until.UtcDateTime : LastBucketed);
         for (var start = startOf(DateOnly.FromDateTime(from.UtcDateTime)); start <= last; start = next(start))
         {
             var severities = counts[start].ToList();

@@ -86,6 +86,23 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
             new { ChannelId = channelId }, cancellationToken: cancellationToken));
     }
 
+    public async Task<IReadOnlyDictionary<long, DateTimeOffset>> GetLastUpdatesAsync(
+        IReadOnlyCollection<long> numbers, CancellationToken cancellationToken = default)
+    {
+        if (numbers.Count == 0)
+        {
+            return new Dictionary<long, DateTimeOffset>();
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Number, long At)>(new CommandDefinition("""
+            SELECT incident_number, MAX(occurred_at) FROM timeline_entries
+            WHERE incident_number IN @Numbers AND kind IN ('declared', 'update', 'status_changed', 'severity_changed')
+            GROUP BY incident_number;
+            """, new { Numbers = numbers.Distinct().ToList() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Number, r => UnixMs.To(r.At));
+    }
+
     public async Task<int> CountMessagesAsync(long number, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -221,7 +221,7 @@ internal static class SqliteMigrations
             -- Decided when the work is accepted (from the event's handlers), so running it needs no second parse.
             ALTER TABLE slack_work_items ADD COLUMN any_order INTEGER NOT NULL DEFAULT 0;
             """),
-        new(8, "alerts linked by alert intake, and when the impact started", """
+        new(8, "alerts linked by alert intake, when the impact started, and update reminders", """
             -- An alert from intake is a link whose target is its key (source:id), with where to see it and what
             -- its source last said of it. Intake finds the open incident of an alert by its key.
             ALTER TABLE incident_links ADD COLUMN url TEXT;
@@ -233,6 +233,14 @@ internal static class SqliteMigrations
 
             -- When customers started to feel it, for the time to detect (declared_at - impact_started_at).
             ALTER TABLE incidents ADD COLUMN impact_started_at INTEGER;
+
+            -- When the channel was last reminded to post an update, and until when reminders are snoozed. Claiming a
+            -- reminder is one conditional write, so of several processes exactly one posts it.
+            CREATE TABLE incident_reminders (
+                incident_number INTEGER PRIMARY KEY REFERENCES incidents (number),
+                reminded_at     INTEGER NOT NULL DEFAULT 0,
+                snoozed_until   INTEGER NOT NULL DEFAULT 0
+            );
             """),
     ];
 }
