@@ -33,17 +33,7 @@ public sealed class SqliteSchemaTests : IDisposable
     {
         var old = new SqliteDatabase(file.ConnectionString, SqliteMigrations.All.Take(1).ToList());
         await old.MigrateAsync();
-        // Written as the first version wrote it: today's store writes columns that version did not have.
-        await using (var connection = await old.OpenAsync())
-        await using (var insert = connection.CreateCommand())
-        {
-            insert.CommandText = """
-                INSERT INTO incidents (title, severity, status, declared_at, updated_at, version)
-                VALUES ('Before the upgrade', 2, 'active', $now, $now, 1);
-                """;
-            insert.Parameters.AddWithValue("$now", Now.ToUnixTimeMilliseconds());
-            await insert.ExecuteNonQueryAsync();
-        }
+        await OlderSchemaRows.InsertIncidentAsync(old, "Before the upgrade", Severity.Sev2, Now);
 
         SqliteConnection.ClearAllPools();
         var nextStep = new SqliteMigration(SqliteMigrations.All[^1].Version + 1, "a later step", "CREATE TABLE later_step (id INTEGER PRIMARY KEY);");
