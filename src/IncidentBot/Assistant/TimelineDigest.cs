@@ -121,7 +121,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
                 AddState(entry);
                 break;
             case TimelineEntryKind.SeverityChanged or TimelineEntryKind.CommanderChanged or TimelineEntryKind.ServicesChanged
-                or TimelineEntryKind.ResourceLinked:
+                or TimelineEntryKind.ResourceLinked or TimelineEntryKind.AlertChanged:
                 AddState(entry);
                 break;
             case TimelineEntryKind.DetailsChanged:
