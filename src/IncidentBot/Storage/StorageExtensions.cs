@@ -23,6 +23,7 @@ public static class StorageExtensions
         services.AddSingleton<IIncidentSearch, SqliteIncidentSearch>();
         services.AddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
+        services.AddSingleton<IReminderStore, SqliteReminderStore>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
         services.AddHostedService<StorageInitializer>();

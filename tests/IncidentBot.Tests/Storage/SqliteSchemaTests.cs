@@ -33,8 +33,7 @@ public sealed class SqliteSchemaTests : IDisposable
     {
         var old = new SqliteDatabase(file.ConnectionString, SqliteMigrations.All.Take(1).ToList());
         await old.MigrateAsync();
-        await new SqliteIncidentStore(old).CreateAsync(
-            IncidentChanges.Declare(new IncidentDraft { Title = "Before the upgrade", Severity = Severity.Sev2 }, Now));
+        await OlderSchemaRows.InsertIncidentAsync(old, "Before the upgrade", Severity.Sev2, Now);
 
         SqliteConnection.ClearAllPools();
         var nextStep = new SqliteMigration(SqliteMigrations.All[^1].Version + 1, "a later step", "CREATE TABLE later_step (id INTEGER PRIMARY KEY);");
