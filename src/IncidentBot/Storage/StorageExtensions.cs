@@ -1,5 +1,6 @@
 using IncidentBot.Configuration;
 using IncidentBot.Slack.Handlers;
+using IncidentBot.Storage.Postgres;
 using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,21 @@ public static class StorageExtensions
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         builder.AddCheckedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
-        var services = builder.Services;
+        var provider = builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"];
+        if (StorageOptions.IsPostgres(provider))
+        {
+            AddPostgres(builder.Services);
+        }
+        else
+        {
+            AddSqlite(builder.Services);
+        }
+
+        return builder;
+    }
+
+    private static void AddSqlite(IServiceCollection services)
+    {
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton<IIncidentStore, SqliteIncidentStore>();
         services.AddSingleton<IIncidentReader, SqliteIncidentReader>();
@@ -23,27 +38,46 @@ public static class StorageExtensions
         services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
-        services.AddHostedService<StorageInitializer>();
-        return builder;
+        // The writer loop ends when the host disposes SqliteDatabase, after everything that writes has stopped,
+        // and commits what is still queued.
+        services.AddHostedService(sp =>
+        {
+            var database = sp.GetRequiredService<SqliteDatabase>();
+            return new StorageInitializer($"SQLite {database.DataSource}", database.MigrateAsync, sp.GetRequiredService<ILogger<StorageInitializer>>());
+        });
+    }
+
+    private static void AddPostgres(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
+        services.AddSingleton<IIncidentReader, PostgresIncidentReader>();
+        services.AddSingleton<IIncidentSearch, PostgresIncidentSearch>();
+        services.AddSingleton<IIncidentEmbeddingStore, PostgresIncidentEmbeddingStore>();
+        services.AddSingleton<ISlackSyncStore, PostgresSlackSyncStore>();
+        services.AddSingleton<ISlackInboxStore, PostgresSlackInboxStore>();
+        services.AddHostedService(sp =>
+        {
+            var database = sp.GetRequiredService<PostgresDatabase>();
+            return new StorageInitializer($"PostgreSQL {database.Description}", database.MigrateAsync, sp.GetRequiredService<ILogger<StorageInitializer>>());
+        });
     }
 }
 
-/// <summary>
-/// Creates or upgrades the database before the host starts taking requests. The writer loop ends when the host
-/// disposes <see cref="SqliteDatabase"/>, after everything that writes has stopped, and commits what is still queued.
-/// </summary>
-internal sealed class StorageInitializer(SqliteDatabase database, ILogger<StorageInitializer> logger) : IHostedService
+/// <summary>Creates or upgrades the database before the host starts taking requests.</summary>
+internal sealed class StorageInitializer(
+    string database, Func<CancellationToken, Task<(int From, int To)>> migrate, ILogger<StorageInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var (from, to) = await database.MigrateAsync(cancellationToken);
+        var (from, to) = await migrate(cancellationToken);
         if (from == to)
         {
-            logger.LogInformation("Storage: SQLite {File}, schema version {Version}", database.DataSource, to);
+            logger.LogInformation("Storage: {Database}, schema version {Version}", database, to);
         }
         else
         {
-            logger.LogInformation("Storage: SQLite {File}, schema upgraded from version {From} to {To}", database.DataSource, from, to);
+            logger.LogInformation("Storage: {Database}, schema upgraded from version {From} to {To}", database, from, to);
         }
     }
 

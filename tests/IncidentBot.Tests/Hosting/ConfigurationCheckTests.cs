@@ -30,6 +30,25 @@ public sealed class ConfigurationCheckTests
         Assert.Equal("Ai:Model is required when Ai:Provider is 'openai'.", error);
     }
 
+    [Theory]
+    [InlineData("", "Storage:ConnectionString is required with Storage:Provider 'postgres'")]
+    [InlineData("Database=incidentbot", "Storage:ConnectionString names no Host for PostgreSQL.")]
+    [InlineData("Hots=db", "Storage:ConnectionString is not a PostgreSQL connection string")]
+    public void PostgresNeedsAConnectionStringNamingItsHost(string connectionString, string expected)
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = connectionString });
+
+        Assert.NotNull(error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public void APostgresConnectionStringIsAGoodConfiguration()
+    {
+        Assert.Null(FindError(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = "Host=db;Database=incidentbot" }));
+    }
+
     [Fact]
     public void TheDefaultsAreAGoodConfiguration()
     {
@@ -41,10 +60,11 @@ public sealed class ConfigurationCheckTests
         using var database = new TemporaryDatabase();
         var app = IncidentBotApp.Build(
             new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory },
-            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+            builder =>
             {
-                ["Storage:ConnectionString"] = database.ConnectionString,
-            }));
+                settings.TryAdd("Storage:ConnectionString", database.ConnectionString);
+                builder.Configuration.AddInMemoryCollection(settings);
+            });
         return app.FindConfigurationError();
     }
 }
