@@ -1,35 +1,32 @@
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
-using IncidentBot.Storage.Sqlite;
 using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.Assistant;
 
-public sealed class SqliteIncidentSearchTests : IAsyncLifetime
+/// <summary>What every provider's <see cref="IIncidentSearch"/> must find, and the reads the assistant relies on.</summary>
+public abstract class IncidentSearchContract<TProvider> : IAsyncLifetime
+    where TProvider : StorageProvider, new()
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    private readonly TemporaryDatabase file = new();
-    private SqliteDatabase database = null!;
-    private SqliteIncidentStore store = null!;
-    private SqliteIncidentSearch search = null!;
-    private SqliteIncidentReader reader = null!;
+    private readonly TProvider provider = new();
+    private IIncidentStore store = null!;
+    private IIncidentSearch search = null!;
+    private IIncidentReader reader = null!;
 
     public async Task InitializeAsync()
     {
-        database = new SqliteDatabase(file.ConnectionString);
-        await database.MigrateAsync();
-        store = new SqliteIncidentStore(database);
-        search = new SqliteIncidentSearch(database);
-        reader = new SqliteIncidentReader(database);
+        await provider.InitializeAsync();
+        await provider.MigrateAsync();
+        var ports = provider.Open();
+        store = ports.Store;
+        search = ports.Search;
+        reader = ports.Reader;
     }
 
-    public Task DisposeAsync()
-    {
-        file.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => provider.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task WordsInTitleServicesDetailsAndMessagesAreFound()
     {
         var ddos = await DeclareAsync("DDoS on the edge proxies", ["edge-proxy"], "Traffic flood from a botnet");
@@ -46,7 +43,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         Assert.Contains("acquirer", byMessage.EntryText);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnEditedMessageIsFoundByItsNewTextOnlyAndADeletedOneNotAtAll()
     {
         var incident = await DeclareAsync("Search latency", ["search"]);
@@ -62,7 +59,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         Assert.Equal(1, await reader.CountMessagesAsync(incident.Number));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ChangedTitlesAndServicesAreReindexed()
     {
         var incident = await DeclareAsync("Slow pages", ["web"]);
@@ -76,7 +73,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         Assert.Equal([incident.Number], await MatchNumbersAsync("cache"));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("\"unbalanced")]
     [InlineData("NEAR(a b, 2)")]
     [InlineData("* OR -")]
@@ -96,7 +93,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         Assert.NotNull(raw);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheWindowKeepsIncidentsOpenAtSomeMomentInIt()
     {
         var old = await DeclareAsync("Old and resolved", ["db"], at: Now.AddDays(-10));
@@ -112,7 +109,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
         Assert.Equal(["db"], await reader.GetServiceNamesAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DraftsGetTheNextVersionWithTheirEntryAndAreListedLatestFirst()
     {
         var incident = await DeclareAsync("Drafted", ["db"]);
@@ -139,3 +136,7 @@ public sealed class SqliteIncidentSearchTests : IAsyncLifetime
     private async Task<IReadOnlyList<long>> MatchNumbersAsync(string text) =>
         (await search.MatchAsync(SearchTerms.Of(SearchTerms.SplitWords(text)), new IncidentFilter())).Select(m => m.Number).ToList();
 }
+
+public sealed class SqliteIncidentSearchTests : IncidentSearchContract<SqliteStorage>;
+
+public sealed class PostgresIncidentSearchTests : IncidentSearchContract<PostgresStorage>;

@@ -10,9 +10,10 @@ namespace IncidentBot.Tests.Assistant;
 /// A running IncidentBot with a history of incidents written the way responders write them: alerts,
 /// hypotheses, a rollback, questions (answered and not), follow-ups. Messages go through
 /// <see cref="IncidentService.RecordMessageAsync"/> as the Slack side stores them, state changes through
-/// <see cref="IncidentService"/> too. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC).
+/// <see cref="IncidentService"/> too. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC). On SQLite;
+/// <see cref="PostgresIncidentWorld"/> is the same world on PostgreSQL.
 /// </summary>
-public sealed class IncidentWorld : IAsyncLifetime
+public class IncidentWorld : IAsyncLifetime
 {
     public const string Alice = "U0ALICE";
     public const string Bob = "U0BOB";
@@ -23,7 +24,14 @@ public sealed class IncidentWorld : IAsyncLifetime
 
     public static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly TemporaryDatabase database = new();
+    private readonly StorageProvider storage;
+
+    public IncidentWorld()
+        : this(new SqliteStorage())
+    {
+    }
+
+    protected IncidentWorld(StorageProvider storage) => this.storage = storage;
 
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 9, 1, 10, 0, 0, TimeSpan.Zero));
 
@@ -67,7 +75,8 @@ public sealed class IncidentWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Bot = await TestBot.StartAsync(database.ConnectionString, Clock);
+        await storage.InitializeAsync();
+        Bot = await TestBot.StartAsync(storage.Settings["Storage:ConnectionString"]!, Clock, storage.Settings);
         RefundsStuck = await WriteRefundsStuckAsync();
         EdgeDdos = await WriteEdgeDdosAsync();
         SearchLatency = await WriteSearchLatencyAsync();
@@ -80,8 +89,12 @@ public sealed class IncidentWorld : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Bot.DisposeAsync();
-        database.Dispose();
+        if (Bot is not null)
+        {
+            await Bot.DisposeAsync();
+        }
+
+        await storage.DisposeAsync();
     }
 
     public void SetClock(DateTimeOffset at) => Clock.Advance(at - Clock.GetUtcNow());
@@ -311,3 +324,5 @@ public sealed class IncidentWorld : IAsyncLifetime
         SetClock(Now);
     }
 }
+
+public sealed class PostgresIncidentWorld() : IncidentWorld(new PostgresStorage());

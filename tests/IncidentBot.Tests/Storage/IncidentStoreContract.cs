@@ -6,33 +6,33 @@ using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.Storage;
 
-public sealed class SqliteIncidentStoreTests : IAsyncLifetime
+/// <summary>What every provider's <see cref="IIncidentStore"/> and <see cref="IIncidentReader"/> must do.</summary>
+public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
+    where TProvider : StorageProvider, new()
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    private readonly TemporaryDatabase file = new();
-    private SqliteDatabase database = null!;
-    private SqliteIncidentReader reader = null!;
+    protected static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+    protected readonly TProvider provider = new();
+    private IIncidentStore store = null!;
+    private IIncidentReader reader = null!;
 
     public async Task InitializeAsync()
     {
-        database = new SqliteDatabase(file.ConnectionString);
-        await database.MigrateAsync();
-        reader = new SqliteIncidentReader(database);
+        await provider.InitializeAsync();
+        await provider.MigrateAsync();
+        var ports = provider.Open();
+        store = ports.Store;
+        reader = ports.Reader;
     }
 
-    public Task DisposeAsync()
-    {
-        file.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => provider.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task WritersInTwoProcessesToOneIncidentLoseNoUpdate()
     {
-        // Two stores on one file stand for two processes: their in-process gates are separate,
-        // so only SQLite's own locking keeps their read-modify-writes apart.
-        var first = new SqliteIncidentStore(new SqliteDatabase(file.ConnectionString));
-        var second = new SqliteIncidentStore(new SqliteDatabase(file.ConnectionString));
+        // Two stores on one database stand for two processes: their in-process gates are separate,
+        // so only the database's own locking keeps their read-modify-writes apart.
+        var first = provider.Open().Store;
+        var second = provider.Open().Store;
         var incident = await first.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Shared" }, Now));
 
         var writes = Enumerable.Range(0, 30).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).UpdateAsync(
@@ -47,10 +47,9 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal(30, timeline.Count(e => e.Kind == TimelineEntryKind.ServicesChanged));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AChangeThatThrowsWritesNothing()
     {
-        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Guarded" }, Now));
 
         await Assert.ThrowsAsync<IncidentValidationException>(() => store.UpdateAsync(incident.Number, current =>
@@ -62,10 +61,9 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Single(await reader.GetTimelineAsync(incident.Number, new TimelineQuery()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task EveryFieldSurvivesTheRoundTrip()
     {
-        var store = new SqliteIncidentStore(database);
         var created = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft
         {
             Title = "Checkout down",
@@ -101,10 +99,9 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal(Now.AddHours(1), stored.UpdatedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SlackMessageSourcesAreKeptWithTheirEntries()
     {
-        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
         var source = new SlackMessageSource("C123", "1700000000.000100", "1700000000.000050", "https://x.slack.com/archives/C123/p1700000000000100", IsBot: true);
 
@@ -116,20 +113,25 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal(TimelineEntryKind.Message, entry.Kind);
     }
 
-    [Fact]
-    public async Task TheStoreIsReachableOnlyWhenItsFileHasTheSchema()
+    [SkippableFact]
+    public async Task TheStoreIsReachableOnlyWhenItsDatabaseHasTheSchema()
     {
-        using var empty = new TemporaryDatabase();
-        var unmigrated = new SqliteIncidentReader(new SqliteDatabase(empty.ConnectionString));
-
-        Assert.True(await reader.IsReachableAsync());
-        Assert.False(await unmigrated.IsReachableAsync());
+        var empty = new TProvider();
+        await empty.InitializeAsync();
+        try
+        {
+            Assert.True(await reader.IsReachableAsync());
+            Assert.False(await empty.Open().Reader.IsReachableAsync());
+        }
+        finally
+        {
+            await empty.DisposeAsync();
+        }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ASlackMessageIsStoredOnceHoweverOftenItArrives()
     {
-        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
 
         var first = await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
@@ -142,10 +144,9 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal("1700000000.000100", await reader.GetLatestMessageTsAsync("C1"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnEditReplacesTheTextUnlessALaterEditIsAlreadyThere()
     {
-        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
         await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "rollback v2.3.0"));
 
@@ -157,10 +158,9 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal(Now.AddMinutes(2), entry.EditedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnEditOfAMessageThatNeverArrivedStoresTheEditedText()
     {
-        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
 
         await store.EditMessageAsync(incident.Number, Message("1700000000.000200", "edited first"), Now.AddMinutes(1));
@@ -171,10 +171,9 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal("edited first", entry.Text);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ADeletedMessageIsMarkedAndNotBroughtBackByALateCopy()
     {
-        var store = new SqliteIncidentStore(database);
         var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
         await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "oops, wrong channel"));
 
@@ -190,10 +189,20 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal("oops, wrong channel", messages[0].Text);
     }
 
+    private static NewTimelineEntry Message(string ts, string text) =>
+        new(TimelineEntryKind.Message, SlackTs.Parse(ts).ToDateTimeOffset(), "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
+}
+
+public sealed class SqliteIncidentStoreTests : IncidentStoreContract<SqliteStorage>
+{
+    private readonly SqliteIncidentReader reader;
+
+    public SqliteIncidentStoreTests() => reader = new SqliteIncidentReader(new SqliteDatabase(provider.ConnectionString));
+
     [Fact]
     public async Task WritesQueuedWhenTheDatabaseIsDisposedAreCommittedAndLaterOnesRefused()
     {
-        var closing = new SqliteDatabase(file.ConnectionString);
+        var closing = new SqliteDatabase(provider.ConnectionString);
         var store = new SqliteIncidentStore(closing);
         var writes = Enumerable.Range(0, 50)
             .Select(i => store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = $"Queued {i}" }, Now)))
@@ -205,7 +214,6 @@ public sealed class SqliteIncidentStoreTests : IAsyncLifetime
         Assert.Equal(50, await reader.CountAsync(new IncidentFilter()));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Late" }, Now)));
     }
-
-    private static NewTimelineEntry Message(string ts, string text) =>
-        new(TimelineEntryKind.Message, SlackTs.Parse(ts).ToDateTimeOffset(), "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
 }
+
+public sealed class PostgresIncidentStoreTests : IncidentStoreContract<PostgresStorage>;

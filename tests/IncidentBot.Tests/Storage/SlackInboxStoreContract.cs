@@ -1,28 +1,28 @@
 using Microsoft.Extensions.Time.Testing;
 using IncidentBot.Slack.Handlers;
-using IncidentBot.Storage.Sqlite;
+using IncidentBot.Storage.Postgres;
 using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.Storage;
 
-public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
+/// <summary>What every provider's durable Slack inbox must do; a "restart" is a new store on the same database.</summary>
+public abstract class SlackInboxStoreContract<TProvider> : IAsyncLifetime
+    where TProvider : StorageProvider, new()
 {
-    private readonly TemporaryDatabase file = new();
-    private SqliteDatabase database = null!;
+    protected static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+    protected readonly TProvider provider = new();
+    private StoragePorts database = null!;
 
     public async Task InitializeAsync()
     {
-        database = new SqliteDatabase(file.ConnectionString);
-        await database.MigrateAsync();
+        await provider.InitializeAsync();
+        await provider.MigrateAsync();
+        database = provider.Open();
     }
 
-    public Task DisposeAsync()
-    {
-        file.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => provider.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task AnEventDeliveredTwiceIsStoredOnce()
     {
         var inbox = Inbox(database);
@@ -36,13 +36,13 @@ public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
         Assert.Contains("Ev2", pending[1].Item.Payload);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WorkStoredBeforeARestartIsStillPendingAfterIt()
     {
         await Inbox(database).AcceptAsync(Event("Ev1"));
         await Inbox(database).AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, "{\"type\":\"block_actions\"}"));
 
-        var restarted = Inbox(new SqliteDatabase(file.ConnectionString));
+        var restarted = Inbox(provider.Open());
         var pending = await restarted.ReadPendingAsync(0, 10);
 
         Assert.Equal([SlackWorkKind.Event, SlackWorkKind.BlockActions], pending.Select(p => p.Item.Kind));
@@ -50,7 +50,7 @@ public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
         Assert.Equal(2, (await restarted.ReadPendingAsync(0, 10)).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CompletedWorkIsNoLongerPending()
     {
         var inbox = Inbox(database);
@@ -64,7 +64,7 @@ public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
         Assert.Equal(pending[1].Id, Assert.Single(left).Id);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeliveriesArrivingTogetherAreAllStoredAndDuplicatesAmongThemOnce()
     {
         var inbox = Inbox(database);
@@ -78,19 +78,19 @@ public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
         Assert.Equal(200, pending.Select(p => p.Item.Payload).Distinct().Count());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WhetherWorkMayRunInAnyOrderIsKept()
     {
         var inbox = Inbox(database);
         await inbox.AcceptAsync(Event("Ev1") with { Order = SlackWorkOrder.AnyOrder });
         await inbox.AcceptAsync(Event("Ev2"));
 
-        var pending = await Inbox(new SqliteDatabase(file.ConnectionString)).ReadPendingAsync(0, 10);
+        var pending = await Inbox(provider.Open()).ReadPendingAsync(0, 10);
 
         Assert.Equal([SlackWorkOrder.AnyOrder, SlackWorkOrder.InOrder], pending.Select(p => p.Item.Order));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WorkAcceptedHereComesBackWithItsParsedPayloadAndWorkReadAfterARestartWithout()
     {
         var inbox = Inbox(database);
@@ -98,16 +98,53 @@ public sealed class SqliteSlackInboxStoreTests : IAsyncLifetime
         await inbox.AcceptAsync(Event("Ev1") with { Parsed = parsed });
 
         var here = Assert.Single(await inbox.ReadPendingAsync(0, 10));
-        var afterRestart = Assert.Single(await Inbox(new SqliteDatabase(file.ConnectionString)).ReadPendingAsync(0, 10));
+        // Later than any claim the first store may hold on what it read.
+        var afterRestart = Assert.Single(await Inbox(provider.Open(), TimeSpan.FromMinutes(5)).ReadPendingAsync(0, 10));
 
         Assert.Same(parsed, here.Item.Parsed);
         Assert.Null(afterRestart.Item.Parsed);
         Assert.Equal(here.Item.Payload, afterRestart.Item.Payload);
     }
 
-    private static SqliteSlackInboxStore Inbox(SqliteDatabase database) =>
-        new(database, new FakeTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteSlackInboxStore>.Instance);
+    /// <param name="after">How long after <see cref="Start"/> this store's clock stands.</param>
+    protected static ISlackInboxStore Inbox(StoragePorts database, TimeSpan after = default) => database.Inbox(new FakeTimeProvider(Start + after));
 
-    private static SlackWorkItem Event(string eventId) =>
+    protected static SlackWorkItem Event(string eventId) =>
         new(SlackWorkKind.Event, $$$"""{"type":"event_callback","event_id":"{{{eventId}}}","event":{"type":"message"}}""", EventId: eventId);
+}
+
+public sealed class SqliteSlackInboxStoreTests : SlackInboxStoreContract<SqliteStorage>;
+
+public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<PostgresStorage>
+{
+    [SkippableFact]
+    public async Task ReplicasReadingAtOnceGetDifferentWork()
+    {
+        var accepting = Inbox(provider.Open());
+        for (var i = 0; i < 40; i++)
+        {
+            await accepting.AcceptAsync(Event($"Ev{i}"));
+        }
+
+        var replicas = Enumerable.Range(0, 4).Select(_ => Inbox(provider.Open())).ToList();
+        var read = await Task.WhenAll(replicas.Select(replica => replica.ReadPendingAsync(0, 15)));
+
+        var ids = read.SelectMany(batch => batch.Select(work => work.Id)).ToList();
+        Assert.Equal(40, ids.Count);
+        Assert.Equal(40, ids.Distinct().Count());
+    }
+
+    [SkippableFact]
+    public async Task WorkReadByAReplicaThatStoppedIsTakenOverOnceItsClaimLapses()
+    {
+        var stopped = Inbox(provider.Open());
+        await stopped.AcceptAsync(Event("Ev1"));
+        Assert.Single(await stopped.ReadPendingAsync(0, 10));
+
+        var soon = Inbox(provider.Open(), PostgresSlackInboxStore.ClaimTime - TimeSpan.FromSeconds(1));
+        var later = Inbox(provider.Open(), PostgresSlackInboxStore.ClaimTime + TimeSpan.FromSeconds(1));
+
+        Assert.Empty(await soon.ReadPendingAsync(0, 10));
+        Assert.Contains("Ev1", Assert.Single(await later.ReadPendingAsync(0, 10)).Item.Payload);
+    }
 }
