@@ -7,32 +7,16 @@ using IncidentBot.Tests.Support;
 namespace IncidentBot.Tests.Storage;
 
 /// <summary>What every provider's <see cref="IIncidentStore"/> and <see cref="IIncidentReader"/> must do.</summary>
-public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
+public abstract class IncidentStoreContract<TProvider> : StorageContract<TProvider>
     where TProvider : StorageProvider, new()
 {
-    protected static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    protected readonly TProvider provider = new();
-    private IIncidentStore store = null!;
-    private IIncidentReader reader = null!;
-
-    public async Task InitializeAsync()
-    {
-        await provider.InitializeAsync();
-        await provider.MigrateAsync();
-        var ports = provider.Open();
-        store = ports.Store;
-        reader = ports.Reader;
-    }
-
-    public Task DisposeAsync() => provider.DisposeAsync();
-
     [SkippableFact]
     public async Task WritersInTwoProcessesToOneIncidentLoseNoUpdate()
     {
         // Two stores on one database stand for two processes: their in-process gates are separate,
         // so only the database's own locking keeps their read-modify-writes apart.
-        var first = provider.Open().Store;
-        var second = provider.Open().Store;
+        var first = Provider.Open().Store;
+        var second = Provider.Open().Store;
         var incident = await first.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Shared" }, Now));
 
         var writes = Enumerable.Range(0, 30).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).UpdateAsync(
@@ -40,31 +24,31 @@ public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
             current => IncidentChanges.Apply(current, new IncidentEdit { AddServices = [$"service-{i}"] }, "U1", Now.AddSeconds(i)))));
         await Task.WhenAll(writes);
 
-        var stored = await reader.GetAsync(incident.Number);
+        var stored = await Ports.Reader.GetAsync(incident.Number);
         Assert.Equal(30, stored!.Services.Count);
         Assert.Equal(31, stored.Version);
-        var timeline = await reader.GetTimelineAsync(incident.Number, new TimelineQuery());
+        var timeline = await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery());
         Assert.Equal(30, timeline.Count(e => e.Kind == TimelineEntryKind.ServicesChanged));
     }
 
     [SkippableFact]
     public async Task AChangeThatThrowsWritesNothing()
     {
-        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Guarded" }, Now));
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Guarded" }, Now));
 
-        await Assert.ThrowsAsync<IncidentValidationException>(() => store.UpdateAsync(incident.Number, current =>
+        await Assert.ThrowsAsync<IncidentValidationException>(() => Ports.Store.UpdateAsync(incident.Number, current =>
             IncidentChanges.Apply(current, new IncidentEdit { Severity = Severity.Sev1, Title = "" }, "U1", Now)));
 
-        var stored = await reader.GetAsync(incident.Number);
+        var stored = await Ports.Reader.GetAsync(incident.Number);
         Assert.Equal(Severity.Unknown, stored!.Severity);
         Assert.Equal(1, stored.Version);
-        Assert.Single(await reader.GetTimelineAsync(incident.Number, new TimelineQuery()));
+        Assert.Single(await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery()));
     }
 
     [SkippableFact]
     public async Task EveryFieldSurvivesTheRoundTrip()
     {
-        var created = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft
+        var created = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft
         {
             Title = "Checkout down",
             Severity = Severity.Sev2,
@@ -75,7 +59,7 @@ public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
             DeclaredBy = "U1",
             CommanderId = "U2",
         }, Now));
-        await store.UpdateAsync(created.Number, current => IncidentChanges.Apply(current with { ChannelId = "C123", ChannelName = "incident-1-checkout-down" }, new IncidentEdit
+        await Ports.Store.UpdateAsync(created.Number, current => IncidentChanges.Apply(current with { ChannelId = "C123", ChannelName = "incident-1-checkout-down" }, new IncidentEdit
         {
             Status = IncidentStatus.Resolved,
             MitigationSummary = "Rolled back",
@@ -83,8 +67,8 @@ public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
             Link = (LinkType.Trace, "https://traces.example.com/abc"),
         }, "U2", Now.AddHours(1)));
 
-        var stored = await reader.GetAsync(created.Number);
-        var byChannel = await reader.FindByChannelAsync("C123");
+        var stored = await Ports.Reader.GetAsync(created.Number);
+        var byChannel = await Ports.Reader.FindByChannelAsync("C123");
 
         Assert.Equal(1, byChannel?.Number);
         Assert.Equal(["checkout-api", "payments"], stored!.Services);
@@ -102,13 +86,13 @@ public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task SlackMessageSourcesAreKeptWithTheirEntries()
     {
-        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
         var source = new SlackMessageSource("C123", "1700000000.000100", "1700000000.000050", "https://x.slack.com/archives/C123/p1700000000000100", IsBot: true);
 
-        await store.UpdateAsync(incident.Number, current =>
+        await Ports.Store.UpdateAsync(incident.Number, current =>
             new IncidentChange(current, [new NewTimelineEntry(TimelineEntryKind.Message, Now, "U1", "rolling back", Slack: source)]));
 
-        var entry = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery()))[^1];
+        var entry = (await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery()))[^1];
         Assert.Equal(source, entry.Slack);
         Assert.Equal(TimelineEntryKind.Message, entry.Kind);
     }
@@ -120,7 +104,7 @@ public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
         await empty.InitializeAsync();
         try
         {
-            Assert.True(await reader.IsReachableAsync());
+            Assert.True(await Ports.Reader.IsReachableAsync());
             Assert.False(await empty.Open().Reader.IsReachableAsync());
         }
         finally
@@ -132,28 +116,28 @@ public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task ASlackMessageIsStoredOnceHoweverOftenItArrives()
     {
-        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
 
-        var first = await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
-        var again = await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
+        var first = await Ports.Store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
+        var again = await Ports.Store.AddMessageAsync(incident.Number, Message("1700000000.000100", "checking the dashboards"));
 
         Assert.Equal("checking the dashboards", first?.Text);
         Assert.Null(again);
-        var messages = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message);
+        var messages = (await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message);
         Assert.Single(messages);
-        Assert.Equal("1700000000.000100", await reader.GetLatestMessageTsAsync("C1"));
+        Assert.Equal("1700000000.000100", await Ports.Reader.GetLatestMessageTsAsync("C1"));
     }
 
     [SkippableFact]
     public async Task AnEditReplacesTheTextUnlessALaterEditIsAlreadyThere()
     {
-        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
-        await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "rollback v2.3.0"));
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        await Ports.Store.AddMessageAsync(incident.Number, Message("1700000000.000100", "rollback v2.3.0"));
 
-        await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "rollback to v2.3.0 done"), Now.AddMinutes(2));
-        await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "an older edit arriving late"), Now.AddMinutes(1));
+        await Ports.Store.EditMessageAsync(incident.Number, Message("1700000000.000100", "rollback to v2.3.0 done"), Now.AddMinutes(2));
+        await Ports.Store.EditMessageAsync(incident.Number, Message("1700000000.000100", "an older edit arriving late"), Now.AddMinutes(1));
 
-        var entry = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
+        var entry = (await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
         Assert.Equal("rollback to v2.3.0 done", entry.Text);
         Assert.Equal(Now.AddMinutes(2), entry.EditedAt);
     }
@@ -161,29 +145,29 @@ public abstract class IncidentStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task AnEditOfAMessageThatNeverArrivedStoresTheEditedText()
     {
-        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
 
-        await store.EditMessageAsync(incident.Number, Message("1700000000.000200", "edited first"), Now.AddMinutes(1));
-        var original = await store.AddMessageAsync(incident.Number, Message("1700000000.000200", "original"));
+        await Ports.Store.EditMessageAsync(incident.Number, Message("1700000000.000200", "edited first"), Now.AddMinutes(1));
+        var original = await Ports.Store.AddMessageAsync(incident.Number, Message("1700000000.000200", "original"));
 
         Assert.Null(original);
-        var entry = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
+        var entry = (await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Single(e => e.Kind == TimelineEntryKind.Message);
         Assert.Equal("edited first", entry.Text);
     }
 
     [SkippableFact]
     public async Task ADeletedMessageIsMarkedAndNotBroughtBackByALateCopy()
     {
-        var incident = await store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
-        await store.AddMessageAsync(incident.Number, Message("1700000000.000100", "oops, wrong channel"));
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        await Ports.Store.AddMessageAsync(incident.Number, Message("1700000000.000100", "oops, wrong channel"));
 
-        await store.DeleteMessageAsync(incident.Number, new SlackMessageSource("C1", "1700000000.000100", null, null, false), Now, Now.AddMinutes(1));
-        await store.DeleteMessageAsync(incident.Number, new SlackMessageSource("C1", "1700000000.000300", null, null, false), Now, Now.AddMinutes(1));
-        var late = await store.AddMessageAsync(incident.Number, Message("1700000000.000300", "deleted before it arrived"));
-        await store.EditMessageAsync(incident.Number, Message("1700000000.000100", "edit after delete"), Now.AddMinutes(2));
+        await Ports.Store.DeleteMessageAsync(incident.Number, new SlackMessageSource("C1", "1700000000.000100", null, null, false), Now, Now.AddMinutes(1));
+        await Ports.Store.DeleteMessageAsync(incident.Number, new SlackMessageSource("C1", "1700000000.000300", null, null, false), Now, Now.AddMinutes(1));
+        var late = await Ports.Store.AddMessageAsync(incident.Number, Message("1700000000.000300", "deleted before it arrived"));
+        await Ports.Store.EditMessageAsync(incident.Number, Message("1700000000.000100", "edit after delete"), Now.AddMinutes(2));
 
         Assert.Null(late);
-        var messages = (await reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message).ToList();
+        var messages = (await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery())).Where(e => e.Kind == TimelineEntryKind.Message).ToList();
         Assert.Equal(2, messages.Count);
         Assert.All(messages, m => Assert.Equal(Now.AddMinutes(1), m.DeletedAt));
         Assert.Equal("oops, wrong channel", messages[0].Text);
@@ -197,12 +181,12 @@ public sealed class SqliteIncidentStoreTests : IncidentStoreContract<SqliteStora
 {
     private readonly SqliteIncidentReader reader;
 
-    public SqliteIncidentStoreTests() => reader = new SqliteIncidentReader(new SqliteDatabase(provider.ConnectionString));
+    public SqliteIncidentStoreTests() => reader = new SqliteIncidentReader(new SqliteDatabase(Provider.ConnectionString));
 
     [Fact]
     public async Task WritesQueuedWhenTheDatabaseIsDisposedAreCommittedAndLaterOnesRefused()
     {
-        var closing = new SqliteDatabase(provider.ConnectionString);
+        var closing = new SqliteDatabase(Provider.ConnectionString);
         var store = new SqliteIncidentStore(closing);
         var writes = Enumerable.Range(0, 50)
             .Select(i => store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = $"Queued {i}" }, Now)))

@@ -5,22 +5,9 @@ using IncidentBot.Tests.Support;
 namespace IncidentBot.Tests.Storage;
 
 /// <summary>What every provider's Slack channel progress and embedding stores must keep.</summary>
-public abstract class ProgressAndEmbeddingsContract<TProvider> : IAsyncLifetime
+public abstract class ProgressAndEmbeddingsContract<TProvider> : StorageContract<TProvider>
     where TProvider : StorageProvider, new()
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    private readonly TProvider provider = new();
-    private StoragePorts ports = null!;
-
-    public async Task InitializeAsync()
-    {
-        await provider.InitializeAsync();
-        await provider.MigrateAsync();
-        ports = provider.Open();
-    }
-
-    public Task DisposeAsync() => provider.DisposeAsync();
-
     [SkippableFact]
     public async Task ChannelProgressIsKeptAndReplaced()
     {
@@ -37,11 +24,11 @@ public abstract class ProgressAndEmbeddingsContract<TProvider> : IAsyncLifetime
             LastError = "ratelimited",
         };
 
-        await ports.Sync.SaveAsync(state);
-        await ports.Sync.SaveAsync(state with { Attempts = 0, LastError = null });
+        await Ports.Sync.SaveAsync(state);
+        await Ports.Sync.SaveAsync(state with { Attempts = 0, LastError = null });
 
-        Assert.Equal(state with { Attempts = 0, LastError = null }, await ports.Sync.GetAsync(incident.Number));
-        Assert.Null(await ports.Sync.GetAsync(incident.Number + 1));
+        Assert.Equal(state with { Attempts = 0, LastError = null }, await Ports.Sync.GetAsync(incident.Number));
+        Assert.Null(await Ports.Sync.GetAsync(incident.Number + 1));
     }
 
     [SkippableFact]
@@ -50,14 +37,14 @@ public abstract class ProgressAndEmbeddingsContract<TProvider> : IAsyncLifetime
         var withoutChannel = await DeclareAsync("No channel yet");
         var told = await DeclareAsync("Told", channel: "C2");
         var untold = await DeclareAsync("Untold", channel: "C3");
-        var timeline = await ports.Reader.GetTimelineAsync(told.Number, new TimelineQuery());
-        await ports.Sync.SaveAsync(new SlackSyncState(told.Number) { CardVersion = told.Version, LinesThroughEntryId = timeline[^1].Id });
+        var timeline = await Ports.Reader.GetTimelineAsync(told.Number, new TimelineQuery());
+        await Ports.Sync.SaveAsync(new SlackSyncState(told.Number) { CardVersion = told.Version, LinesThroughEntryId = timeline[^1].Id });
 
-        Assert.Equal([withoutChannel.Number, untold.Number], await ports.Sync.ListBehindAsync(10));
+        Assert.Equal([withoutChannel.Number, untold.Number], await Ports.Sync.ListBehindAsync(10));
 
-        await ports.Store.UpdateAsync(told.Number, current => IncidentChanges.Apply(current, new IncidentEdit { Severity = Severity.Sev1 }, "U1", Now));
+        await Ports.Store.UpdateAsync(told.Number, current => IncidentChanges.Apply(current, new IncidentEdit { Severity = Severity.Sev1 }, "U1", Now));
 
-        Assert.Equal([withoutChannel.Number, told.Number, untold.Number], await ports.Sync.ListBehindAsync(10));
+        Assert.Equal([withoutChannel.Number, told.Number, untold.Number], await Ports.Sync.ListBehindAsync(10));
     }
 
     [SkippableFact]
@@ -66,24 +53,24 @@ public abstract class ProgressAndEmbeddingsContract<TProvider> : IAsyncLifetime
         var first = await DeclareAsync("Embedded");
         var second = await DeclareAsync("Also embedded");
 
-        await ports.Embeddings.SaveAsync("small", [new(first.Number, "h1", new float[] { 0.5f, -1.25f }), new(second.Number, "h2", new float[] { 1f, 0f })], Now);
-        await ports.Embeddings.SaveAsync("small", [new(first.Number, "h3", new float[] { 0.25f, 2f, 3f })], Now);
-        await ports.Embeddings.SaveAsync("large", [new(first.Number, "h4", new float[] { 9f })], Now);
+        await Ports.Embeddings.SaveAsync("small", [new(first.Number, "h1", new float[] { 0.5f, -1.25f }), new(second.Number, "h2", new float[] { 1f, 0f })], Now);
+        await Ports.Embeddings.SaveAsync("small", [new(first.Number, "h3", new float[] { 0.25f, 2f, 3f })], Now);
+        await Ports.Embeddings.SaveAsync("large", [new(first.Number, "h4", new float[] { 9f })], Now);
 
-        var small = await ports.Embeddings.GetAsync("small", [first.Number, second.Number, second.Number + 1]);
+        var small = await Ports.Embeddings.GetAsync("small", [first.Number, second.Number, second.Number + 1]);
         Assert.Equal([first.Number, second.Number], small.Keys.Order());
         Assert.Equal("h3", small[first.Number].TextHash);
         Assert.Equal(new float[] { 0.25f, 2f, 3f }, small[first.Number].Vector.ToArray());
         Assert.Equal(new float[] { 1f, 0f }, small[second.Number].Vector.ToArray());
-        var large = await ports.Embeddings.GetAsync("large", [first.Number]);
+        var large = await Ports.Embeddings.GetAsync("large", [first.Number]);
         Assert.Equal(new float[] { 9f }, large[first.Number].Vector.ToArray());
-        Assert.Empty(await ports.Embeddings.GetAsync("small", []));
+        Assert.Empty(await Ports.Embeddings.GetAsync("small", []));
     }
 
     private async Task<Incident> DeclareAsync(string title, string? channel = null)
     {
-        var incident = await ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = title }, Now));
-        return channel is null ? incident : await ports.Store.SetChannelAsync(incident.Number, channel, $"incident-{incident.Number}");
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = title }, Now));
+        return channel is null ? incident : await Ports.Store.SetChannelAsync(incident.Number, channel, $"incident-{incident.Number}");
     }
 }
 

@@ -10,34 +10,34 @@ public abstract class SchemaContract<TProvider> : IAsyncLifetime
     where TProvider : StorageProvider, new()
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    protected readonly TProvider provider = new();
+    protected TProvider Provider { get; } = new();
 
-    public Task InitializeAsync() => provider.InitializeAsync();
+    public Task InitializeAsync() => Provider.InitializeAsync();
 
-    public Task DisposeAsync() => provider.DisposeAsync();
+    public Task DisposeAsync() => Provider.DisposeAsync();
 
     [SkippableFact]
     public async Task ANewDatabaseIsCreatedAtTheLatestSchemaVersion()
     {
-        var (from, to) = await provider.MigrateAsync();
+        var (from, to) = await Provider.MigrateAsync();
 
         Assert.Equal(0, from);
-        Assert.Equal(provider.LatestVersion, to);
-        Assert.Equal(to, await provider.GetVersionAsync());
+        Assert.Equal(Provider.LatestVersion, to);
+        Assert.Equal(to, await Provider.GetVersionAsync());
     }
 
     [SkippableFact]
     public async Task ADatabaseWrittenByAnOlderVersionIsUpgradedAndKeepsItsData()
     {
-        await provider.MigrateAsync(steps: 1);
-        await provider.Open().Store.CreateAsync(
+        await Provider.MigrateAsync(steps: 1);
+        await Provider.Open().Store.CreateAsync(
             IncidentChanges.Declare(new IncidentDraft { Title = "Before the upgrade", Severity = Severity.Sev2 }, Now));
 
-        var (from, to) = await provider.MigrateAsync(extraStepSql: "CREATE TABLE later_step (id INTEGER PRIMARY KEY);");
+        var (from, to) = await Provider.MigrateAsync(extraStepSql: "CREATE TABLE later_step (id INTEGER PRIMARY KEY);");
 
         Assert.Equal(1, from);
-        Assert.Equal(provider.LatestVersion + 1, to);
-        var incident = await provider.Open().Reader.GetAsync(1);
+        Assert.Equal(Provider.LatestVersion + 1, to);
+        var incident = await Provider.Open().Reader.GetAsync(1);
         Assert.Equal("Before the upgrade", incident?.Title);
         Assert.Equal(Severity.Sev2, incident?.Severity);
     }
@@ -45,9 +45,9 @@ public abstract class SchemaContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task OpeningTwiceAppliesNothingTheSecondTime()
     {
-        await provider.MigrateAsync();
+        await Provider.MigrateAsync();
 
-        var (from, to) = await provider.MigrateAsync();
+        var (from, to) = await Provider.MigrateAsync();
 
         Assert.Equal(from, to);
     }
@@ -55,10 +55,10 @@ public abstract class SchemaContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task ADatabaseFromANewerVersionIsRefusedWithAClearMessage()
     {
-        await provider.MigrateAsync();
-        await provider.SetVersionAsync(99);
+        await Provider.MigrateAsync();
+        await Provider.SetVersionAsync(99);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.MigrateAsync());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Provider.MigrateAsync());
 
         Assert.Contains("schema version 99", error.Message);
         Assert.Contains("newer IncidentBot", error.Message);
@@ -69,10 +69,10 @@ public abstract class SchemaContract<TProvider> : IAsyncLifetime
     public async Task AFailingStepLeavesTheDatabaseAtThePreviousVersion()
     {
         await Assert.ThrowsAnyAsync<DbException>(() =>
-            provider.MigrateAsync(extraStepSql: "CREATE TABLE ok_part (id INTEGER); SELECT * FROM no_such_table;"));
+            Provider.MigrateAsync(extraStepSql: "CREATE TABLE ok_part (id INTEGER); SELECT * FROM no_such_table;"));
 
-        Assert.Equal(provider.LatestVersion, await provider.GetVersionAsync());
-        Assert.False(await provider.TableExistsAsync("ok_part"));
+        Assert.Equal(Provider.LatestVersion, await Provider.GetVersionAsync());
+        Assert.False(await Provider.TableExistsAsync("ok_part"));
     }
 }
 
@@ -81,9 +81,9 @@ public sealed class SqliteSchemaTests : SchemaContract<SqliteStorage>
     [Fact]
     public async Task ANewFileIsCreatedInWalMode()
     {
-        await provider.MigrateAsync();
+        await Provider.MigrateAsync();
 
-        await using var connection = await new SqliteDatabase(provider.ConnectionString).OpenAsync();
+        await using var connection = await new SqliteDatabase(Provider.ConnectionString).OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", await command.ExecuteScalarAsync());

@@ -5,27 +5,14 @@ using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.Storage;
 
-/// <summary>What every provider's durable Slack inbox must do; a "restart" is a new store on the same database.</summary>
-public abstract class SlackInboxStoreContract<TProvider> : IAsyncLifetime
+/// <summary>What every provider's durable Slack inbox must do; a "restart" is a new store on the same Ports.</summary>
+public abstract class SlackInboxStoreContract<TProvider> : StorageContract<TProvider>
     where TProvider : StorageProvider, new()
 {
-    protected static readonly DateTimeOffset Start = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    protected readonly TProvider provider = new();
-    private StoragePorts database = null!;
-
-    public async Task InitializeAsync()
-    {
-        await provider.InitializeAsync();
-        await provider.MigrateAsync();
-        database = provider.Open();
-    }
-
-    public Task DisposeAsync() => provider.DisposeAsync();
-
     [SkippableFact]
     public async Task AnEventDeliveredTwiceIsStoredOnce()
     {
-        var inbox = Inbox(database);
+        var inbox = Inbox(Ports);
 
         await inbox.AcceptAsync(Event("Ev1"));
         await inbox.AcceptAsync(Event("Ev1") with { RetryNum = 1 });
@@ -39,10 +26,10 @@ public abstract class SlackInboxStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task WorkStoredBeforeARestartIsStillPendingAfterIt()
     {
-        await Inbox(database).AcceptAsync(Event("Ev1"));
-        await Inbox(database).AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, "{\"type\":\"block_actions\"}"));
+        await Inbox(Ports).AcceptAsync(Event("Ev1"));
+        await Inbox(Ports).AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, "{\"type\":\"block_actions\"}"));
 
-        var restarted = Inbox(provider.Open());
+        var restarted = Inbox(Provider.Open());
         var pending = await restarted.ReadPendingAsync(0, 10);
 
         Assert.Equal([SlackWorkKind.Event, SlackWorkKind.BlockActions], pending.Select(p => p.Item.Kind));
@@ -53,7 +40,7 @@ public abstract class SlackInboxStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task CompletedWorkIsNoLongerPending()
     {
-        var inbox = Inbox(database);
+        var inbox = Inbox(Ports);
         await inbox.AcceptAsync(Event("Ev1"));
         await inbox.AcceptAsync(Event("Ev2"));
         var pending = await inbox.ReadPendingAsync(0, 10);
@@ -67,7 +54,7 @@ public abstract class SlackInboxStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task DeliveriesArrivingTogetherAreAllStoredAndDuplicatesAmongThemOnce()
     {
-        var inbox = Inbox(database);
+        var inbox = Inbox(Ports);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => inbox.AcceptAsync(Event($"Ev{i % 200}")).AsTask()));
 
@@ -81,11 +68,11 @@ public abstract class SlackInboxStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task WhetherWorkMayRunInAnyOrderIsKept()
     {
-        var inbox = Inbox(database);
+        var inbox = Inbox(Ports);
         await inbox.AcceptAsync(Event("Ev1") with { Order = SlackWorkOrder.AnyOrder });
         await inbox.AcceptAsync(Event("Ev2"));
 
-        var pending = await Inbox(provider.Open()).ReadPendingAsync(0, 10);
+        var pending = await Inbox(Provider.Open()).ReadPendingAsync(0, 10);
 
         Assert.Equal([SlackWorkOrder.AnyOrder, SlackWorkOrder.InOrder], pending.Select(p => p.Item.Order));
     }
@@ -93,21 +80,21 @@ public abstract class SlackInboxStoreContract<TProvider> : IAsyncLifetime
     [SkippableFact]
     public async Task WorkAcceptedHereComesBackWithItsParsedPayloadAndWorkReadAfterARestartWithout()
     {
-        var inbox = Inbox(database);
+        var inbox = Inbox(Ports);
         var parsed = new object();
         await inbox.AcceptAsync(Event("Ev1") with { Parsed = parsed });
 
         var here = Assert.Single(await inbox.ReadPendingAsync(0, 10));
         // Later than any claim the first store may hold on what it read.
-        var afterRestart = Assert.Single(await Inbox(provider.Open(), TimeSpan.FromMinutes(5)).ReadPendingAsync(0, 10));
+        var afterRestart = Assert.Single(await Inbox(Provider.Open(), TimeSpan.FromMinutes(5)).ReadPendingAsync(0, 10));
 
         Assert.Same(parsed, here.Item.Parsed);
         Assert.Null(afterRestart.Item.Parsed);
         Assert.Equal(here.Item.Payload, afterRestart.Item.Payload);
     }
 
-    /// <param name="after">How long after <see cref="Start"/> this store's clock stands.</param>
-    protected static ISlackInboxStore Inbox(StoragePorts database, TimeSpan after = default) => database.Inbox(new FakeTimeProvider(Start + after));
+    /// <param name="after">How long after <see cref="StorageContract{TProvider}.Now"/> this store's clock stands.</param>
+    protected static ISlackInboxStore Inbox(StoragePorts database, TimeSpan after = default) => database.Inbox(new FakeTimeProvider(Now + after));
 
     protected static SlackWorkItem Event(string eventId) =>
         new(SlackWorkKind.Event, $$$"""{"type":"event_callback","event_id":"{{{eventId}}}","event":{"type":"message"}}""", EventId: eventId);
@@ -120,13 +107,13 @@ public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<Postg
     [SkippableFact]
     public async Task ReplicasReadingAtOnceGetDifferentWork()
     {
-        var accepting = Inbox(provider.Open());
+        var accepting = Inbox(Provider.Open());
         for (var i = 0; i < 40; i++)
         {
             await accepting.AcceptAsync(Event($"Ev{i}"));
         }
 
-        var replicas = Enumerable.Range(0, 4).Select(_ => Inbox(provider.Open())).ToList();
+        var replicas = Enumerable.Range(0, 4).Select(_ => Inbox(Provider.Open())).ToList();
         var read = await Task.WhenAll(replicas.Select(replica => replica.ReadPendingAsync(0, 15)));
 
         var ids = read.SelectMany(batch => batch.Select(work => work.Id)).ToList();
@@ -137,12 +124,12 @@ public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<Postg
     [SkippableFact]
     public async Task WorkReadByAReplicaThatStoppedIsTakenOverOnceItsClaimLapses()
     {
-        var stopped = Inbox(provider.Open());
+        var stopped = Inbox(Provider.Open());
         await stopped.AcceptAsync(Event("Ev1"));
         Assert.Single(await stopped.ReadPendingAsync(0, 10));
 
-        var soon = Inbox(provider.Open(), PostgresSlackInboxStore.ClaimTime - TimeSpan.FromSeconds(1));
-        var later = Inbox(provider.Open(), PostgresSlackInboxStore.ClaimTime + TimeSpan.FromSeconds(1));
+        var soon = Inbox(Provider.Open(), PostgresSlackInboxStore.ClaimTime - TimeSpan.FromSeconds(1));
+        var later = Inbox(Provider.Open(), PostgresSlackInboxStore.ClaimTime + TimeSpan.FromSeconds(1));
 
         Assert.Empty(await soon.ReadPendingAsync(0, 10));
         Assert.Contains("Ev1", Assert.Single(await later.ReadPendingAsync(0, 10)).Item.Payload);
