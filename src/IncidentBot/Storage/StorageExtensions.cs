@@ -10,7 +10,7 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Every storage port on the configured provider, in one place: the incidents' write and read sides, search,
-    /// embeddings, the Slack channel progress and the Slack transport's durable inbox.
+    /// embeddings, the Slack channel progress, leases on per-incident work and the Slack transport's durable inbox.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -36,6 +36,7 @@ public static class StorageExtensions
         services.AddSingleton<IIncidentSearch, SqliteIncidentSearch>();
         services.AddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
+        services.AddSingleton<IIncidentLeases, LocalIncidentLeases>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
         // The writer loop ends when the host disposes SqliteDatabase, after everything that writes has stopped,
@@ -55,6 +56,7 @@ public static class StorageExtensions
         services.AddSingleton<IIncidentSearch, PostgresIncidentSearch>();
         services.AddSingleton<IIncidentEmbeddingStore, PostgresIncidentEmbeddingStore>();
         services.AddSingleton<ISlackSyncStore, PostgresSlackSyncStore>();
+        services.AddSingleton<IIncidentLeases, PostgresIncidentLeases>();
         services.AddSingleton<ISlackInboxStore, PostgresSlackInboxStore>();
         services.AddHostedService(sp =>
         {

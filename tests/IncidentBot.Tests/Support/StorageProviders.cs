@@ -15,6 +15,7 @@ public sealed record StoragePorts(
     IIncidentSearch Search,
     IIncidentEmbeddingStore Embeddings,
     ISlackSyncStore Sync,
+    IIncidentLeases Leases,
     Func<TimeProvider, ISlackInboxStore> Inbox);
 
 /// <summary>
@@ -74,6 +75,7 @@ public sealed class SqliteStorage : StorageProvider
             new SqliteIncidentSearch(database),
             new SqliteIncidentEmbeddingStore(database),
             new SqliteSlackSyncStore(database),
+            new LocalIncidentLeases(),
             time => new SqliteSlackInboxStore(database, time, NullLogger<SqliteSlackInboxStore>.Instance));
     }
 
@@ -169,15 +171,24 @@ public sealed class PostgresStorage : StorageProvider
         ["Storage:ConnectionString"] = connectionString,
     };
 
+    /// <summary>A database object of its own, as one replica holds it, its connections named <paramref name="replica"/>.</summary>
+    public PostgresDatabase OpenDatabase(string replica = "incidentbot-tests") =>
+        Track(new PostgresDatabase(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = replica }.ConnectionString));
+
+    /// <summary>Ends the server sessions of a replica, as its death would.</summary>
+    public Task KillAsync(string replica) =>
+        AdminExecuteAsync($"SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = '{replica}';");
+
     public override StoragePorts Open()
     {
-        var database = Track(new PostgresDatabase(connectionString));
+        var database = OpenDatabase();
         return new StoragePorts(
             new PostgresIncidentStore(database),
             new PostgresIncidentReader(database),
             new PostgresIncidentSearch(database),
             new PostgresIncidentEmbeddingStore(database),
             new PostgresSlackSyncStore(database),
+            new PostgresIncidentLeases(database),
             time => new PostgresSlackInboxStore(database, time, NullLogger<PostgresSlackInboxStore>.Instance));
     }
 
