@@ -24,15 +24,16 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
     private const string OnSlackMessage = "ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL";
 
     // The incident's words, weighted: title (A), services (B), the free-text details (C). See PostgresIncidentSearch.
-    private const string IndexSql = """
+    internal const string IndexAllSql = """
         UPDATE incidents i SET search =
             setweight(to_tsvector('english', i.title), 'A')
             || setweight(to_tsvector('english', COALESCE(
                 (SELECT string_agg(s.service, ' ' ORDER BY s.position) FROM incident_services s WHERE s.incident_number = i.number), '')), 'B')
             || setweight(to_tsvector('english', concat_ws(' ', i.description, i.customer_impact, i.mitigation_summary,
                 i.resolution_summary, i.environment)), 'C')
-        WHERE i.number = @Number;
         """;
+
+    private const string IndexSql = IndexAllSql + " WHERE i.number = @Number;";
 
     public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
