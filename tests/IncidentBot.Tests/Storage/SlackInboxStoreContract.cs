@@ -105,12 +105,12 @@ public sealed class SqliteSlackInboxStoreTests : SlackInboxStoreContract<SqliteS
 public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<PostgresStorage>
 {
     [SkippableFact]
-    public async Task ReplicasReadingAtOnceGetDifferentWork()
+    public async Task ReplicasReadingAtOnceGetDifferentAnyOrderWork()
     {
         var accepting = Inbox(Provider.Open());
         for (var i = 0; i < 40; i++)
         {
-            await accepting.AcceptAsync(Event($"Ev{i}"));
+            await accepting.AcceptAsync(Event($"Ev{i}") with { Order = SlackWorkOrder.AnyOrder });
         }
 
         var replicas = Enumerable.Range(0, 4).Select(_ => Inbox(Provider.Open())).ToList();
@@ -119,6 +119,26 @@ public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<Postg
         var ids = read.SelectMany(batch => batch.Select(work => work.Id)).ToList();
         Assert.Equal(40, ids.Count);
         Assert.Equal(40, ids.Distinct().Count());
+    }
+
+    [SkippableFact]
+    public async Task InOrderWorkWaitsForEarlierWorkHeldByAnotherReplica()
+    {
+        var first = Inbox(Provider.Open());
+        await first.AcceptAsync(Event("Ev1") with { Order = SlackWorkOrder.AnyOrder });
+        await first.AcceptAsync(Event("Ev2") with { Order = SlackWorkOrder.AnyOrder });
+        await first.AcceptAsync(Event("Ev3"));
+        await first.AcceptAsync(Event("Ev4") with { Order = SlackWorkOrder.AnyOrder });
+        var second = Inbox(Provider.Open());
+
+        var held = await first.ReadPendingAsync(0, 1);
+        var besideIt = await second.ReadPendingAsync(0, 10);
+        await first.CompleteAsync([.. held.Concat(besideIt).Select(work => work.Id)]);
+        var afterwards = await second.ReadPendingAsync(0, 10);
+
+        Assert.Equal(["Ev1"], EventIds(held));
+        Assert.Equal(["Ev2"], EventIds(besideIt));
+        Assert.Equal(["Ev3", "Ev4"], EventIds(afterwards));
     }
 
     [SkippableFact]
@@ -133,5 +153,26 @@ public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<Postg
 
         Assert.Empty(await soon.ReadPendingAsync(0, 10));
         Assert.Contains("Ev1", Assert.Single(await later.ReadPendingAsync(0, 10)).Item.Payload);
+    }
+
+    private static IEnumerable<string?> EventIds(IEnumerable<PendingSlackWork> batch) =>
+        batch.Select(work => System.Text.Json.JsonDocument.Parse(work.Item.Payload).RootElement.GetProperty("event_id").GetString());
+}
+
+public sealed class PostgresInboxClaimOrderTests
+{
+    [Theory]
+    [InlineData("a a a", "", "1 2 3")]
+    [InlineData("a a a", "2", "1 3")]
+    [InlineData("a i a", "1", "")]
+    [InlineData("i a a", "1", "")]
+    [InlineData("a a i a", "1", "2")]
+    [InlineData("a i a", "3", "1 2")]
+    public void ClaimsTakeWorkInOrderSteppingOnlyOverAnyOrderWorkHeldElsewhere(string orders, string heldElsewhere, string claimed)
+    {
+        var held = heldElsewhere.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToHashSet();
+        var candidates = orders.Split(' ').Select((order, i) => (Id: i + 1L, AnyOrder: order == "a", HeldElsewhere: held.Contains(i + 1L)));
+
+        Assert.Equal(claimed, string.Join(' ', PostgresSlackInboxStore.Claimable(candidates, limit: 10)));
     }
 }

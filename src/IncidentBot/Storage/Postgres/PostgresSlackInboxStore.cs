@@ -10,8 +10,8 @@ namespace IncidentBot.Storage.Postgres;
 /// The Slack transport's inbox on PostgreSQL, shared by every replica. Accepting is one statement that claims the
 /// event id and stores the work together, so a retried delivery is stored once whichever replica it reaches.
 /// Reading pending work claims it for this store (<c>FOR UPDATE SKIP LOCKED</c>) until <see cref="ClaimTime"/> has
-/// passed: replicas reading at once get different items, and the work of a replica that died is taken over once its
-/// claim has lapsed.
+/// passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
+/// another replica, and the work of a replica that died is taken over once its claim has lapsed.
 /// </summary>
 public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresSlackInboxStore> logger)
     : ISlackInboxStore
@@ -34,17 +34,26 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
         RETURNING id;
         """;
 
-    private const string ClaimPendingSql = """
-        UPDATE slack_work_items w SET claimed_by = @Owner, claimed_until = @Until
-        FROM (
-            SELECT id FROM slack_work_items
-            WHERE id > @AfterId AND (claimed_by IS NULL OR claimed_by = @Owner OR claimed_until < @Now)
-            ORDER BY id LIMIT @Limit
-            FOR UPDATE SKIP LOCKED
-        ) pending
-        WHERE w.id = pending.id
-        RETURNING w.id, w.kind, w.payload, w.retry_num, w.retry_reason, w.any_order;
+    // Claims are taken one replica at a time (a transaction-scoped advisory lock), so each sees the others' claims.
+    private const long ClaimLockKey = 0x494E_4342_0002;
+    private static readonly string LockClaimsSql = $"SELECT pg_advisory_xact_lock({ClaimLockKey});";
+
+    private const string ReadCandidatesSql = """
+        SELECT id, any_order, claimed_by IS NOT NULL AND claimed_by <> @Owner AND claimed_until >= @Now AS held_elsewhere
+        FROM slack_work_items
+        WHERE id > @AfterId
+        ORDER BY id LIMIT @Window
+        FOR UPDATE SKIP LOCKED;
         """;
+
+    private const string ClaimSql = """
+        UPDATE slack_work_items SET claimed_by = @Owner, claimed_until = @Until
+        WHERE id = ANY(@Ids)
+        RETURNING id, kind, payload, retry_num, retry_reason, any_order;
+        """;
+
+    // Other replicas' work stepped over while looking for this one's.
+    private const int MaxHeldElsewhere = 4096;
 
     private readonly string owner = Guid.NewGuid().ToString("N");
 
@@ -105,19 +114,25 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
         return Acceptance.Queued;
     }
 
+    /// <summary>
+    /// Claims for this replica the pending work it may run now, in order: work no other replica holds, up to the first
+    /// in-order item that would have to jump over work held elsewhere. Another replica's any-order work is stepped over.
+    /// </summary>
     public async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        var claim = new { Owner = owner, Now = UnixMs.From(now), Until = UnixMs.From(now + ClaimTime), AfterId = afterId, Window = limit + MaxHeldElsewhere };
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, string Kind, string Payload, int RetryNum, string? RetryReason, bool AnyOrder)>(
-            new CommandDefinition(ClaimPendingSql, new
-            {
-                Owner = owner,
-                Now = UnixMs.From(now),
-                Until = UnixMs.From(now + ClaimTime),
-                AfterId = afterId,
-                Limit = limit,
-            }, cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(LockClaimsSql, transaction: transaction, cancellationToken: cancellationToken));
+        var candidates = await connection.QueryAsync<(long Id, bool AnyOrder, bool HeldElsewhere)>(
+            new CommandDefinition(ReadCandidatesSql, claim, transaction, cancellationToken: cancellationToken));
+        var ids = Claimable(candidates, limit);
+        var rows = ids.Count == 0
+            ? []
+            : await connection.QueryAsync<(long Id, string Kind, string Payload, int RetryNum, string? RetryReason, bool AnyOrder)>(
+                new CommandDefinition(ClaimSql, new { claim.Owner, claim.Until, Ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(row => row.Id).Select(row => new PendingSlackWork(
             row.Id,
             acceptedHere.TryGetValue(row.Id, out var accepted)
@@ -125,6 +140,30 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
                 : new SlackWorkItem(
                     Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, row.RetryNum, row.RetryReason,
                     Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))).ToList();
+    }
+
+    /// <summary>The ids to claim: in order, stepping over work held elsewhere only while it and all before it may run in any order.</summary>
+    internal static List<long> Claimable(IEnumerable<(long Id, bool AnyOrder, bool HeldElsewhere)> candidates, int limit)
+    {
+        var ids = new List<long>();
+        var steppedOver = false;
+        foreach (var (id, anyOrder, heldElsewhere) in candidates)
+        {
+            if (ids.Count == limit || (!anyOrder && (heldElsewhere || steppedOver)))
+            {
+                break;
+            }
+
+            if (heldElsewhere)
+            {
+                steppedOver = true;
+                continue;
+            }
+
+            ids.Add(id);
+        }
+
+        return ids;
     }
 
     public async Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
