@@ -8,7 +8,8 @@ namespace IncidentBot.DataBench;
 /// <summary>
 /// Writes the generated history into a new file: the schema from the application's own
 /// <see cref="SqliteDatabase.MigrateAsync"/>, then plain INSERTs into its tables from one writer in big
-/// transactions, so the FTS5 triggers of schema step 4 index every row as they do in production.
+/// transactions, each ending with <see cref="SqliteDatabase.BeforeCommitAsync"/>, so every row is indexed for search as
+/// in production.
 /// Timeline entries are inserted in the order they happened across all incidents, as the bot stores them,
 /// so their ids interleave the way real ones do.
 /// </summary>
@@ -36,7 +37,7 @@ internal static class DataSetWriter
 
         await WriteIncidentsAsync(connection, plans, cancellationToken);
         log.WriteLine($"data set: {plans.Count:N0} incidents written");
-        var entries = await WriteTimelinesAsync(connection, plans, random, log, cancellationToken);
+        var entries = await WriteTimelinesAsync(database, connection, plans, random, log, cancellationToken);
         await ExecuteAsync(connection, "PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
 
         var now = Now.ToUnixTimeMilliseconds();
@@ -92,7 +93,7 @@ internal static class DataSetWriter
     }
 
     private static async Task<long> WriteTimelinesAsync(
-        SqliteConnection connection, IReadOnlyList<IncidentPlan> plans, Random random, TextWriter log, CancellationToken cancellationToken)
+        SqliteDatabase database, SqliteConnection connection, IReadOnlyList<IncidentPlan> plans, Random random, TextWriter log, CancellationToken cancellationToken)
     {
         var (times, rows) = Schedule(plans, random);
         var written = new int[plans.Count];
@@ -126,6 +127,7 @@ internal static class DataSetWriter
                 await insert.ExecuteNonQueryAsync(cancellationToken);
                 if ((i + 1) % RowsPerTransaction == 0)
                 {
+                    await database.BeforeCommitAsync(connection, transaction);
                     await transaction.CommitAsync(cancellationToken);
                     await transaction.DisposeAsync();
                     transaction = connection.BeginTransaction();
@@ -137,6 +139,7 @@ internal static class DataSetWriter
                 }
             }
 
+            await database.BeforeCommitAsync(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
         }
         finally

@@ -12,6 +12,20 @@ public interface IEventHandler<in TEvent> where TEvent : SlackEvent
 }
 
 /// <summary>
+/// An event handler that can also take a run of its events at once: the inbox processor hands it every
+/// consecutive any-order event it accepts in one call (e.g. to store a burst of channel messages in one write).
+/// When that call fails, the run is handed to <see cref="IEventHandler{TEvent}.HandleAsync"/> one event at a time,
+/// so one bad event does not cost its neighbours.
+/// </summary>
+public interface IEventRunHandler<TEvent> : IEventHandler<TEvent> where TEvent : SlackEvent
+{
+    Task HandleRunAsync(IReadOnlyList<EventInRun<TEvent>> run, CancellationToken cancellationToken);
+}
+
+/// <summary>One event of a run, with its envelope.</summary>
+public readonly record struct EventInRun<TEvent>(TEvent Event, EventContext Context) where TEvent : SlackEvent;
+
+/// <summary>
 /// Handles one slash command. The returned response is the immediate answer and must come within
 /// ~2.5 s; slower work should return quickly and post its result to the command's response_url.
 /// Return null for an empty 200.

@@ -27,9 +27,7 @@ public sealed class SlackDispatcher(
         switch (item.Kind)
         {
             case SlackWorkKind.Event:
-                var callback = item.Parsed as EventCallback
-                    ?? (EventCallback?)JsonSerializer.Deserialize<EventPayload>(item.Payload, SlackJson.Options)
-                    ?? throw new JsonException("Queued event payload is empty.");
+                var callback = ParseEvent(item);
                 return DispatchEventAsync(callback.Event, EventContext.From(callback, item.RetryNum, item.RetryReason), cancellationToken);
             case SlackWorkKind.BlockActions:
                 var payload = item.Parsed as BlockActionsPayload
@@ -44,7 +42,7 @@ public sealed class SlackDispatcher(
     /// <summary>Every matching handler runs, even when an earlier one throws.</summary>
     public async Task DispatchEventAsync(SlackEvent slackEvent, EventContext context, CancellationToken cancellationToken = default)
     {
-        var routes = registry.EventRoutesFor(slackEvent).ToList();
+        var routes = registry.EventRoutesFor(slackEvent);
         if (routes.Count == 0)
         {
             logger.LogInformation("Ignoring Slack event {EventType} ({EventId}): no handler registered", slackEvent.Type, context.EventId);
@@ -54,17 +52,97 @@ public sealed class SlackDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         foreach (var route in routes)
         {
-            try
+            await InvokeAsync(scope.ServiceProvider, route, slackEvent, context, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Hands the events of a run of any-order work to the handlers that take runs (<see cref="IEventRunHandler{TEvent}"/>),
+    /// in one call per handler, and returns the work left to run an item at a time with <see cref="RunAsync"/>: other
+    /// kinds, events with a handler that does not take runs, payloads that do not parse.
+    /// </summary>
+    public async Task<IReadOnlyList<PendingSlackWork>> RunTogetherAsync(IReadOnlyList<PendingSlackWork> run, CancellationToken cancellationToken = default)
+    {
+        if (run.Count < 2)
+        {
+            return run;
+        }
+
+        var left = new List<PendingSlackWork>();
+        var byRoute = new Dictionary<EventRoute, List<EventInRun<SlackEvent>>>();
+        foreach (var work in run)
+        {
+            var callback = work.Item.Kind == SlackWorkKind.Event ? TryParseEvent(work.Item) : null;
+            var routes = callback is null ? [] : registry.EventRoutesFor(callback.Event);
+            if (routes.Count == 0 || routes.Any(route => route.InvokeRun is null))
             {
-                await route.Invoke(scope.ServiceProvider, slackEvent, context, cancellationToken);
+                left.Add(work);
+                continue;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+            var slackEvent = new EventInRun<SlackEvent>(callback!.Event, EventContext.From(callback, work.Item.RetryNum, work.Item.RetryReason));
+            foreach (var route in routes)
             {
-                logger.LogError(exception, "{Handler} failed on Slack event {EventType} ({EventId})",
-                    route.HandlerType.Name, slackEvent.Type, context.EventId);
+                (byRoute.TryGetValue(route, out var events) ? events : byRoute[route] = []).Add(slackEvent);
+            }
+        }
+
+        foreach (var (route, events) in byRoute)
+        {
+            await RunRouteAsync(route, events, cancellationToken);
+        }
+
+        return left;
+    }
+
+    private async Task RunRouteAsync(EventRoute route, List<EventInRun<SlackEvent>> events, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            await route.InvokeRun!(scope.ServiceProvider, events, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(exception, "{Handler} failed on a run of {Count} Slack events; running them one at a time",
+                route.HandlerType.Name, events.Count);
+            foreach (var (slackEvent, context) in events)
+            {
+                await InvokeAsync(scope.ServiceProvider, route, slackEvent, context, cancellationToken);
             }
         }
     }
+
+    private async Task InvokeAsync(
+        IServiceProvider services, EventRoute route, SlackEvent slackEvent, EventContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await route.Invoke(services, slackEvent, context, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(exception, "{Handler} failed on Slack event {EventType} ({EventId})",
+                route.HandlerType.Name, slackEvent.Type, context.EventId);
+        }
+    }
+
+    private static EventCallback? TryParseEvent(SlackWorkItem item)
+    {
+        try
+        {
+            return ParseEvent(item);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static EventCallback ParseEvent(SlackWorkItem item) =>
+        item.Parsed as EventCallback
+        ?? (EventCallback?)JsonSerializer.Deserialize<EventPayload>(item.Payload, SlackJson.Options)
+        ?? throw new JsonException("Queued event payload is empty.");
 
     /// <summary>Null when no handler is registered; a failing handler becomes a short ephemeral apology.</summary>
     public async Task<SlashCommandResponse?> HandleSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken = default)

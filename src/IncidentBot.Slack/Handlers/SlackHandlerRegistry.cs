@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IncidentBot.Slack.Models;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,15 +8,16 @@ namespace IncidentBot.Slack.Handlers;
 public sealed class SlackHandlerRegistry
 {
     private readonly List<EventRoute> eventRoutes = [];
+    private readonly ConcurrentDictionary<Type, EventRoute[]> routesByType = new();
     private readonly Dictionary<string, Type> commands = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Type> actions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Type> submissions = new(StringComparer.Ordinal);
 
-    public bool HasEventHandler(SlackEvent slackEvent) => eventRoutes.Any(route => route.Accepts(slackEvent));
+    public bool HasEventHandler(SlackEvent slackEvent) => EventRoutesFor(slackEvent).Count > 0;
 
     /// <summary>Any order only when every handler of the event said so at registration.</summary>
     public SlackWorkOrder OrderFor(SlackEvent slackEvent) =>
-        eventRoutes.Where(route => route.Accepts(slackEvent)).All(route => route.Order == SlackWorkOrder.AnyOrder)
+        EventRoutesFor(slackEvent).All(route => route.Order == SlackWorkOrder.AnyOrder)
             ? SlackWorkOrder.AnyOrder
             : SlackWorkOrder.InOrder;
 
@@ -25,17 +27,32 @@ public sealed class SlackHandlerRegistry
 
     public Type? ViewSubmissionHandler(string callbackId) => submissions.GetValueOrDefault(callbackId);
 
-    internal IEnumerable<EventRoute> EventRoutesFor(SlackEvent slackEvent) => eventRoutes.Where(route => route.Accepts(slackEvent));
+    internal IReadOnlyList<EventRoute> EventRoutesFor(SlackEvent slackEvent) =>
+        routesByType.GetOrAdd(slackEvent.GetType(), type => [.. eventRoutes.Where(route => route.EventType.IsAssignableFrom(type))]);
 
     internal void AddEventHandler<TEvent, THandler>(SlackWorkOrder order)
         where TEvent : SlackEvent
-        where THandler : class, IEventHandler<TEvent> =>
+        where THandler : class, IEventHandler<TEvent>
+    {
+        routesByType.Clear();
         eventRoutes.Add(new EventRoute(
             typeof(TEvent),
             typeof(THandler),
             order,
             (services, slackEvent, context, ct) =>
-                services.GetRequiredService<THandler>().HandleAsync((TEvent)slackEvent, context, ct)));
+                services.GetRequiredService<THandler>().HandleAsync((TEvent)slackEvent, context, ct),
+            RunInvoker<TEvent, THandler>(order)));
+    }
+
+    /// <summary>Only any-order work comes in runs.</summary>
+    private static Func<IServiceProvider, IReadOnlyList<EventInRun<SlackEvent>>, CancellationToken, Task>? RunInvoker<TEvent, THandler>(
+        SlackWorkOrder order)
+        where TEvent : SlackEvent
+        where THandler : class, IEventHandler<TEvent> =>
+        order == SlackWorkOrder.AnyOrder && typeof(IEventRunHandler<TEvent>).IsAssignableFrom(typeof(THandler))
+            ? (services, run, ct) => ((IEventRunHandler<TEvent>)services.GetRequiredService<THandler>()).HandleRunAsync(
+                [.. run.Select(e => new EventInRun<TEvent>((TEvent)e.Event, e.Context))], ct)
+            : null;
 
     internal void AddSlashCommandHandler(string command, Type handlerType)
     {
@@ -63,11 +80,10 @@ public sealed class SlackHandlerRegistry
     }
 }
 
+/// <param name="InvokeRun">Set when the handler takes runs of its events (<see cref="IEventRunHandler{TEvent}"/>).</param>
 internal sealed record EventRoute(
     Type EventType,
     Type HandlerType,
     SlackWorkOrder Order,
-    Func<IServiceProvider, SlackEvent, EventContext, CancellationToken, Task> Invoke)
-{
-    public bool Accepts(SlackEvent slackEvent) => EventType.IsInstanceOfType(slackEvent);
-}
+    Func<IServiceProvider, SlackEvent, EventContext, CancellationToken, Task> Invoke,
+    Func<IServiceProvider, IReadOnlyList<EventInRun<SlackEvent>>, CancellationToken, Task>? InvokeRun);

@@ -11,7 +11,8 @@ namespace IncidentBot.Slack.Handlers;
 /// </summary>
 /// <remarks>
 /// Consecutive <see cref="SlackWorkOrder.AnyOrder"/> items (e.g. channel messages, which are stored to the same
-/// result in any order) run concurrently and their writes can share transactions. An <see cref="SlackWorkOrder.InOrder"/>
+/// result in any order) form a run: handlers that take runs (<see cref="IEventRunHandler{TEvent}"/>) get it in one call,
+/// the rest of it runs concurrently, and their writes can share transactions. An <see cref="SlackWorkOrder.InOrder"/>
 /// item waits for what came before it and runs alone, so changes keep Slack's order.
 /// </remarks>
 public sealed class SlackInboxProcessor(
@@ -33,7 +34,8 @@ public sealed class SlackInboxProcessor(
             var batch = await inbox.ReadPendingAsync(lastId, BatchSize, stoppingToken);
             foreach (var run in Runs(batch))
             {
-                await Parallel.ForEachAsync(run, new ParallelOptions { MaxDegreeOfParallelism = options.Value.WorkerConcurrency, CancellationToken = stoppingToken },
+                var left = await dispatcher.RunTogetherAsync(run, stoppingToken);
+                await Parallel.ForEachAsync(left, new ParallelOptions { MaxDegreeOfParallelism = options.Value.WorkerConcurrency, CancellationToken = stoppingToken },
                     async (work, token) => await RunAsync(work, token));
             }
 

@@ -66,7 +66,22 @@ public sealed class IncidentService(
     /// <summary>Stores a message of the incident's channel, once per (channel, ts).</summary>
     /// <returns>False when it was stored before, or deleted before it arrived.</returns>
     public async Task<bool> RecordMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
-        NotifyMessage(number, await store.AddMessageAsync(number, message, cancellationToken));
+        await RecordMessagesAsync([(number, message)], cancellationToken) == 1;
+
+    /// <summary>Stores messages of incident channels in one write (a burst of them), each once per (channel, ts).</summary>
+    /// <returns>How many were new.</returns>
+    public async Task<int> RecordMessagesAsync(
+        IReadOnlyList<(long Number, NewTimelineEntry Message)> messages, CancellationToken cancellationToken = default)
+    {
+        var stored = await store.AddMessagesAsync(messages, cancellationToken);
+        var added = 0;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            added += NotifyMessage(messages[i].Number, stored[i]) ? 1 : 0;
+        }
+
+        return added;
+    }
 
     /// <summary>Gives a stored message its edited text, unless a later edit is there already.</summary>
     /// <returns>False when a later edit or a delete was there already.</returns>

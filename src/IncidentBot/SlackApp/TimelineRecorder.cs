@@ -8,9 +8,34 @@ namespace IncidentBot.SlackApp;
 /// Every message of an incident channel becomes a timeline entry, once per (channel, ts); edits update
 /// it, deletes mark it, joins are recorded, other bots' messages are kept and labelled. The bot's own
 /// messages (the card, the change lines) are left out: the timeline already holds what they say.
+/// A burst of new messages is stored in one write (<see cref="HandleRunAsync"/>).
 /// </summary>
-public sealed class TimelineRecorder(IncidentService incidents, IncidentChannels channels, SlackIdentity identity) : IEventHandler<MessageEventBase>
+public sealed class TimelineRecorder(IncidentService incidents, IncidentChannels channels, SlackIdentity identity) : IEventRunHandler<MessageEventBase>
 {
+    public async Task HandleRunAsync(IReadOnlyList<EventInRun<MessageEventBase>> run, CancellationToken cancellationToken)
+    {
+        var bot = await identity.GetAsync(cancellationToken);
+        var messages = new List<(long Number, NewTimelineEntry Message)>(run.Count);
+        foreach (var (slackEvent, context) in run)
+        {
+            if (slackEvent is not MessageEvent message)
+            {
+                // Edits and deletes keep their effect in any order with the messages they change (see the store).
+                await HandleAsync(slackEvent, context, cancellationToken);
+            }
+            else if (await channels.FindIncidentAsync(message.Channel, cancellationToken) is { } number
+                && SlackMessageEntries.FromEvent(message, bot) is { } entry)
+            {
+                messages.Add((number, entry));
+            }
+        }
+
+        if (messages.Count > 0)
+        {
+            await incidents.RecordMessagesAsync(messages, cancellationToken);
+        }
+    }
+
     public async Task HandleAsync(MessageEventBase slackEvent, EventContext context, CancellationToken cancellationToken)
     {
         if (await channels.FindIncidentAsync(slackEvent.Channel, cancellationToken) is not { } number)

@@ -28,10 +28,11 @@ public interface IIncidentStore
     Task<Incident> SetChannelAsync(long number, string channelId, string channelName, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores a Slack message as a timeline entry, once per (channel, ts). Null when that message is
-    /// already stored, or was deleted before it arrived here.
+    /// Stores Slack messages as timeline entries in one write, each once per (channel, ts). One result per message, in
+    /// order: null when that message is already stored, or was deleted before it arrived here.
     /// </summary>
-    Task<TimelineEntry?> AddMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<TimelineEntry?>> AddMessagesAsync(
+        IReadOnlyList<(long Number, NewTimelineEntry Message)> messages, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Gives a stored message its edited text, unless a later edit is already there. A message whose
@@ -54,4 +55,12 @@ public interface IIncidentStore
     Task<(PostmortemDraft Draft, IncidentUpdate Update)> AddPostmortemDraftAsync(
         long number, string markdown, string? createdBy, DateTimeOffset createdAt, Func<PostmortemDraft, NewTimelineEntry> entry,
         CancellationToken cancellationToken = default);
+}
+
+public static class IncidentStoreExtensions
+{
+    /// <summary>Stores one Slack message (<see cref="IIncidentStore.AddMessagesAsync"/>).</summary>
+    public static async Task<TimelineEntry?> AddMessageAsync(
+        this IIncidentStore store, long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
+        (await store.AddMessagesAsync([(number, message)], cancellationToken))[0];
 }

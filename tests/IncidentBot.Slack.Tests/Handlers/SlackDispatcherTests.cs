@@ -44,6 +44,53 @@ public sealed class SlackDispatcherTests
     }
 
     [Fact]
+    public async Task ARunOfAnyOrderEventsReachesARunHandlerInOneCallAndTheRestIsLeftToRunOneByOne()
+    {
+        var runs = new List<int>();
+        var (dispatcher, seen) = Build(slack => slack
+            .AddEventHandler<MessageEventBase, RunMessageHandler>(SlackWorkOrder.AnyOrder)
+            .AddEventHandler<AppMention, AnyMentionHandler>(SlackWorkOrder.AnyOrder), services => services.AddSingleton(runs));
+        var run = new[] { "event_message_bot_message.json", "event_app_mention.json", "event_message_changed.json", "event_message_deleted.json" }
+            .Select((fixture, i) => Work(i + 1, fixture)).ToList();
+
+        var left = await dispatcher.RunTogetherAsync(run);
+
+        Assert.Equal([3], runs);
+        Assert.Equal(["message", "message_changed", "message_deleted"], seen.Select(e => ((MessageEventBase)e).Subtype ?? "message"));
+        Assert.Equal([2], left.Select(work => work.Id));
+    }
+
+    [Fact]
+    public async Task ARunHandlerThatFailsGetsTheEventsOneAtATime()
+    {
+        var runs = new List<int>();
+        var (dispatcher, seen) = Build(
+            slack => slack.AddEventHandler<MessageEventBase, FailingRunMessageHandler>(SlackWorkOrder.AnyOrder),
+            services => services.AddSingleton(runs));
+
+        var left = await dispatcher.RunTogetherAsync([Work(1, "event_message_changed.json"), Work(2, "event_message_deleted.json")]);
+
+        Assert.Empty(left);
+        Assert.Equal([2], runs);
+        Assert.Equal(["message_changed", "message_deleted"], seen.Select(e => ((MessageEventBase)e).Subtype));
+    }
+
+    [Fact]
+    public async Task AnInOrderHandlerGetsNoRunsEvenIfItTakesThem()
+    {
+        var runs = new List<int>();
+        var (dispatcher, seen) = Build(
+            slack => slack.AddEventHandler<MessageEventBase, RunMessageHandler>(),
+            services => services.AddSingleton(runs));
+
+        var left = await dispatcher.RunTogetherAsync([Work(1, "event_message_changed.json"), Work(2, "event_message_deleted.json")]);
+
+        Assert.Equal([1, 2], left.Select(work => work.Id));
+        Assert.Empty(runs);
+        Assert.Empty(seen);
+    }
+
+    [Fact]
     public async Task AFailingSlashCommandAnswersWithAShortEphemeralApology()
     {
         var (dispatcher, _) = Build(slack => slack.AddSlashCommandHandler<FailingCommand>("/incident"));
@@ -114,11 +161,18 @@ public sealed class SlackDispatcherTests
     private static SlackEvent Event(string fixture) =>
         ((EventCallback)JsonSerializer.Deserialize<EventPayload>(Fixture.Read(fixture), SlackJson.Options)!).Event;
 
-    private static (SlackDispatcher Dispatcher, List<SlackEvent> Seen) Build(Action<SlackBuilder> register)
+    private static PendingSlackWork Work(long id, string fixture)
+    {
+        var payload = Fixture.Read(fixture);
+        return new PendingSlackWork(id, new SlackWorkItem(SlackWorkKind.Event, payload, Order: SlackWorkOrder.AnyOrder));
+    }
+
+    private static (SlackDispatcher Dispatcher, List<SlackEvent> Seen) Build(Action<SlackBuilder> register, Action<IServiceCollection>? more = null)
     {
         var services = new ServiceCollection();
         var seen = new List<SlackEvent>();
         services.AddSingleton(seen);
+        more?.Invoke(services);
         register(services.AddSlack(Valid));
         return (services.BuildServiceProvider().GetRequiredService<SlackDispatcher>(), seen);
     }
@@ -126,6 +180,42 @@ public sealed class SlackDispatcherTests
     private sealed class AnyMessageHandler(List<SlackEvent> seen) : IEventHandler<MessageEventBase>
     {
         public Task HandleAsync(MessageEventBase slackEvent, EventContext context, CancellationToken cancellationToken)
+        {
+            seen.Add(slackEvent);
+            return Task.CompletedTask;
+        }
+    }
+
+    private class RunMessageHandler(List<SlackEvent> seen, List<int> runs) : IEventRunHandler<MessageEventBase>
+    {
+        protected List<int> Runs => runs;
+
+        public virtual Task HandleRunAsync(IReadOnlyList<EventInRun<MessageEventBase>> run, CancellationToken cancellationToken)
+        {
+            runs.Add(run.Count);
+            seen.AddRange(run.Select(e => e.Event));
+            return Task.CompletedTask;
+        }
+
+        public Task HandleAsync(MessageEventBase slackEvent, EventContext context, CancellationToken cancellationToken)
+        {
+            seen.Add(slackEvent);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class FailingRunMessageHandler(List<SlackEvent> seen, List<int> runs) : RunMessageHandler(seen, runs)
+    {
+        public override Task HandleRunAsync(IReadOnlyList<EventInRun<MessageEventBase>> run, CancellationToken cancellationToken)
+        {
+            Runs.Add(run.Count);
+            throw new InvalidOperationException("boom");
+        }
+    }
+
+    private sealed class AnyMentionHandler(List<SlackEvent> seen) : IEventHandler<AppMention>
+    {
+        public Task HandleAsync(AppMention slackEvent, EventContext context, CancellationToken cancellationToken)
         {
             seen.Add(slackEvent);
             return Task.CompletedTask;

@@ -89,6 +89,31 @@ public sealed class IncidentServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABurstOfMessagesOfTwoIncidentsIsStoredInOneWriteAndEachNewOneIsToldOnce()
+    {
+        var checkout = await incidents.DeclareAsync(new IncidentDraft { Title = "Checkout failing", DeclaredBy = "U1" });
+        var login = await incidents.DeclareAsync(new IncidentDraft { Title = "Login slow", DeclaredBy = "U1" });
+        NewTimelineEntry Message(string channel, string ts, string text) =>
+            new(TimelineEntryKind.Message, clock.GetUtcNow(), "U2", text, Slack: new SlackMessageSource(channel, ts, null, null, false));
+        var seen = Message("C1", "1700000000.000100", "seeing 502s");
+        Assert.True(await incidents.RecordMessageAsync(checkout.Number, seen));
+
+        var added = await incidents.RecordMessagesAsync(
+        [
+            (checkout.Number, Message("C1", "1700000000.000200", "rolled back the deploy")),
+            (checkout.Number, seen),
+            (login.Number, Message("C2", "1700000000.000300", "sso provider is slow")),
+            (checkout.Number, Message("C1", "1700000000.000200", "rolled back the deploy")),
+        ]);
+
+        Assert.Equal(2, added);
+        Assert.Equal(
+            [(checkout.Number, "seeing 502s"), (checkout.Number, "rolled back the deploy"), (login.Number, "sso provider is slow")],
+            observer.Messages.Select(m => (m.Number, m.Entry.Text)));
+        Assert.Equal(2, (await reader.GetTimelineAsync(checkout.Number, new TimelineQuery())).Count(e => e.Kind == TimelineEntryKind.Message));
+    }
+
+    [Fact]
     public async Task APostmortemDraftAndItsEntryAreOneChangeToldAtOnce()
     {
         var declared = await incidents.DeclareAsync(new IncidentDraft { Title = "Checkout failing", DeclaredBy = "U1" });

@@ -129,6 +129,25 @@ public abstract class IncidentStoreContract<TProvider> : StorageContract<TProvid
     }
 
     [SkippableFact]
+    public async Task MessagesStoredTogetherAreEachStoredOnce()
+    {
+        var first = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Busy" }, Now));
+        var second = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Also busy" }, Now));
+        await Ports.Store.AddMessageAsync(first.Number, Message("1700000000.000100", "already here"));
+
+        var stored = await Ports.Store.AddMessagesAsync([
+            (first.Number, Message("1700000000.000100", "already here")),
+            (first.Number, Message("1700000000.000200", "new")),
+            (second.Number, Message("1700000000.000300", "elsewhere")),
+            (first.Number, Message("1700000000.000200", "new")),
+        ]);
+
+        Assert.Equal([null, "new", "elsewhere", null], stored.Select(e => e?.Text));
+        Assert.Equal(second.Number, stored[2]!.IncidentNumber);
+        Assert.Equal(2, (await Ports.Reader.GetTimelineAsync(first.Number, new TimelineQuery())).Count(e => e.Kind == TimelineEntryKind.Message));
+    }
+
+    [SkippableFact]
     public async Task AnEditReplacesTheTextUnlessALaterEditIsAlreadyThere()
     {
         var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));

@@ -32,7 +32,8 @@ public abstract class StorageProvider : IAsyncLifetime
     public abstract IDictionary<string, string?> Settings { get; }
 
     /// <summary>The ports on a new connection to this database, as another process (or a restarted one) would have them.</summary>
-    public abstract StoragePorts Open();
+    /// <param name="steps">As a version of the program that knows only the first steps of the schema would have them.</param>
+    public abstract StoragePorts Open(int? steps = null);
 
     public abstract int LatestVersion { get; }
 
@@ -66,9 +67,9 @@ public sealed class SqliteStorage : StorageProvider
         ["Storage:ConnectionString"] = file.ConnectionString,
     };
 
-    public override StoragePorts Open()
+    public override StoragePorts Open(int? steps = null)
     {
-        var database = new SqliteDatabase(file.ConnectionString);
+        var database = new SqliteDatabase(file.ConnectionString, [.. SqliteMigrations.All.Take(steps ?? SqliteMigrations.All.Count)]);
         return new StoragePorts(
             new SqliteIncidentStore(database),
             new SqliteIncidentReader(database),
@@ -179,9 +180,9 @@ public sealed class PostgresStorage : StorageProvider
     public Task KillAsync(string replica) =>
         AdminExecuteAsync($"SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = '{replica}';");
 
-    public override StoragePorts Open()
+    public override StoragePorts Open(int? steps = null)
     {
-        var database = OpenDatabase();
+        var database = Track(new PostgresDatabase(connectionString, [.. PostgresMigrations.All.Take(steps ?? PostgresMigrations.All.Count)]));
         return new StoragePorts(
             new PostgresIncidentStore(database),
             new PostgresIncidentReader(database),

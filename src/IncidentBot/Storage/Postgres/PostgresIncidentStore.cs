@@ -115,12 +115,27 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             return await LoadOneAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number);
         }, cancellationToken);
 
-    public Task<TimelineEntry?> AddMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
-        WriteEntryAsync($"""
-            INSERT INTO timeline_entries ({EntryColumns}) VALUES ({EntryValues})
-            {OnSlackMessage} DO NOTHING
-            RETURNING {TimelineColumns};
-            """, SlackRow(number, message), cancellationToken);
+    private const string AddMessageSql = $"""
+        INSERT INTO timeline_entries ({EntryColumns}) VALUES ({EntryValues})
+        {OnSlackMessage} DO NOTHING
+        RETURNING {TimelineColumns};
+        """;
+
+    public Task<IReadOnlyList<TimelineEntry?>> AddMessagesAsync(
+        IReadOnlyList<(long Number, NewTimelineEntry Message)> messages, CancellationToken cancellationToken = default)
+    {
+        var rows = messages.Select(m => SlackRow(m.Number, m.Message)).ToList();
+        return database.WriteAsync<IReadOnlyList<TimelineEntry?>>(async (connection, transaction) =>
+        {
+            var stored = new TimelineEntry?[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                stored[i] = await RunEntryStatementAsync(connection, transaction, AddMessageSql, rows[i], cancellationToken);
+            }
+
+            return stored;
+        }, cancellationToken);
+    }
 
     public Task<TimelineEntry?> EditMessageAsync(long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default)
     {
@@ -168,9 +183,12 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         }, cancellationToken);
 
     private Task<TimelineEntry?> WriteEntryAsync(string sql, TimelineRow row, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-            (await connection.QueryFirstOrDefaultAsync<TimelineRow>(new CommandDefinition(sql, row, transaction, cancellationToken: cancellationToken)))
-            ?.ToEntry(), cancellationToken);
+        database.WriteAsync((connection, transaction) => RunEntryStatementAsync(connection, transaction, sql, row, cancellationToken), cancellationToken);
+
+    private static async Task<TimelineEntry?> RunEntryStatementAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, TimelineRow row, CancellationToken cancellationToken) =>
+        (await connection.QueryFirstOrDefaultAsync<TimelineRow>(new CommandDefinition(sql, row, transaction, cancellationToken: cancellationToken)))
+            ?.ToEntry();
 
     private static bool SameWords(Incident current, Incident next) =>
         current.Title == next.Title && current.Services.SequenceEqual(next.Services) && current.Description == next.Description

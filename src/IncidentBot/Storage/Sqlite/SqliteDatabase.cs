@@ -23,6 +23,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly Channel<IWriteJob> writes = Channel.CreateUnbounded<IWriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string connectionString;
     private readonly IReadOnlyList<SqliteMigration> migrations;
+    private readonly IReadOnlyList<string> beforeEveryCommit;
     private readonly Lazy<Task> writer;
 
     public SqliteDatabase(string? connectionString)
@@ -46,6 +47,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         DataSource = builder.DataSource;
         this.connectionString = builder.ToString();
         this.migrations = migrations;
+        beforeEveryCommit = [.. migrations.Select(migration => migration.BeforeEveryCommit).OfType<string>()];
         writer = new Lazy<Task>(() => Task.Run(RunWritesAsync));
     }
 
@@ -162,7 +164,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <returns>False when the transaction itself failed, and the connection is best replaced.</returns>
-    private static async Task<bool> CommitTogetherAsync(SqliteConnection connection, List<IWriteJob> batch)
+    private async Task<bool> CommitTogetherAsync(SqliteConnection connection, List<IWriteJob> batch)
     {
         var done = new List<IWriteJob>(batch.Count);
         try
@@ -176,6 +178,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 }
             }
 
+            await BeforeCommitAsync(connection, transaction);
             await transaction.CommitAsync();
             done.ForEach(job => job.Complete());
             return true;
@@ -189,6 +192,18 @@ public sealed class SqliteDatabase : IAsyncDisposable
             }
 
             return false;
+        }
+    }
+
+    /// <summary>
+    /// What every write transaction runs last (the schema's <see cref="SqliteMigration.BeforeEveryCommit"/>: indexing
+    /// the timeline entries it added for search). A program that writes the file on its own connection calls it too.
+    /// </summary>
+    public async Task BeforeCommitAsync(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (var sql in beforeEveryCommit)
+        {
+            await connection.Statement(sql, transaction).ExecuteNonQueryAsync();
         }
     }
 

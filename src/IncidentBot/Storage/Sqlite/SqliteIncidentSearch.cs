@@ -6,7 +6,8 @@ namespace IncidentBot.Storage.Sqlite;
 
 /// <summary>
 /// Search on the SQLite file: words through the FTS5 tables of schema step 4 (<c>incident_search</c>,
-/// <c>timeline_search</c>), which triggers keep in step with every write.
+/// <c>timeline_search</c>), kept in step with every committed write (triggers, and schema step 8's indexing of new
+/// timeline entries before each commit).
 /// </summary>
 public sealed class SqliteIncidentSearch(SqliteDatabase database) : IIncidentSearch
 {

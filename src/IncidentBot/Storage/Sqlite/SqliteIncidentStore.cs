@@ -96,12 +96,27 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             return await LoadOneAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number);
         }, cancellationToken);
 
-    public Task<TimelineEntry?> AddMessageAsync(long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
-        WriteEntryAsync($"""
-            {InsertEntrySql}
-            ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO NOTHING
-            RETURNING {TimelineColumns};
-            """, SlackRow(number, message), cancellationToken);
+    private const string AddMessageSql = $"""
+        {InsertEntrySql}
+        ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO NOTHING
+        RETURNING {TimelineColumns};
+        """;
+
+    public Task<IReadOnlyList<TimelineEntry?>> AddMessagesAsync(
+        IReadOnlyList<(long Number, NewTimelineEntry Message)> messages, CancellationToken cancellationToken = default)
+    {
+        var rows = messages.Select(m => SlackRow(m.Number, m.Message)).ToList();
+        return database.WriteAsync<IReadOnlyList<TimelineEntry?>>(async (connection, transaction) =>
+        {
+            var stored = new TimelineEntry?[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                stored[i] = await RunEntryStatementAsync(connection, transaction, AddMessageSql, rows[i], cancellationToken);
+            }
+
+            return stored;
+        }, WriteLane.Background, cancellationToken);
+    }
 
     public Task<TimelineEntry?> EditMessageAsync(long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default)
     {
@@ -160,18 +175,24 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         database.WriteAsync(write, cancellationToken);
 
-    /// <summary>Writes one Slack message's row on a prepared statement: the hot path of a busy channel.</summary>
     private Task<TimelineEntry?> WriteEntryAsync(string sql, TimelineRow row, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            var command = connection.Statement(sql, transaction)
-                .With("@IncidentNumber", row.IncidentNumber).With("@Kind", row.Kind).With("@OccurredAt", row.OccurredAt)
-                .With("@ActorId", row.ActorId).With("@Text", row.Text).With("@Data", row.Data)
-                .With("@SlackChannelId", row.SlackChannelId).With("@SlackTs", row.SlackTs).With("@SlackThreadTs", row.SlackThreadTs)
-                .With("@Permalink", row.Permalink).With("@IsBot", row.IsBot).With("@EditedAt", row.EditedAt).With("@DeletedAt", row.DeletedAt);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return reader.Parse<TimelineRow>().FirstOrDefault()?.ToEntry();
-        }, WriteLane.Background, cancellationToken);
+        database.WriteAsync(
+            (connection, transaction) => RunEntryStatementAsync(connection, transaction, sql, row, cancellationToken),
+            WriteLane.Background,
+            cancellationToken);
+
+    /// <summary>Writes one Slack message's row on a prepared statement: the hot path of a busy channel.</summary>
+    private static async Task<TimelineEntry?> RunEntryStatementAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string sql, TimelineRow row, CancellationToken cancellationToken)
+    {
+        var command = connection.Statement(sql, transaction)
+            .With("@IncidentNumber", row.IncidentNumber).With("@Kind", row.Kind).With("@OccurredAt", row.OccurredAt)
+            .With("@ActorId", row.ActorId).With("@Text", row.Text).With("@Data", row.Data)
+            .With("@SlackChannelId", row.SlackChannelId).With("@SlackTs", row.SlackTs).With("@SlackThreadTs", row.SlackThreadTs)
+            .With("@Permalink", row.Permalink).With("@IsBot", row.IsBot).With("@EditedAt", row.EditedAt).With("@DeletedAt", row.DeletedAt);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return reader.Parse<TimelineRow>().FirstOrDefault()?.ToEntry();
+    }
 
     private static async Task ReplaceServicesAsync(SqliteConnection connection, IDbTransaction transaction, Incident incident, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Dapper;
 using IncidentBot.Slack.Handlers;
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Threading.Channels;
 
 namespace IncidentBot.Storage.Sqlite;
@@ -91,18 +92,39 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
     public async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, string Kind, string Payload, long RetryNum, string? RetryReason, bool AnyOrder)>(
+        var rows = await connection.QueryAsync<(long Id, string Kind, long RetryNum, string? RetryReason, bool AnyOrder)>(
             new CommandDefinition("""
-                SELECT id, kind, payload, retry_num, retry_reason, any_order FROM slack_work_items
+                SELECT id, kind, retry_num, retry_reason, any_order FROM slack_work_items
                 WHERE id > @AfterId ORDER BY id LIMIT @Limit;
                 """, new { AfterId = afterId, Limit = limit }, cancellationToken: cancellationToken));
-        return rows.Select(row => new PendingSlackWork(
-            row.Id,
-            acceptedHere.TryGetValue(row.Id, out var accepted)
-                ? accepted
-                : new SlackWorkItem(
-                    Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, (int)row.RetryNum, row.RetryReason,
-                    Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))).ToList();
+        var pending = new List<PendingSlackWork>();
+        var unknown = new List<(long Id, string Kind, long RetryNum, string? RetryReason, bool AnyOrder)>();
+        foreach (var row in rows)
+        {
+            if (acceptedHere.TryGetValue(row.Id, out var accepted))
+            {
+                pending.Add(new PendingSlackWork(row.Id, accepted));
+            }
+            else
+            {
+                unknown.Add(row);
+            }
+        }
+
+        // Only work accepted before a restart, or by another process, is read back with its payload.
+        if (unknown.Count > 0)
+        {
+            var payloads = (await connection.QueryAsync<(long Id, string Payload)>(new CommandDefinition(
+                "SELECT id, payload FROM slack_work_items WHERE id IN (SELECT value FROM json_each(@Ids));",
+                new { Ids = JsonSerializer.Serialize(unknown.Select(row => row.Id)) }, cancellationToken: cancellationToken)))
+                .ToDictionary(row => row.Id, row => row.Payload);
+            pending.AddRange(unknown.Where(row => payloads.ContainsKey(row.Id)).Select(row => new PendingSlackWork(row.Id, new SlackWorkItem(
+                Enum.Parse<SlackWorkKind>(row.Kind), payloads[row.Id], (int)row.RetryNum, row.RetryReason,
+                Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))));
+            pending.Sort((a, b) => a.Id.CompareTo(b.Id));
+        }
+
+        return pending;
     }
 
     public async Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
@@ -120,8 +142,11 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
             }
         }
 
-        await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM slack_work_items WHERE id IN @Ids;", new { Ids = ids }, transaction, cancellationToken: cancellationToken)),
+        // One statement text for any number of ids, so it is prepared once.
+        var idList = JsonSerializer.Serialize(ids);
+        await database.WriteAsync(async (connection, transaction) => await connection.Statement(
+                "DELETE FROM slack_work_items WHERE id IN (SELECT value FROM json_each(@Ids));", transaction)
+            .With("@Ids", idList).ExecuteNonQueryAsync(cancellationToken),
             WriteLane.Background, cancellationToken);
     }
 

@@ -5,8 +5,8 @@ namespace IncidentBot.Storage.Sqlite;
 
 /// <summary>
 /// Statements prepared once per connection and reused. The writer keeps one connection for its lifetime, so the
-/// statements every write runs (a Slack event accepted, a message stored, a savepoint) are compiled once: preparing
-/// an INSERT into <c>timeline_entries</c> compiles its search triggers too, which costs as much as running it.
+/// statements every write runs (a Slack event accepted, a message stored, a savepoint, the search indexing before each
+/// commit) are compiled once: preparing a statement costs about as much as running it.
 /// </summary>
 internal static class SqliteStatements
 {
