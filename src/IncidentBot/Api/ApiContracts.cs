@@ -17,7 +17,8 @@ public sealed record CreateIncidentRequest(
     string? Description = null,
     string? Impact = null,
     string? DeclaredBy = null,
-    string? CommanderId = null);
+    string? CommanderId = null,
+    string? ImpactStartedAt = null);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record UpdateIncidentRequest(
@@ -31,6 +32,7 @@ public sealed record UpdateIncidentRequest(
     string? ResolutionSummary = null,
     string[]? AddServices = null,
     string[]? RemoveServices = null,
+    string? ImpactStartedAt = null,
     string? Actor = null);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -39,7 +41,19 @@ public sealed record TimelinePostRequest(string? Message, string? Type = null, s
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record LinkRequest(string? Type, string? TargetId, string? Actor = null);
 
-public sealed record LinkDto(string Type, string TargetId, DateTime LinkedAt, string? LinkedBy);
+/// <param name="Alert">For an alert from alert intake: its title, status and times as its source last said.</param>
+public sealed record LinkDto(string Type, string TargetId, DateTime LinkedAt, string? LinkedBy, string? Url = null, AlertStateDto? Alert = null)
+{
+    public static LinkDto From(LinkedResource link) => new(
+        link.Type.ToLabel(),
+        link.Target,
+        link.LinkedAt.UtcDateTime,
+        link.LinkedBy,
+        link.Url,
+        link.Alert is { } alert ? new AlertStateDto(alert.Title, alert.Status.ToLabel(), alert.StartedAt?.UtcDateTime, alert.EndedAt?.UtcDateTime) : null);
+}
+
+public sealed record AlertStateDto(string Title, string Status, DateTime? StartedAt, DateTime? EndedAt);
 
 public sealed record ChannelDto(string Id, string? Name);
 
@@ -65,7 +79,9 @@ public sealed record IncidentDto(
     DateTime? ResolvedAt,
     DateTime UpdatedAt,
     double? TimeToResolveSeconds,
-    long Version)
+    long Version,
+    DateTime? ImpactStartedAt,
+    double? TimeToDetectSeconds)
 {
     // Times leave as UTC DateTime so they serialise with a 'Z'.
     public static IncidentDto From(Incident i) => new(
@@ -82,7 +98,7 @@ public sealed record IncidentDto(
         i.DeclaredBy,
         i.MitigationSummary,
         i.ResolutionSummary,
-        [.. i.Links.Select(l => new LinkDto(l.Type.ToLabel(), l.Target, l.LinkedAt.UtcDateTime, l.LinkedBy))],
+        [.. i.Links.Select(LinkDto.From)],
         i.ChannelId is null ? null : new ChannelDto(i.ChannelId, i.ChannelName),
         i.DeclaredAt.UtcDateTime,
         i.DeclaredAt.UtcDateTime,
@@ -90,7 +106,9 @@ public sealed record IncidentDto(
         i.ResolvedAt?.UtcDateTime,
         i.UpdatedAt.UtcDateTime,
         i.TimeToResolve?.TotalSeconds,
-        i.Version);
+        i.Version,
+        i.ImpactStartedAt?.UtcDateTime,
+        i.TimeToDetect?.TotalSeconds);
 }
 
 public sealed record SlackSourceDto(string ChannelId, string Ts, string? ThreadTs, string? Permalink, bool IsBot);
@@ -134,7 +152,10 @@ public sealed record StatsDto(
     string? Mttr,
     double? MedianTimeToResolveSeconds,
     IReadOnlyDictionary<string, double> MttrSecondsBySeverity,
-    IReadOnlyList<ServiceCountDto> TopServices)
+    IReadOnlyList<ServiceCountDto> TopServices,
+    double? MttdSeconds,
+    string? Mttd,
+    FrequencyDto Frequency)
 {
     public static StatsDto From(IncidentStats s) => new(
         s.Since.UtcDateTime,
@@ -144,8 +165,25 @@ public sealed record StatsDto(
         s.BySeverity.ToDictionary(p => p.Key.ToLabel(), p => p.Value),
         s.ByStatus.ToDictionary(p => p.Key.ToLabel(), p => p.Value),
         s.MeanTimeToResolve?.TotalSeconds,
-        s.MeanTimeToResolve is { } mttr ? System.Xml.XmlConvert.ToString(TimeSpan.FromSeconds(Math.Round(mttr.TotalSeconds))) : null,
+        IsoDuration(s.MeanTimeToResolve),
         s.MedianTimeToResolve?.TotalSeconds,
         s.MeanTimeToResolveBySeverity.ToDictionary(p => p.Key.ToLabel(), p => p.Value.TotalSeconds),
-        [.. s.TopServices.Select(t => new ServiceCountDto(t.Service, t.Incidents))]);
+        [.. s.TopServices.Select(t => new ServiceCountDto(t.Service, t.Incidents))],
+        s.MeanTimeToDetect?.TotalSeconds,
+        IsoDuration(s.MeanTimeToDetect),
+        new FrequencyDto([.. s.PerWeek.Select(FrequencyBucketDto.From)], [.. s.PerMonth.Select(FrequencyBucketDto.From)]));
+
+    private static string? IsoDuration(TimeSpan? duration) =>
+        duration is { } d ? System.Xml.XmlConvert.ToString(TimeSpan.FromSeconds(Math.Round(d.TotalSeconds))) : null;
+}
+
+/// <summary>Incidents declared per week (Monday to Sunday, UTC) and per calendar month of the window, by severity.</summary>
+public sealed record FrequencyDto(IReadOnlyList<FrequencyBucketDto> PerWeek, IReadOnlyList<FrequencyBucketDto> PerMonth);
+
+public sealed record FrequencyBucketDto(string Start, int Total, IReadOnlyDictionary<string, int> BySeverity)
+{
+    public static FrequencyBucketDto From(FrequencyBucket bucket) => new(
+        bucket.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        bucket.Total,
+        bucket.BySeverity.ToDictionary(p => p.Key.ToLabel(), p => p.Value));
 }

@@ -142,12 +142,13 @@ public sealed record SummaryDto(
     IReadOnlyList<CitedLineDto> Done,
     IReadOnlyList<CitedLineDto> TryingNow,
     IReadOnlyList<CitedLineDto> OpenQuestions,
+    IReadOnlyList<CitedLineDto> Hypothesis,
     IReadOnlyList<CitationDto> Citations)
 {
     public static SummaryDto From(SummaryAnswer s) => new(
         IncidentBriefDto.From(s.Incident), s.Engine, s.FallbackReason, s.Text, s.EntriesRead, s.Parts, Math.Round(s.Duration.TotalSeconds),
         CitedLineDto.From(s.Impact), CitedLineDto.From(s.Done), CitedLineDto.From(s.TryingNow), CitedLineDto.From(s.OpenQuestions),
-        CitationDto.From(s.Citations));
+        CitedLineDto.From(s.Hypothesis), CitationDto.From(s.Citations));
 }
 
 public sealed record RelatedHitDto(IncidentBriefDto Incident, double Score, IReadOnlyList<CitedLineDto> Reasons);
@@ -175,10 +176,12 @@ public sealed record PostmortemDto(
         d.Reference, d.Version, d.Markdown, d.CreatedAt.UtcDateTime, d.CreatedBy, answer.Engine, answer.FallbackReason, CitationDto.From(answer.Citations));
 }
 
+/// <summary><c>understood</c> is false when the answer says what it did not understand instead of answering.</summary>
 public sealed record AnswerDto(
     string Question, string Kind, string Engine, string? FallbackReason, string Text, int? Count,
-    IReadOnlyList<IncidentBriefDto> Incidents, IReadOnlyList<CitationDto> Citations)
+    IReadOnlyList<IncidentBriefDto> Incidents, IReadOnlyList<CitationDto> Citations, bool Understood, double? DurationSeconds)
 {
     public static AnswerDto From(string question, QuestionAnswer a) => new(
-        question, a.Kind, a.Engine, a.FallbackReason, a.Text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations));
+        question, a.Kind, a.Engine, a.FallbackReason, a.Text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations),
+        a.Understood, a.Duration is { } d ? Math.Round(d.TotalSeconds) : null);
 }

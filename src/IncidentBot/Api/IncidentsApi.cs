@@ -24,11 +24,13 @@ public static class IncidentsApi
         return app;
     }
 
-    private static async Task<Created<IncidentDto>> Create(CreateIncidentRequest request, IncidentService incidents, CancellationToken cancellationToken)
+    private static async Task<Created<IncidentDto>> Create(
+        CreateIncidentRequest request, IncidentService incidents, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var severity = errors.Parse<Severity>(request.Severity, "severity", SeverityText.TryParse, SeverityText.Accepted);
         var status = errors.Parse<IncidentStatus>(request.Status, "status", IncidentStatusText.TryParse, IncidentStatusText.Accepted);
+        var impactStartedAt = errors.ParseTime(request.ImpactStartedAt, "impactStartedAt", time.GetUtcNow());
         errors.ThrowIfAny();
         var incident = await incidents.DeclareAsync(new IncidentDraft
         {
@@ -41,6 +43,7 @@ public static class IncidentsApi
             CustomerImpact = request.Impact,
             DeclaredBy = request.DeclaredBy ?? DefaultActor,
             CommanderId = request.CommanderId,
+            ImpactStartedAt = impactStartedAt,
         }, cancellationToken);
         return TypedResults.Created($"/api/incidents/{incident.Reference}", IncidentDto.From(incident));
     }
@@ -91,7 +94,8 @@ public static class IncidentsApi
 
     /// <summary>Honours <c>If-Match</c> with the ETag of a GET, so a client's read-modify-write cannot overwrite a newer change.</summary>
     private static async Task<Ok<IncidentDto>> Update(
-        string reference, UpdateIncidentRequest request, IncidentService incidents, HttpContext context, CancellationToken cancellationToken)
+        string reference, UpdateIncidentRequest request, IncidentService incidents, TimeProvider time, HttpContext context,
+        CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         var number = errors.Reference(reference);
@@ -107,6 +111,7 @@ public static class IncidentsApi
             ResolutionSummary = request.ResolutionSummary,
             AddServices = request.AddServices,
             RemoveServices = request.RemoveServices,
+            ImpactStartedAt = errors.ParseTime(request.ImpactStartedAt, "impactStartedAt", time.GetUtcNow()),
         };
         var expectedVersion = ExpectedVersion(context.Request, errors);
         errors.ThrowIfAny();

@@ -72,6 +72,9 @@ public sealed record SummaryAnswer : AssistantAnswer
     public required IReadOnlyList<CitedLine> Done { get; init; }
     public required IReadOnlyList<CitedLine> TryingNow { get; init; }
     public required IReadOnlyList<CitedLine> OpenQuestions { get; init; }
+
+    /// <summary>The root cause the timeline states, else its latest hypothesis, marked as such; empty when it has neither.</summary>
+    public IReadOnlyList<CitedLine> Hypothesis { get; init; } = [];
 }
 
 /// <summary>What to look for: incidents related to one incident, or to words within a time frame (or both).</summary>
@@ -96,8 +99,14 @@ public sealed record QuestionAnswer : AssistantAnswer
     /// <summary>The incidents the answer is about, in the order it names them.</summary>
     public IReadOnlyList<IncidentBrief> Incidents { get; init; } = [];
 
-    /// <summary>For "how many …" questions.</summary>
+    /// <summary>For "how many …" questions, and the incidents an MTTR is the mean of.</summary>
     public int? Count { get; init; }
+
+    /// <summary>False when the question was not understood in full and the answer says so instead of answering.</summary>
+    public bool Understood { get; init; } = true;
+
+    /// <summary>For MTTR and "how long …" questions: the duration the answer states.</summary>
+    public TimeSpan? Duration { get; init; }
 }
 
 /// <summary>A postmortem draft, or why none was written.</summary>

@@ -18,6 +18,9 @@ internal static partial class EntryClassifier
 
     public static bool ReadsLikeRootCause(string text) => RootCause().IsMatch(text);
 
+    /// <summary>A guess at the cause, not yet confirmed: "hypothesis: …", "I suspect …", "might be …".</summary>
+    public static bool ReadsLikeHypothesis(string text) => !IsQuestion(text) && !RootCause().IsMatch(text) && Hypothesis().IsMatch(text);
+
     public static bool ReadsLikeImpact(string text) => Impact().IsMatch(text);
 
     public static bool ReadsLikeActionItem(string text) => ActionItem().IsMatch(text);
@@ -57,6 +60,9 @@ internal static partial class EntryClassifier
 
     [GeneratedRegex(@"\b(root[- ]?cause|caused by|the cause|cause (was|is)|culprit|because of|due to|turned out|triggered by|the (issue|problem|bug) (was|is)|rca)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RootCause();
+
+    [GeneratedRegex(@"\b(hypothes[ie]s|suspect(ing|ed)?|might be|could be|may be|i think|theory|probably|likely|looks like it'?s)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Hypothesis();
 
     [GeneratedRegex(@"\b(customers?|users?|merchants?|impact(ed|ing)?|affect(ed|ing)?|unable to|cannot|can't|outage|degraded|down for)\b|\d+(\.\d+)?\s?%", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Impact();

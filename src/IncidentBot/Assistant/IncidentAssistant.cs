@@ -27,6 +27,11 @@ public sealed class IncidentAssistant(
     /// <summary>A postmortem is drafted from at least this many messages and posts.</summary>
     public const int MinPostmortemMessages = 15;
 
+    /// <summary>What <see cref="IIncidentReader.CountMessagesAsync"/> counts, in a responder's words.</summary>
+    public const string MessagesCounted =
+        "A message is one written in the incident's Slack channel, or an update, action or resolution posted to it (with `/incident update` or the REST API); "
+        + "deleted messages and the automatic entries (declaration, status, severity and commander changes, joins) do not count.";
+
     public async Task<SummaryAnswer> SummarizeAsync(long number, CancellationToken cancellationToken = default) =>
         await SummarizeAsync(await reader.GetRequiredAsync(number, cancellationToken), cancellationToken);
 
@@ -54,9 +59,10 @@ public sealed class IncidentAssistant(
     /// steps. The incident it is about is read once, for whichever step answers.
     /// </summary>
     /// <param name="actorId">Who asked; recorded when the question asks for a postmortem draft.</param>
-    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, string? actorId = null, CancellationToken cancellationToken = default)
+    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion asked, string? actorId = null, CancellationToken cancellationToken = default)
     {
-        if (DeterministicQuestions.FixedReply(question) is { } reply)
+        var (question, named) = await IncidentNames.ResolveAsync(reader, asked, cancellationToken);
+        if ((named ?? DeterministicQuestions.FixedReply(question)) is { } reply)
         {
             return reply;
         }
@@ -136,7 +142,7 @@ public sealed class IncidentAssistant(
         if (messages < MinPostmortemMessages)
         {
             return Refused(incident, $"{incident.Reference} has {messages} timeline message{(messages == 1 ? "" : "s")}; "
-                + $"a postmortem draft needs at least {MinPostmortemMessages} to be worth writing.");
+                + $"a postmortem draft needs at least {MinPostmortemMessages} to be worth writing. {MessagesCounted}");
         }
 
         var written = await postmortems.AskAsync(step => step.WriteAsync(incident, messages, cancellationToken), cancellationToken);

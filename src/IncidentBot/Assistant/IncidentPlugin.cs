@@ -116,6 +116,9 @@ public sealed class IncidentPlugin(IIncidentReader incidents, IIncidentSearch se
     internal Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken) =>
         incidents.FindAsync(filter, cancellationToken);
 
+    internal Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken) =>
+        incidents.CountAsync(filter, cancellationToken);
+
     private IncidentFilter Filter(
         IReadOnlyCollection<IncidentStatus>? statuses,
         IReadOnlyCollection<Severity>? severities,

@@ -30,8 +30,38 @@ public enum QuestionKind
     /// <summary>"draft a postmortem".</summary>
     Postmortem,
 
-    /// <summary>Nothing above: the words are searched for in incident history.</summary>
+    /// <summary>Not understood: the words are searched for in incident history, and the answer says it did not understand.</summary>
     Search,
+
+    /// <summary>"what is the status of the login incident?".</summary>
+    Status,
+
+    /// <summary>"what severity is INC-3?".</summary>
+    Severity,
+
+    /// <summary>"who is the commander of INC-3?".</summary>
+    Commander,
+
+    /// <summary>"which services does INC-3 affect?".</summary>
+    Services,
+
+    /// <summary>"what is the customer impact of INC-3?".</summary>
+    Impact,
+
+    /// <summary>"how long did INC-3 last?".</summary>
+    Duration,
+
+    /// <summary>"what changed in the last hour?", "any updates since 08:00?"; without a time frame, "what happened in INC-3?".</summary>
+    Changes,
+
+    /// <summary>"what's the MTTR this month?".</summary>
+    Mttr,
+
+    /// <summary>"what's our MTTD?".</summary>
+    Mttd,
+
+    /// <summary>"who restarted the database?": searched for in the timelines.</summary>
+    WhoDid,
 }
 
 /// <summary>A question as <see cref="QuestionParser"/> read it. Absent parts were not in the question.</summary>
@@ -52,79 +82,165 @@ public sealed record AssistantQuestion
     /// <summary>The incident whose postmortem draft the question asks for; null when it asks for something else.</summary>
     public long? PostmortemOf => Kind == QuestionKind.Postmortem ? Incident : null;
 
-    /// <summary>Words to search for (related, symptom and search questions).</summary>
+    /// <summary>Words to search for (related, symptom, "who did" and search questions).</summary>
     public string? Query { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
 
     /// <summary>The time frame as the question put it ("the past week"), to repeat in the answer.</summary>
     public string? TimeFrame { get; init; }
+
+    /// <summary>The time frame with the moments it was read as: "this month (since 2026-11-01 00:00 UTC)".</summary>
+    public string? Window { get; init; }
     public IReadOnlyList<Severity> Severities { get; init; } = [];
     public IReadOnlyList<IncidentStatus> Statuses { get; init; } = [];
 
     /// <summary>Words the question uses for services ("payments"); matched against the services incidents have.</summary>
     public IReadOnlyList<string> ServiceWords { get; init; } = [];
 
+    /// <summary>Words naming one incident by its title ("the login incident" → login).</summary>
+    public IReadOnlyList<string> TitleWords { get; init; } = [];
+
+    /// <summary>"the latest incident": the most recently declared one.</summary>
+    public bool Latest { get; init; }
+
+    /// <summary>
+    /// Words the question holds that no rule understood. A question about incidents may name services or words of
+    /// titles with them; any other question with unread words is not answered, and the answer says which words.
+    /// </summary>
+    public IReadOnlyList<string> Unread { get; init; } = [];
+
+    /// <summary>Whether the question asks about incidents in the plural ("incidents", "sev1s"), not one incident.</summary>
+    public bool AboutMany { get; init; }
+
     public string KindName => Kind switch
     {
         QuestionKind.RootCause => "root_cause",
+        QuestionKind.WhoDid => "who_did",
         _ => Kind.ToString().ToLowerInvariant(),
     };
 }
 
 /// <summary>
-/// Reads questions about incidents in plain words by fixed patterns, the way product.md's examples and
-/// their natural variations are written. Pure: no I/O, never throws.
+/// Reads questions about incidents in plain words by fixed patterns. Each part it understands (the incident named,
+/// the time frame, severities, statuses, services, what is asked) is taken out of the question; the words left over
+/// are what it did not understand (<see cref="AssistantQuestion.Unread"/>), so an answer is given only to a question
+/// understood in full. Pure: no I/O, never throws.
 /// </summary>
 public static partial class QuestionParser
 {
     /// <summary>Questions are short; reading only this much keeps the patterns' cost flat whatever is pasted in.</summary>
     public const int MaxLength = 2_000;
 
-    private static readonly Dictionary<string, int> NumberWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["a"] = 1, ["an"] = 1, ["one"] = 1, ["two"] = 2, ["couple of"] = 2, ["three"] = 3, ["few"] = 3, ["four"] = 4,
-        ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8, ["nine"] = 9, ["ten"] = 10, ["twelve"] = 12,
-    };
-
     public static AssistantQuestion Parse(string? text, DateTimeOffset now, long? currentIncident = null)
     {
         var clean = Clean(text);
-        var lower = clean.ToLowerInvariant();
-        var (since, until, frame, withoutTime) = ReadTimeFrame(lower, now);
-        var kind = ReadKind(lower);
+        var reading = new QuestionReading(clean.ToLowerInvariant());
+        var reference = ReadReference(reading);
+        var frame = QuestionTimeFrame.Read(reading, now);
+        var aboutMany = reading.Has(Plural());
+        var severities = QuestionFilters.ReadSeverities(reading);
+        aboutMany |= severities.Count > 0 && reference is null && !reading.Has(Singular());
+        var beforeKind = reading.Text;
+        var kind = ReadKind(reading);
         var question = new AssistantQuestion
         {
             Text = clean,
             Kind = kind,
-            Reference = ReadReference(clean),
+            Reference = reference,
             CurrentIncident = currentIncident,
-            Since = since,
-            Until = until,
-            TimeFrame = frame,
-            Severities = ReadSeverities(lower),
-            Statuses = ReadStatuses(lower, kind),
-            ServiceWords = ReadServiceWords(lower),
+            Since = frame?.Since,
+            Until = frame?.Until,
+            TimeFrame = frame?.Words,
+            Window = frame?.Described(now),
+            Severities = severities,
+            AboutMany = aboutMany,
         };
         return kind switch
         {
-            QuestionKind.Related => question with { Query = ReadRelatedQuery(withoutTime) },
-            QuestionKind.Symptom => question with { Query = Symptom().Replace(withoutTime, " ").Trim() },
-            QuestionKind.Search => question with { Query = withoutTime.Trim() },
-            _ => question,
+            QuestionKind.Related => question with { Query = ReadRelatedQuery(beforeKind), Statuses = QuestionFilters.ReadStatuses(reading) },
+            QuestionKind.Symptom => WithFilters(question with { Query = reading.Text.Trim() }, reading),
+            QuestionKind.WhoDid => WhoDidQuestion(question, reading),
+            QuestionKind.Summary or QuestionKind.Postmortem => WithIncidentNamed(question, reading),
+            _ => Settled(WithFilters(question, reading), reading),
         };
     }
 
-    private static QuestionKind ReadKind(string lower) =>
-        Postmortem().IsMatch(lower) ? QuestionKind.Postmortem
-        : RootCause().IsMatch(lower) ? QuestionKind.RootCause
-        : Remediation().IsMatch(lower) ? QuestionKind.Remediation
-        : Summary().IsMatch(lower) ? QuestionKind.Summary
-        : Count().IsMatch(lower) ? QuestionKind.Count
-        : Related().IsMatch(lower) ? QuestionKind.Related
-        : Symptom().IsMatch(lower) ? QuestionKind.Symptom
-        : List().IsMatch(lower) || SeverityWord().IsMatch(lower) ? QuestionKind.List
-        : QuestionKind.Search;
+    /// <summary>Statuses, the incident named by its title and services, taken out of what is left.</summary>
+    private static AssistantQuestion WithFilters(AssistantQuestion question, QuestionReading reading)
+    {
+        var statuses = QuestionFilters.ReadStatuses(reading);
+        var named = WithIncidentNamed(question with { Statuses = statuses }, reading);
+        return named with { ServiceWords = QuestionFilters.ReadServiceWords(reading) };
+    }
+
+    private static AssistantQuestion WhoDidQuestion(AssistantQuestion question, QuestionReading reading)
+    {
+        var named = WithIncidentNamed(question, reading);
+        return named with { Query = reading.Text.Trim() };
+    }
+
+    private static AssistantQuestion WithIncidentNamed(AssistantQuestion question, QuestionReading reading)
+    {
+        var title = QuestionFilters.ReadTitleWords(reading, question.Kind);
+        return title is ["latest"] ? question with { Latest = true } : question with { TitleWords = title };
+    }
+
+    /// <summary>
+    /// What is left decides the last of it: a question about one incident that asks for nothing more ("is INC-3 a
+    /// sev1?") asks its severity or status; one about several incidents lists them; anything else unread stays unread.
+    /// </summary>
+    private static AssistantQuestion Settled(AssistantQuestion question, QuestionReading reading)
+    {
+        var unread = reading.Unread().Where(word => !QuestionVocabulary.Belongs(question.Kind, word)).ToList();
+        var aboutOne = !question.AboutMany && (question.Reference is not null || question.TitleWords.Count > 0 || question.Latest);
+        var kind = question.Kind switch
+        {
+            QuestionKind.Search when aboutOne && question.Severities.Count > 0 => QuestionKind.Severity,
+            QuestionKind.Search when aboutOne && question.Statuses.Count > 0 => QuestionKind.Status,
+            QuestionKind.Search when question.AboutMany || question.Severities.Count > 0 || question.Statuses.Count > 0 => QuestionKind.List,
+            QuestionKind.Status or QuestionKind.Severity or QuestionKind.Commander or QuestionKind.Services when question.AboutMany && !aboutOne => QuestionKind.List,
+            QuestionKind.Duration when question.AboutMany && !aboutOne => QuestionKind.Mttr,
+            var read => read,
+        };
+        return question with { Kind = kind, Unread = unread, Query = kind == QuestionKind.Search ? reading.Text.Trim() : null };
+    }
+
+    private static QuestionKind ReadKind(QuestionReading reading)
+    {
+        foreach (var (pattern, kind) in KindPatterns)
+        {
+            if (reading.Take(pattern()).Success)
+            {
+                return kind;
+            }
+        }
+
+        return QuestionKind.Search;
+    }
+
+    /// <summary>Checked in this order: the first pattern found decides what the question asks.</summary>
+    private static readonly (Func<Regex> Pattern, QuestionKind Kind)[] KindPatterns =
+    [
+        (Postmortem, QuestionKind.Postmortem),
+        (Mttd, QuestionKind.Mttd),
+        (Mttr, QuestionKind.Mttr),
+        (RootCause, QuestionKind.RootCause),
+        (Remediation, QuestionKind.Remediation),
+        (ChangedSince, QuestionKind.Changes),
+        (Summary, QuestionKind.Summary),
+        (Commander, QuestionKind.Commander),
+        (WhoDid, QuestionKind.WhoDid),
+        (ServicesAsked, QuestionKind.Services),
+        (ImpactAsked, QuestionKind.Impact),
+        (DurationAsked, QuestionKind.Duration),
+        (SeverityAsked, QuestionKind.Severity),
+        (StatusAsked, QuestionKind.Status),
+        (Count, QuestionKind.Count),
+        (Related, QuestionKind.Related),
+        (Symptom, QuestionKind.Symptom),
+        (List, QuestionKind.List),
+    ];
 
     /// <summary>Slack's escaping undone, the bot's own mention dropped, whitespace collapsed.</summary>
     private static string Clean(string? text)
@@ -134,116 +250,11 @@ public static partial class QuestionParser
         return Whitespace().Replace(withoutMention, " ").Trim();
     }
 
-    private static long? ReadReference(string text)
+    private static long? ReadReference(QuestionReading reading)
     {
-        var match = Reference().Match(text);
-        return match.Success && IncidentReference.TryParse(match.Groups[1].Value, out var number) ? number : null;
-    }
-
-    private static (DateTimeOffset? Since, DateTimeOffset? Until, string? Frame, string Remainder) ReadTimeFrame(string lower, DateTimeOffset now)
-    {
-        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        var match = TimeFrame().Match(lower);
-        if (!match.Success)
-        {
-            return (null, null, null, lower);
-        }
-
-        var rest = lower.Remove(match.Index, match.Length);
-        if (match.Groups["today"].Success)
-        {
-            return (today, now, "today", rest);
-        }
-
-        if (match.Groups["yesterday"].Success)
-        {
-            return (today.AddDays(-1), today, "yesterday", rest);
-        }
-
-        var count = match.Groups["count"].Success
-            ? int.TryParse(match.Groups["count"].Value, out var digits) ? digits : NumberWords.GetValueOrDefault(match.Groups["count"].Value.Trim(), 1)
-            : 1;
-        count = Math.Clamp(count, 1, 10_000);
-        var unit = match.Groups["unit"].Value;
-        var span = unit switch
-        {
-            "minute" => TimeSpan.FromMinutes(count),
-            "hour" => TimeSpan.FromHours(count),
-            "day" => TimeSpan.FromDays(count),
-            "week" => TimeSpan.FromDays(7 * count),
-            "fortnight" => TimeSpan.FromDays(14 * count),
-            "month" => TimeSpan.FromDays(30 * count),
-            "quarter" => TimeSpan.FromDays(91 * count),
-            _ => TimeSpan.FromDays(365 * Math.Min(count, 20)),
-        };
-        var frame = match.Groups["this"].Success ? $"this {unit}" : count == 1 ? $"the past {unit}" : $"the past {count} {unit}s";
-        return (now - span, now, frame, rest);
-    }
-
-    private static IReadOnlyList<Severity> ReadSeverities(string lower)
-    {
-        var severities = new List<Severity>();
-        foreach (Match match in SeverityNumber().Matches(lower))
-        {
-            severities.Add((Severity)(match.Groups[1].Value[0] - '0'));
-        }
-
-        foreach (Match match in SeverityWord().Matches(lower))
-        {
-            if (SeverityText.TryParse(match.Groups[1].Value, out var severity))
-            {
-                severities.Add(severity);
-            }
-        }
-
-        return severities.Distinct().Order().ToList();
-    }
-
-    private static IReadOnlyList<IncidentStatus> ReadStatuses(string lower, QuestionKind kind)
-    {
-        if (kind is not (QuestionKind.Count or QuestionKind.List or QuestionKind.Related))
-        {
-            return [];
-        }
-
-        var statuses = new List<IncidentStatus>();
-        if (Open().IsMatch(lower))
-        {
-            statuses.AddRange([IncidentStatus.Active, IncidentStatus.Stable]);
-        }
-
-        if (Stable().IsMatch(lower))
-        {
-            statuses.Add(IncidentStatus.Stable);
-        }
-
-        if (Resolved().IsMatch(lower))
-        {
-            statuses.AddRange([IncidentStatus.Resolved, IncidentStatus.Completed]);
-        }
-
-        return statuses.Distinct().ToList();
-    }
-
-    private static IReadOnlyList<string> ReadServiceWords(string lower)
-    {
-        var words = new List<string>();
-        foreach (var pattern in new[] { ServiceNamed(), ServiceListed(), ServiceImpacted() })
-        {
-            foreach (Match match in pattern.Matches(lower))
-            {
-                foreach (var name in match.Groups["name"].Value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    var word = name.Trim('.', '-', '_');
-                    if (word.Length > 1 && word is not ("the" or "any" or "a" or "an" or "our" or "all" or "incident" or "incidents") && !words.Contains(word))
-                    {
-                        words.Add(word);
-                    }
-                }
-            }
-        }
-
-        return words;
+        var match = reading.Take(Reference());
+        var digits = match.Success ? NotDigit().Replace(match.Groups[1].Value, "") : "";
+        return IncidentReference.TryParse(digits, out var number) ? number : null;
     }
 
     /// <summary>"… related to DDOS attacks from …" → "DDOS attacks"; null when the question names no subject.</summary>
@@ -265,25 +276,61 @@ public static partial class QuestionParser
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    [GeneratedRegex(@"(?<![\w-])((?:inc(?:ident)?[- ]?#?|#)\d{1,12})\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\D")]
+    private static partial Regex NotDigit();
+
+    [GeneratedRegex(@"(?<![\w-])((?:inc(?:ident)?[- ]?(?:#|no\.?\s?|number\s)?|#)\d{1,12})\b")]
     private static partial Regex Reference();
 
-    [GeneratedRegex(@"\b(?:(?:in|during|over|within|from|for|of|since)\s+)?(?:(?<today>today)|(?<yesterday>yesterday)|(?:the\s+)?(?:(?:past|last|previous)|(?<this>this))\s+(?:(?<count>\d{1,5}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|couple of|few)\s+)?(?<unit>minute|hour|day|week|fortnight|month|quarter|year)s?)\b")]
-    private static partial Regex TimeFrame();
+    [GeneratedRegex(@"\b(incidents|outages|issues|ones|all of them)\b")]
+    private static partial Regex Plural();
 
-    [GeneratedRegex(@"\bpost[- ]?mortems?\b|\bincident review\b")]
+    [GeneratedRegex(@"\b(incident|outage|this|it)\b")]
+    private static partial Regex Singular();
+
+    [GeneratedRegex(@"\bpost[- ]?mortems?(?:\s+drafts?)?\b|\bincident review\b|\bretrospective\b")]
     private static partial Regex Postmortem();
 
-    [GeneratedRegex(@"\broot[- ]?causes?\b|\bwhat caused\b|\bcaused? of\b|\bwhy did\b.*\b(happen|fail|break|go down)\b|\brca\b")]
+    [GeneratedRegex(@"\bmttd\b|\b(?:mean|average|avg|median)?\s*time\s+to\s+(?:detect|detection|discover|discovery|notice)\b")]
+    private static partial Regex Mttd();
+
+    [GeneratedRegex(@"\bmttr\b|\b(?:mean|average|avg|median|typical)\s+(?:time\s+to\s+(?:resolve|resolution|recover|recovery|repair|restore|fix|close)|resolution\s+time|ttr)\b|\bhow\s+long\b(?=.*\b(?:on\s+average|usually|typically|normally)\b)")]
+    private static partial Regex Mttr();
+
+    [GeneratedRegex(@"\broot[- ]?causes?\b|\bwhat caused\b|\bcaused? of\b|\bwhy did\b.*\b(happen|fail|break|go down)\b|\bwhy\b.*\b(happen|happened|fail|failed|break|broke|go down|went down)\b|\brca\b|\bwhat went wrong\b")]
     private static partial Regex RootCause();
 
-    [GeneratedRegex(@"\bremediat\w*|\bmitigation (steps|actions)\b|\bactions? (did|were|was|have been|has been)\b|\bwhat (did|have|has) (the )?(responders?|team|we|they|people|engineers|on-?call)\b.*\b(do|done|take|taken|try|tried)\b|\bhow (was|were|did) (it|this|that|they|we|the incident|inc\S*|incident\S*)\b.*\b(fix|fixed|mitigated?|resolved?)\b|\bwhat was done\b|\bsteps (taken|were taken)\b")]
+    [GeneratedRegex(@"\bremediat\w*|\bmitigation (steps|actions)\b|\bactions? (did|were|was|have been|has been)\b|\bwhat (did|have|has) (the )?(responders?|team|we|they|people|engineers|on-?call)\b.*\b(do|done|take|taken|try|tried)\b|\bhow (was|were|did) (it|this|that|they|we|the incident|inc\S*|incident\S*)?\s*.*\b(fix|fixed|mitigated?|resolved?)\b|\bwhat was done\b|\bsteps (taken|were taken)\b|\bwhat fixed\b")]
     private static partial Regex Remediation();
+
+    [GeneratedRegex(@"\bwhat('s|s| has| have| is)?\s+(changed|new|been happening|happened)\b|\b(anything|something)\s+(new|changed)\b|\b(any|latest|recent)\s+(changes|updates|news)\b|\bwhat\s+(are\s+)?(the\s+)?(changes|updates)\b|\b(changes|updates)\s+(since|in|over)\b")]
+    private static partial Regex ChangedSince();
 
     [GeneratedRegex(@"\bsummar(y|ise|ize|ies)\b|\brecap\b|\bcatch me up\b|\btl;?dr\b|\bwhat('s| is) (going on|happening)\b|\bwhere are we\b")]
     private static partial Regex Summary();
 
-    [GeneratedRegex(@"\bhow many\b|\bnumber of\b|^count\b")]
+    [GeneratedRegex(@"\b(incident\s+)?commanders?\b|\bwho('s|s| is| was)?\s+(the\s+)?(ic|lead|leading|in charge|running|handling|driving|on point|owning|responsible|commanding|coordinating|managing)\b|\bwho\s+(leads|runs|owns|commands|handles|drives|led|ran|owned|commanded|handled|coordinates|manages)\b|\bincident\s+(lead|owner|manager)\b|\bthe ic\b|\bic\b")]
+    private static partial Regex Commander();
+
+    [GeneratedRegex(@"^\W*(?:and\s+|so\s+|hey\s+)?who\b(?!\s*(?:'s|s|is|are|was|were|will|would|should|can)\b)")]
+    private static partial Regex WhoDid();
+
+    [GeneratedRegex(@"\b(customer\s+)?impact\b(?!\w)|\bwho\s+(is|was|are|were)\s+(affected|impacted)\b|\bhow\s+many\s+(customers|users|people|merchants|requests|orders)\b|\bblast radius\b|\b(customers?|users?)\s+(affected|impacted)\b|\baffected\s+(customers|users)\b|\bhow\s+bad\s+is\s+the\s+impact\b")]
+    private static partial Regex ImpactAsked();
+
+    [GeneratedRegex(@"\b(which|what)\s+(services?|systems?|components?)\b|\bservices?\s+(are|were|is|was)?\s*(affected|impacted|involved|hit)\b|\bservices\s+(of|for|in|on)\b|\baffected\s+services\b")]
+    private static partial Regex ServicesAsked();
+
+    [GeneratedRegex(@"\bhow\s+long\b|\bduration\b|\btime\s+to\s+(resolve|resolution|fix|mitigate|recover)\b|\bttr\b|\bwhen\s+(was|did|were|is)\b")]
+    private static partial Regex DurationAsked();
+
+    [GeneratedRegex(@"\b(what('s|s| is| was)?|which)\s+(the\s+)?(severity|sev|priority|level)\b|\b(severity|priority)\s+(of|for|is)\b|\bhow\s+(bad|severe|serious)\b|^\W*(severity|sev|priority)\b")]
+    private static partial Regex SeverityAsked();
+
+    [GeneratedRegex(@"\bstatus\b|\bstate\b|\bwhere\s+(do\s+we\s+stand|does\s+it\s+stand|is\s+it\s+at)\b")]
+    private static partial Regex StatusAsked();
+
+    [GeneratedRegex(@"\bhow many\b|\bnumber of\b|^\W*count\b|\bcount (of|the|all)\b|\btotal (number )?of\b")]
     private static partial Regex Count();
 
     [GeneratedRegex(@"\brelated\b|\bsimilar\b|\blike this (one|incident)\b|\bhappened before\b|\bseen (this|that|it) before\b")]
@@ -298,30 +345,6 @@ public static partial class QuestionParser
     [GeneratedRegex(@"\b(is|are) (there|this|we|you)( having| seeing| aware of)? (an? |any )?(known |ongoing |open |active |current )?(incidents?|outages?|issues?|problems?)( (going on|ongoing|open|right now|now|at the moment|for (this|that|it)))?\b\s*[?.!]*|\bknown (issue|incident|outage)s?\b\s*[?.!]*")]
     private static partial Regex Symptom();
 
-    [GeneratedRegex(@"\b(show|list|find|give|which|what|were there|was there|are there|any|all)\b.*\bincidents?\b")]
+    [GeneratedRegex(@"\b(show|list|find|give|which|what|were there|was there|are there|any|all|display)\b")]
     private static partial Regex List();
-
-    [GeneratedRegex(@"\bsev(?:erity)?[\s_-]?([1-5])\b")]
-    private static partial Regex SeverityNumber();
-
-    [GeneratedRegex(@"\b(critical|high|major|moderate|medium|low|minor)(?:[- ]severity)?\s+incidents?\b")]
-    private static partial Regex SeverityWord();
-
-    [GeneratedRegex(@"\b(ongoing|open|active|current|currently|unresolved|in progress|still going|live)\b")]
-    private static partial Regex Open();
-
-    [GeneratedRegex(@"\b(stable|mitigated)\b")]
-    private static partial Regex Stable();
-
-    [GeneratedRegex(@"\b(resolved|closed|fixed|completed|finished)\b")]
-    private static partial Regex Resolved();
-
-    [GeneratedRegex(@"\b(?:impact(?:ed|ing|s)?|affect(?:ed|ing|s)?|hit|hitting|involv(?:ed|ing|es)|touch(?:ed|ing|es)?|on|for|in|with|of|to)\s+(?:the\s+)?(?<name>[a-z0-9][a-z0-9._-]*)\s+(?:service|services|api|app|system|cluster|database|db)\b")]
-    private static partial Regex ServiceNamed();
-
-    [GeneratedRegex(@"\bservices?\s*[:=]\s*(?<name>[a-z0-9][a-z0-9._-]*(?:\s*,\s*[a-z0-9][a-z0-9._-]*)*)")]
-    private static partial Regex ServiceListed();
-
-    [GeneratedRegex(@"\b(?:impact(?:ed|ing|s)?|affect(?:ed|ing|s)?)\s+(?:the\s+)?(?<name>[a-z0-9][a-z0-9._-]*)")]
-    private static partial Regex ServiceImpacted();
 }

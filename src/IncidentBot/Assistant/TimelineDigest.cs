@@ -19,9 +19,11 @@ internal sealed record NotedEntry(
 /// open questions, root cause, resolution, follow-ups. Each kept line remembers the entry it came from.
 /// </summary>
 /// <remarks>
-/// Open questions: a message ending in '?' is open until a later message by someone else replies in its
-/// thread, mentions the asker, or, among the next three messages, starts like an answer ("yes", "no",
-/// "confirmed", "it was …"). Only the five most recent open questions are kept.
+/// Open questions: a Slack message or a post (update, action, resolution, e.g. through REST) ending in '?' is open
+/// until a later message or post by someone else replies in its thread, mentions the asker, or, among the next
+/// three, starts like an answer ("yes", "no", "confirmed", "it was …"). Only the five most recent open questions are
+/// kept. What was done holds actions only: state changes, summaries set, action and resolution posts, and updates or
+/// messages that say something was done ("rolled back", "restarted"); not questions, observations or hypotheses.
 /// </remarks>
 internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity = 40)
 {
@@ -38,6 +40,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
     private readonly List<NotedEntry> resolution = [];
     private readonly List<NotedEntry> actionItems = [];
     private readonly List<NotedEntry> lessons = [];
+    private readonly List<NotedEntry> hypotheses = [];
     private readonly List<PendingQuestion> questions = [];
     private DateTimeOffset? lastStatusChange;
 
@@ -65,6 +68,9 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
     public IReadOnlyList<NotedEntry> ActionItems => actionItems;
 
     public IReadOnlyList<NotedEntry> Lessons => lessons;
+
+    /// <summary>The latest three hypotheses ("hypothesis: …", "I suspect …", "might be …"), oldest first.</summary>
+    public IReadOnlyList<NotedEntry> Hypotheses => hypotheses;
 
     public IReadOnlyList<NotedEntry> OpenQuestions => questions.Select(q => q.Entry).ToList();
 
@@ -113,14 +119,9 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
             case TimelineEntryKind.StatusChanged:
                 lastStatusChange = entry.OccurredAt;
                 AddState(entry);
-                if (entry.Data?["to"]?.GetValue<string>() is "resolved" or "completed")
-                {
-                    AddLatest(resolution, NotedEntry.Of(entry), 5);
-                }
-
                 break;
             case TimelineEntryKind.SeverityChanged or TimelineEntryKind.CommanderChanged or TimelineEntryKind.ServicesChanged
-                or TimelineEntryKind.ResourceLinked:
+                or TimelineEntryKind.ResourceLinked or TimelineEntryKind.AlertChanged:
                 AddState(entry);
                 break;
             case TimelineEntryKind.DetailsChanged:
@@ -161,7 +162,12 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
     {
         WrittenEntries++;
         var priority = entry.Kind == TimelineEntryKind.Update ? 2 : 3;
-        AddBounded(done, NotedEntry.Of(entry, priority), doneCapacity);
+        var isAction = entry.Kind != TimelineEntryKind.Update ? !EntryClassifier.IsQuestion(entry.Text) : EntryClassifier.ReadsLikeDone(entry.Text);
+        if (isAction)
+        {
+            AddBounded(done, NotedEntry.Of(entry, priority), doneCapacity);
+        }
+
         AddBounded(keyEvents, NotedEntry.Of(entry, priority), keyEventCapacity);
         if (entry.Kind == TimelineEntryKind.Resolution)
         {
@@ -170,6 +176,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
 
         Classify(entry);
         Answer(entry);
+        AddIfQuestion(entry);
     }
 
     private void ReadMessage(TimelineEntry entry)
@@ -195,6 +202,11 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
 
         Classify(entry);
         Answer(entry);
+        AddIfQuestion(entry);
+    }
+
+    private void AddIfQuestion(TimelineEntry entry)
+    {
         if (EntryClassifier.IsQuestion(entry.Text))
         {
             questions.Add(new PendingQuestion(NotedEntry.Of(entry), entry.Slack?.Ts, AnswerWindow));
@@ -219,6 +231,11 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
         if (EntryClassifier.ReadsLikeImpact(text))
         {
             AddLatest(impact, NotedEntry.Of(entry), 3);
+        }
+
+        if (EntryClassifier.ReadsLikeHypothesis(text))
+        {
+            AddLatest(hypotheses, NotedEntry.Of(entry), 3);
         }
 
         if (EntryClassifier.ReadsLikeRootCause(text) && !EntryClassifier.IsQuestion(text))

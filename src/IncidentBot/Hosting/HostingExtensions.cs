@@ -1,7 +1,9 @@
+using IncidentBot.Alerts;
 using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
+using IncidentBot.Reminders;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.Json;
@@ -24,6 +26,8 @@ public static class HostingExtensions
         builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);
         builder.AddAssistant();
         builder.AddSlackApp();
+        builder.AddAlerts();
+        builder.AddReminders();
         return builder;
     }
 
@@ -36,6 +40,7 @@ public static class HostingExtensions
         app.MapIncidentsApi();
         app.MapAssistantApi();
         app.MapSlackApp();
+        app.MapAlertsApi();
         return app;
     }
 

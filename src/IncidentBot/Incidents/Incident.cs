@@ -25,10 +25,19 @@ public sealed record Incident
     public DateTimeOffset? ResolvedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>When customers started to feel it: said by a person, or the earliest start of a linked alert.</summary>
+    public DateTimeOffset? ImpactStartedAt { get; init; }
+
     /// <summary>Grows by one with every change; lets API clients detect a concurrent edit.</summary>
     public long Version { get; init; }
 
     public TimeSpan? TimeToResolve => ResolvedAt - DeclaredAt;
+
+    /// <summary>Impact start to declaration; zero when the incident was declared before the impact began.</summary>
+    public TimeSpan? TimeToDetect => ImpactStartedAt is { } start ? (DeclaredAt > start ? DeclaredAt - start : TimeSpan.Zero) : null;
+
+    /// <summary>The alerts that came in through alert intake (links with an alert state), in the order they were linked.</summary>
+    public IEnumerable<LinkedResource> IntakeAlerts => Links.Where(link => link.Alert is not null);
 }
 
 public enum LinkType
@@ -40,7 +49,23 @@ public enum LinkType
 }
 
 /// <summary>An alert, error group, trace or deploy that belongs to the incident: an id or a URL.</summary>
-public sealed record LinkedResource(LinkType Type, string Target, DateTimeOffset LinkedAt, string? LinkedBy);
+public sealed record LinkedResource(LinkType Type, string Target, DateTimeOffset LinkedAt, string? LinkedBy)
+{
+    /// <summary>Where to see it, when the target is an id rather than the URL (an alert from alert intake).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>What alert intake last heard of the alert; null for links made by hand.</summary>
+    public LinkedAlertState? Alert { get; init; }
+}
+
+public enum AlertStatus
+{
+    Firing,
+    Resolved,
+}
+
+/// <summary>The state of an alert linked by alert intake, kept with its link.</summary>
+public sealed record LinkedAlertState(string Title, AlertStatus Status, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);
 
 public static class LinkTypeText
 {
@@ -63,5 +88,25 @@ public static class LinkTypeText
     {
         type = LinkType.Alert;
         return !string.IsNullOrWhiteSpace(text) && Names.TryGetValue(text.Trim(), out type);
+    }
+}
+
+public static class AlertStatusText
+{
+    public static string ToLabel(this AlertStatus status) => status == AlertStatus.Firing ? "firing" : "resolved";
+
+    public static bool TryParse(string? text, out AlertStatus status)
+    {
+        status = AlertStatus.Firing;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "firing":
+                return true;
+            case "resolved":
+                status = AlertStatus.Resolved;
+                return true;
+            default:
+                return false;
+        }
     }
 }

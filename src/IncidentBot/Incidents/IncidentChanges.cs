@@ -22,6 +22,7 @@ public static class IncidentChanges
             CustomerImpact = IncidentFieldRules.Detail(draft.CustomerImpact, "impact"),
             DeclaredBy = declaredBy,
             CommanderId = IncidentFieldRules.UserId(draft.CommanderId, "commanderId"),
+            ImpactStartedAt = IncidentFieldRules.ImpactStart(draft.ImpactStartedAt, now),
             DeclaredAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -33,6 +34,11 @@ public static class IncidentChanges
             ["status"] = incident.Status.ToLabel(),
             ["services"] = new JsonArray([.. incident.Services.Select(service => JsonValue.Create(service))]),
         };
+        if (incident.ImpactStartedAt is { } impactStart)
+        {
+            data["impactStartedAt"] = impactStart;
+        }
+
         var text = $"Incident declared: {incident.Title} ({incident.Severity.ToLabel()}, {incident.Status.ToLabel()})";
         return new IncidentChange(incident, [new NewTimelineEntry(TimelineEntryKind.Declared, now, declaredBy, text, data)]);
     }
@@ -50,6 +56,36 @@ public static class IncidentChanges
         recorder.Detail(edit.ResolutionSummary, "resolutionSummary", "Resolution summary", i => i.ResolutionSummary, (i, v) => i with { ResolutionSummary = v });
         recorder.Services(edit.AddServices, edit.RemoveServices);
         recorder.Link(edit.Link);
+        recorder.ImpactStart(IncidentFieldRules.ImpactStart(edit.ImpactStartedAt, now));
+        return recorder.ToChange();
+    }
+
+    /// <summary>
+    /// Links an alert the first time it is reported, then records each change of it (resolved, firing again, a note
+    /// from its source). The earliest alert start becomes the impact start when none is known or it is earlier;
+    /// the alert's services join the incident's. When the last firing alert resolves, an entry says so, and the
+    /// incident is resolved only when the alert's rule allows it.
+    /// </summary>
+    public static IncidentChange ReportAlert(Incident current, AlertReport alert, string? actorId, DateTimeOffset now)
+    {
+        var recorder = new ChangeRecorder(current, actorId, now);
+        alert = alert with
+        {
+            StartedAt = IncidentFieldRules.ToMilliseconds(alert.StartedAt),
+            EndedAt = IncidentFieldRules.ToMilliseconds(alert.EndedAt),
+        };
+        var resolvedNow = recorder.Alert(alert);
+        recorder.Services(alert.Services, null);
+        if (alert.StartedAt is { } started && (current.ImpactStartedAt is null || started < current.ImpactStartedAt))
+        {
+            recorder.ImpactStart(started > now ? now : started);
+        }
+
+        if (resolvedNow && recorder.EveryAlertResolved())
+        {
+            recorder.AllAlertsResolved(alert.ResolvesIncident);
+        }
+
         return recorder.ToChange();
     }
 
@@ -192,6 +228,99 @@ public static class IncidentChanges
             incident = incident with { Links = [.. incident.Links, new LinkedResource(requested.Type, target, now, actorId)] };
             var data = new JsonObject { ["type"] = requested.Type.ToLabel(), ["target"] = target };
             entries.Add(new NewTimelineEntry(TimelineEntryKind.ResourceLinked, now, actorId, $"Linked {requested.Type.ToLabel()}: {target}", data));
+        }
+
+        public void ImpactStart(DateTimeOffset? to)
+        {
+            if (to is not { } start || start == incident.ImpactStartedAt)
+            {
+                return;
+            }
+
+            var from = incident.ImpactStartedAt;
+            incident = incident with { ImpactStartedAt = start };
+            var data = new JsonObject { ["from"] = from, ["to"] = start, ["field"] = "impactStartedAt" };
+            entries.Add(new NewTimelineEntry(TimelineEntryKind.DetailsChanged, now, actorId, $"Impact start: {TimeText.Utc(start)}", data));
+        }
+
+        /// <returns>True when this report moved the alert from firing to resolved.</returns>
+        public bool Alert(AlertReport alert)
+        {
+            var key = IncidentFieldRules.LinkTarget(alert.Key, "id");
+            var title = IncidentFieldRules.Title(alert.Title);
+            var url = alert.Url is null ? null : IncidentFieldRules.LinkTarget(alert.Url, "url");
+            var existing = incident.Links.FirstOrDefault(l => l.Type == LinkType.Alert && l.Target == key);
+            if (existing is null)
+            {
+                LinkAlert(alert, key, title, url);
+                return false;
+            }
+
+            var before = existing.Alert ?? new LinkedAlertState(title, AlertStatus.Firing, alert.StartedAt, null);
+            var status = alert.Status ?? before.Status;
+            var after = new LinkedAlertState(
+                title,
+                status,
+                before.StartedAt ?? alert.StartedAt,
+                status == AlertStatus.Resolved ? alert.EndedAt ?? before.EndedAt ?? now : null);
+            incident = incident with
+            {
+                Links = [.. incident.Links.Select(l => l == existing ? l with { Url = url ?? l.Url, Alert = after } : l)],
+            };
+            if (status != before.Status)
+            {
+                var text = status == AlertStatus.Resolved ? $"Alert resolved: {title}" : $"Alert firing again: {title}";
+                AlertEntry(text, key, new JsonObject { ["from"] = before.Status.ToLabel(), ["to"] = status.ToLabel() });
+            }
+
+            if (IncidentFieldRules.Detail(alert.Note, "note", 500) is { } note)
+            {
+                AlertEntry($"Alert {title}: {note}", key, new JsonObject { ["note"] = note });
+            }
+
+            return before.Status == AlertStatus.Firing && status == AlertStatus.Resolved;
+        }
+
+        public bool EveryAlertResolved() => incident.IntakeAlerts.All(l => l.Alert!.Status == AlertStatus.Resolved);
+
+        public void AllAlertsResolved(bool resolveIncident)
+        {
+            var count = incident.IntakeAlerts.Count();
+            var text = count == 1 ? "The linked alert has resolved." : $"All {count} linked alerts have resolved.";
+            if (!resolveIncident || !incident.Status.IsOpen())
+            {
+                AlertEntry(text + " Resolve the incident when the service is healthy again.", null, new JsonObject { ["allResolved"] = true });
+                return;
+            }
+
+            AlertEntry(text, null, new JsonObject { ["allResolved"] = true });
+            Status(IncidentStatus.Resolved);
+        }
+
+        private void LinkAlert(AlertReport alert, string key, string title, string? url)
+        {
+            var status = alert.Status ?? AlertStatus.Firing;
+            var state = new LinkedAlertState(title, status, alert.StartedAt, status == AlertStatus.Resolved ? alert.EndedAt ?? now : null);
+            incident = incident with { Links = [.. incident.Links, new LinkedResource(LinkType.Alert, key, now, actorId) { Url = url, Alert = state }] };
+            var data = new JsonObject
+            {
+                ["type"] = LinkType.Alert.ToLabel(),
+                ["target"] = key,
+                ["url"] = url,
+                ["status"] = status.ToLabel(),
+                ["details"] = alert.Details?.DeepClone(),
+            };
+            entries.Add(new NewTimelineEntry(TimelineEntryKind.ResourceLinked, now, actorId, $"Linked alert ({status.ToLabel()}): {title}", data));
+        }
+
+        private void AlertEntry(string text, string? key, JsonObject data)
+        {
+            if (key is not null)
+            {
+                data["target"] = key;
+            }
+
+            entries.Add(new NewTimelineEntry(TimelineEntryKind.AlertChanged, now, actorId, text, data));
         }
 
         private void Record(TimelineEntryKind kind, string text, string? from, string? to, string? field = null)

@@ -14,6 +14,9 @@ public sealed record IncidentEdit
     public IReadOnlyList<string>? AddServices { get; init; }
     public IReadOnlyList<string>? RemoveServices { get; init; }
     public (LinkType Type, string Target)? Link { get; init; }
+
+    /// <summary>When customers started to feel it; must not be in the future.</summary>
+    public DateTimeOffset? ImpactStartedAt { get; init; }
 }
 
 /// <summary>What a new incident starts with.</summary>
@@ -28,12 +31,16 @@ public sealed record IncidentDraft
     public string? CustomerImpact { get; init; }
     public string? DeclaredBy { get; init; }
     public string? CommanderId { get; init; }
+    public DateTimeOffset? ImpactStartedAt { get; init; }
 }
 
 /// <summary>An incident as it will be after a change, with the timeline entries that record the change.</summary>
 public sealed record IncidentChange(Incident Incident, IReadOnlyList<NewTimelineEntry> Entries)
 {
     public static IncidentChange None(Incident incident) => new(incident, []);
+
+    /// <summary>This change followed by <paramref name="next"/>, which was worked out from this one's incident.</summary>
+    public IncidentChange Then(IncidentChange next) => new(next.Incident, [.. Entries, .. next.Entries]);
 }
 
 /// <summary>A change as the store committed it.</summary>

@@ -109,6 +109,16 @@ public static partial class IncidentFieldRules
         return trimmed;
     }
 
+    /// <summary>An impact cannot start after the moment it is reported.</summary>
+    public static DateTimeOffset? ImpactStart(DateTimeOffset? start, DateTimeOffset now, string field = "impactStartedAt") =>
+        start is { } at && at > now
+            ? throw new IncidentValidationException(field, $"The impact start {TimeText.Utc(at)} is in the future; give the moment customers started to feel it.")
+            : ToMilliseconds(start);
+
+    /// <summary>The store keeps milliseconds; times cut to them read back equal to what was written.</summary>
+    public static DateTimeOffset? ToMilliseconds(DateTimeOffset? time) =>
+        time is { } t ? t.AddTicks(-(t.Ticks % TimeSpan.TicksPerMillisecond)) : null;
+
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static bool IsVisible(char c) =>

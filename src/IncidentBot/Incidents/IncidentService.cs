@@ -22,6 +22,30 @@ public sealed class IncidentService(
         return incident;
     }
 
+    /// <summary>
+    /// Declares an incident for an alert, linked to it, in one write: a crash cannot leave the incident without the
+    /// alert that would make the next delivery of it find the incident.
+    /// </summary>
+    public async Task<Incident> DeclareForAlertAsync(IncidentDraft draft, AlertReport alert, CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        var declaration = IncidentChanges.Declare(draft, now);
+        declaration = declaration.Then(IncidentChanges.ReportAlert(declaration.Incident, alert, draft.DeclaredBy, now));
+        var incident = await store.CreateAsync(declaration, cancellationToken);
+        logger.LogInformation("Declared {Incident} ({Severity}) for alert {Alert}", incident.Reference, incident.Severity.ToLabel(), alert.Key);
+        Notify(new IncidentChanged(incident, []));
+        return incident;
+    }
+
+    /// <summary>Links an alert to the incident, or records what changed of an alert it already links.</summary>
+    public async Task<IncidentUpdate> ReportAlertAsync(long number, AlertReport alert, string? actorId, CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        var update = await store.UpdateAsync(number, current => IncidentChanges.ReportAlert(current, alert, actorId, now), cancellationToken);
+        NotifyIfChanged(update);
+        return update;
+    }
+
     /// <param name="expectedVersion">When given, the edit applies only if the incident is still at this version.</param>
     public async Task<IncidentUpdate> EditAsync(
         long number, IncidentEdit edit, string? actorId, long? expectedVersion = null, CancellationToken cancellationToken = default)

@@ -3,9 +3,16 @@ namespace IncidentBot.Incidents;
 public sealed record ServiceCount(string Service, int Incidents);
 
 /// <summary>One incident declared in the window, as the figures need it.</summary>
-public sealed record IncidentFigures(Severity Severity, IncidentStatus Status, TimeSpan? TimeToResolve);
+public sealed record IncidentFigures(
+    Severity Severity, IncidentStatus Status, TimeSpan? TimeToResolve, DateTimeOffset DeclaredAt = default, TimeSpan? TimeToDetect = null);
 
-/// <summary>Figures over the incidents declared in a window. MTTR counts only incidents that are resolved.</summary>
+/// <summary>How many incidents were declared in one week (from Monday, UTC) or one calendar month.</summary>
+public sealed record FrequencyBucket(DateOnly Start, int Total, IReadOnlyDictionary<Severity, int> BySeverity);
+
+/// <summary>
+/// Figures over the incidents declared in a window. MTTR counts only incidents that are resolved; MTTD only those
+/// whose impact start is known.
+/// </summary>
 public sealed record IncidentStats(
     DateTimeOffset Since,
     DateTimeOffset Until,
@@ -16,8 +23,15 @@ public sealed record IncidentStats(
     TimeSpan? MeanTimeToResolve,
     TimeSpan? MedianTimeToResolve,
     IReadOnlyDictionary<Severity, TimeSpan> MeanTimeToResolveBySeverity,
-    IReadOnlyList<ServiceCount> TopServices)
+    IReadOnlyList<ServiceCount> TopServices,
+    TimeSpan? MeanTimeToDetect,
+    IReadOnlyList<FrequencyBucket> PerWeek,
+    IReadOnlyList<FrequencyBucket> PerMonth)
 {
+    /// <summary>Buckets of a longer window start at its last ten years, so a window reaching far back stays small.</summary>
+    private static readonly TimeSpan MaxBucketedSpan = TimeSpan.FromDays(3653);
+    private static readonly DateTime LastBucketed = DateTime.MaxValue.AddMonths(-1);
+
     public static IncidentStats Compute(
         DateTimeOffset since, DateTimeOffset until, IReadOnlyList<IncidentFigures> incidents, IReadOnlyList<ServiceCount> topServices)
     {
@@ -32,8 +46,32 @@ public sealed record IncidentStats(
             Mean(resolved.Select(i => i.TimeToResolve!.Value)),
             Median(resolved.Select(i => i.TimeToResolve!.Value)),
             resolved.GroupBy(i => i.Severity).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => Mean(g.Select(i => i.TimeToResolve!.Value))!.Value),
-            topServices);
+            topServices,
+            Mean(incidents.Where(i => i.TimeToDetect is not null).Select(i => i.TimeToDetect!.Value)),
+            Buckets(since, until, incidents, WeekStart, start => start.AddDays(7)),
+            Buckets(since, until, incidents, MonthStart, start => start.AddMonths(1)));
     }
+
+    private static IReadOnlyList<FrequencyBucket> Buckets(
+        DateTimeOffset since, DateTimeOffset until, IReadOnlyList<IncidentFigures> incidents, Func<DateOnly, DateOnly> startOf, Func<DateOnly, DateOnly> next)
+    {
+        var from = until - since > MaxBucketedSpan ? until - MaxBucketedSpan : since;
+        var counts = incidents.ToLookup(i => startOf(DateOnly.FromDateTime(i.DeclaredAt.UtcDateTime)), i => i.Severity);
+        var buckets = new List<FrequencyBucket>();
+        // The last month of the calendar has no next month to step to.
+        var last = DateOnly.FromDateTime(until.UtcDateTime < LastBucketed ? until.UtcDateTime : LastBucketed);
+        for (var start = startOf(DateOnly.FromDateTime(from.UtcDateTime)); start <= last; start = next(start))
+        {
+            var severities = counts[start].ToList();
+            buckets.Add(new FrequencyBucket(start, severities.Count, Enum.GetValues<Severity>().ToDictionary(s => s, s => severities.Count(x => x == s))));
+        }
+
+        return buckets;
+    }
+
+    private static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+
+    private static DateOnly MonthStart(DateOnly day) => new(day.Year, day.Month, 1);
 
     private static TimeSpan? Mean(IEnumerable<TimeSpan> durations)
     {

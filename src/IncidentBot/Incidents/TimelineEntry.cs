@@ -21,6 +21,9 @@ public enum TimelineEntryKind
 
     /// <summary>Title, impact, description, mitigation or resolution summary changed.</summary>
     DetailsChanged,
+
+    /// <summary>A linked alert resolved, fired again or was acted on at its source (acknowledged, noted, …).</summary>
+    AlertChanged,
 }
 
 public static class TimelineEntryKinds
@@ -40,6 +43,7 @@ public static class TimelineEntryKinds
         [TimelineEntryKind.MemberJoined] = "member_joined",
         [TimelineEntryKind.PostmortemDrafted] = "postmortem_drafted",
         [TimelineEntryKind.DetailsChanged] = "details_changed",
+        [TimelineEntryKind.AlertChanged] = "alert_changed",
     };
 
     private static readonly Dictionary<string, TimelineEntryKind> ByWireName =

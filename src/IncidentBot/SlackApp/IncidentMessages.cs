@@ -37,6 +37,11 @@ public static class IncidentMessages
                 ],
             },
         };
+        if (AlertsLine(incident) is { } alerts)
+        {
+            blocks.Add(new SectionBlock { Text = TextObject.Markdown(alerts) });
+        }
+
         if (incident.CustomerImpact is { } impact)
         {
             blocks.Add(new SectionBlock { Text = TextObject.Markdown($"*Customer impact*\n{SlackText.Escape(SlackText.Truncate(impact, 2900))}") });
@@ -45,6 +50,21 @@ public static class IncidentMessages
         blocks.Add(CardButtons(incident));
         blocks.Add(new ContextBlock([TextObject.Markdown($"Last update {SlackText.Time(incident.UpdatedAt)} · {incident.Reference}")]));
         return blocks;
+    }
+
+    /// <summary>How many alerts from alert intake still fire, with when the impact started; null when there are none.</summary>
+    private static string? AlertsLine(Incident incident)
+    {
+        var alerts = incident.IntakeAlerts.ToList();
+        var since = incident.ImpactStartedAt is { } start ? $" · impact since {SlackText.Time(start)}" : "";
+        if (alerts.Count == 0)
+        {
+            return since.Length == 0 ? null : $"*Alerts*\nnone linked{since}";
+        }
+
+        var firing = alerts.Count(a => a.Alert!.Status == AlertStatus.Firing);
+        var state = firing == 0 ? $"all {alerts.Count} resolved" : $"{firing} of {alerts.Count} firing";
+        return $"*Alerts*\n{state}{since}";
     }
 
     /// <summary>Only the buttons that make sense for the incident's status, so a click never asks for the impossible.</summary>
@@ -102,6 +122,9 @@ public static class IncidentMessages
             TimelineEntryKind.CommanderChanged => $"{who} made {SlackText.Person(To(entry))} the incident commander",
             TimelineEntryKind.ServicesChanged or TimelineEntryKind.ResourceLinked or TimelineEntryKind.DetailsChanged =>
                 $"{who}: {SlackText.Escape(entry.Text)}",
+            TimelineEntryKind.AlertChanged when entry.Data?["allResolved"] is not null && incident.Status.IsOpen() =>
+                $":white_check_mark: {SlackText.Escape(entry.Text)} The card's *Resolve* button closes it.",
+            TimelineEntryKind.AlertChanged => $":bell: {SlackText.Escape(entry.Text)}",
             TimelineEntryKind.Update or TimelineEntryKind.Action or TimelineEntryKind.Resolution =>
                 $"*{Capitalize(entry.Kind.ToWireName())}* from {who}: {SlackText.Escape(entry.Text)}",
             _ => null,

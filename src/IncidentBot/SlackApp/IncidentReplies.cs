@@ -23,9 +23,10 @@ public static class IncidentReplies
     public static string Stats(IncidentStats stats, TimeSpan window)
     {
         var mttr = stats.MeanTimeToResolve is { } mean ? SlackText.Duration(mean) : "no resolved incidents";
+        var mttd = stats.MeanTimeToDetect is { } detect ? $" MTTD: {SlackText.Duration(detect)}." : "";
         var bySeverity = string.Join(", ", stats.BySeverity.Where(p => p.Value > 0).Select(p => $"{p.Key.ToLabel()}: {p.Value}"));
         var services = string.Join(", ", stats.TopServices.Take(5).Select(s => $"{s.Service} ({s.Incidents})"));
-        return $"*Past {SlackText.Duration(window)}*: {stats.Total} incidents, {stats.Open} still open. MTTR: {mttr}." +
+        return $"*Past {SlackText.Duration(window)}*: {stats.Total} incidents, {stats.Open} still open. MTTR: {mttr}.{mttd}" +
                (bySeverity.Length > 0 ? $"\nBy severity: {bySeverity}." : "") +
                (services.Length > 0 ? $"\nTop services: {services}." : "");
     }

@@ -104,7 +104,7 @@ public sealed class IncidentSlashCommand(
             SummaryCommand => SlashCommandResponse.Ephemeral(await assistant.SummaryAsync(target, cancellationToken)),
             RelatedCommand related => SlashCommandResponse.Ephemeral(await assistant.RelatedAsync(RelatedRequestFor(related, target), cancellationToken)),
             PostmortemCommand => await PostmortemAsync(target, command.UserId, cancellationToken),
-            _ => Changed(await incidents.EditAsync(target, EditFor(scoped), command.UserId, cancellationToken: cancellationToken), inItsChannel),
+            _ => Changed(await incidents.EditAsync(target, EditFor(scoped, time.GetUtcNow()), command.UserId, cancellationToken: cancellationToken), inItsChannel),
         };
     }
 
@@ -123,7 +123,7 @@ public sealed class IncidentSlashCommand(
     private SlashCommandResponse Show(Incident incident) =>
         SlashCommandResponse.Ephemeral(IncidentMessages.CardFallback(incident), IncidentMessages.Card(incident, time.GetUtcNow()));
 
-    private static IncidentEdit EditFor(IncidentScopedCommand command) => command switch
+    private static IncidentEdit EditFor(IncidentScopedCommand command, DateTimeOffset now) => command switch
     {
         StatusChangeCommand status => new IncidentEdit
         {
@@ -135,6 +135,7 @@ public sealed class IncidentSlashCommand(
         ImpactCommand impact => new IncidentEdit { CustomerImpact = impact.Text },
         AddServicesCommand services => new IncidentEdit { AddServices = services.Services },
         LinkCommand link => new IncidentEdit { Link = (link.Type, link.Target) },
+        ImpactStartCommand impact => new IncidentEdit { ImpactStartedAt = impact.Resolve(now) },
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a change."),
     };
 

@@ -37,6 +37,12 @@ public interface IIncidentReader
     /// <summary>The ts of the newest Slack message stored for a channel, to catch up from after a gap.</summary>
     Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// When each of these incidents was last updated for the people following it: its latest <c>update</c> post,
+    /// status change or severity change, else its declaration.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, DateTimeOffset>> GetLastUpdatesAsync(IReadOnlyCollection<long> numbers, CancellationToken cancellationToken = default);
+
     /// <summary>What people wrote in the incident's timeline (Slack messages, updates, actions, resolutions), deleted messages not counted.</summary>
     Task<int> CountMessagesAsync(long number, CancellationToken cancellationToken = default);
 
@@ -76,6 +82,9 @@ public sealed record IncidentFilter
 
     /// <summary>Incidents with any of these services (compared as stored: trimmed, lower case).</summary>
     public IReadOnlyCollection<string>? Services { get; init; }
+
+    /// <summary>Only incidents that link this resource, e.g. an alert by its key (<c>pagerduty:PGR0VU2</c>).</summary>
+    public (LinkType Type, string Target)? LinkedTo { get; init; }
 
     /// <summary>Only incidents this person declared or commands.</summary>
     public string? InvolvingUser { get; init; }

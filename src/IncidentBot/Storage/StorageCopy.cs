@@ -21,9 +21,10 @@ public sealed class StorageCopy(SqliteDatabase source, PostgresDatabase target, 
     [
         new("incidents", "number:bigint title severity:int status commander_id environment customer_impact description declared_by "
             + "mitigation_summary resolution_summary channel_id channel_name declared_at:bigint stable_at:bigint resolved_at:bigint "
-            + "updated_at:bigint version:bigint"),
+            + "updated_at:bigint impact_started_at:bigint version:bigint"),
         new("incident_services", "incident_number:bigint service position:int"),
-        new("incident_links", "incident_number:bigint type target linked_at:bigint linked_by"),
+        new("incident_links", "incident_number:bigint type target linked_at:bigint linked_by url alert_title alert_status "
+            + "alert_started_at:bigint alert_ended_at:bigint"),
         new("timeline_entries", "id:bigint incident_number:bigint kind occurred_at:bigint actor_id text data slack_channel_id slack_ts "
             + "slack_thread_ts permalink is_bot:bool edited_at:bigint deleted_at:bigint"),
         new("postmortem_drafts", "incident_number:bigint version:int markdown created_at:bigint created_by"),
@@ -32,6 +33,7 @@ public sealed class StorageCopy(SqliteDatabase source, PostgresDatabase target, 
             + "announced_through_entry_id:bigint attempts:int next_attempt_at:bigint last_error"),
         new("slack_work_items", "id:bigint kind payload retry_num:int retry_reason enqueued_at:bigint any_order:bool"),
         new("slack_event_claims", "event_id claimed_at:bigint"),
+        new("incident_reminders", "incident_number:bigint reminded_at:bigint snoozed_until:bigint"),
     ];
 
     private static readonly string[] Sequences = ["incidents.number", "timeline_entries.id", "slack_work_items.id"];

@@ -37,6 +37,7 @@ public static class StorageExtensions
         services.AddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
         services.AddSingleton<IIncidentLeases, LocalIncidentLeases>();
+        services.AddSingleton<IReminderStore, SqliteReminderStore>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
         // The writer loop ends when the host disposes SqliteDatabase, after everything that writes has stopped,
@@ -57,6 +58,7 @@ public static class StorageExtensions
         services.AddSingleton<IIncidentEmbeddingStore, PostgresIncidentEmbeddingStore>();
         services.AddSingleton<ISlackSyncStore, PostgresSlackSyncStore>();
         services.AddSingleton<IIncidentLeases, PostgresIncidentLeases>();
+        services.AddSingleton<IReminderStore, PostgresReminderStore>();
         services.AddSingleton<ISlackInboxStore, PostgresSlackInboxStore>();
         services.AddHostedService(sp =>
         {

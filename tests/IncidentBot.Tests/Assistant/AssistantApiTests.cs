@@ -134,6 +134,20 @@ public sealed class AssistantApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AskSaysWhetherItUnderstoodTheQuestion()
+    {
+        var counted = await TestBot.ReadSuccessAsync(await Client.PostAsJsonAsync("/api/ask", new { question = "how many sev1s this month" }));
+        var unknown = await TestBot.ReadSuccessAsync(await Client.PostAsJsonAsync("/api/ask", new { question = "how many sev1s on the moon this month" }));
+
+        Assert.True(counted.GetProperty("understood").GetBoolean());
+        Assert.Equal(1, counted.GetProperty("count").GetInt32());
+        Assert.Equal(["INC-7"], Ids(counted.GetProperty("incidents")));
+        Assert.False(unknown.GetProperty("understood").GetBoolean());
+        Assert.StartsWith("I did not understand “moon”", unknown.GetProperty("text").GetString());
+        Assert.Equal(JsonValueKind.Null, unknown.GetProperty("count").ValueKind);
+    }
+
+    [Fact]
     public async Task AskTakesTheIncidentTheQuestionIsAskedIn()
     {
         var body = await TestBot.ReadSuccessAsync(await Client.PostAsJsonAsync("/api/ask", new { question = "what was the root cause?", incident = "INC-7" }));

@@ -41,7 +41,9 @@ public sealed class PostmortemDraftTests : IAsyncLifetime
         var answer = await world.Assistant.DraftPostmortemAsync(world.SearchLatency, IncidentWorld.Alice);
 
         Assert.Null(answer.Draft);
-        Assert.Equal("INC-3 has 4 timeline messages; a postmortem draft needs at least 15 to be worth writing.", answer.Refusal);
+        Assert.StartsWith("INC-3 has 4 timeline messages; a postmortem draft needs at least 15 to be worth writing.", answer.Refusal);
+        Assert.Contains("A message is one written in the incident's Slack channel, or an update, action or resolution posted to it", answer.Refusal);
+        Assert.Contains("deleted messages and the automatic entries", answer.Refusal);
     }
 
     [Fact]
@@ -145,7 +147,8 @@ public sealed class PostmortemDraftTests : IAsyncLifetime
         }, IncidentWorld.Alice);
     }
 
-    private static string Section(string markdown, string heading)
+    /// <summary>The part of a draft under one heading, down to the next.</summary>
+    internal static string Section(string markdown, string heading)
     {
         var start = markdown.IndexOf(heading, StringComparison.Ordinal);
         var end = markdown.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);

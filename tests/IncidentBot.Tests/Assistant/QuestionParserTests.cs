@@ -61,7 +61,6 @@ public sealed class QuestionParserTests
     [InlineData("over the last 3 days", 3 * 24, "the past 3 days")]
     [InlineData("in the past 24 hours", 24, "the past 24 hours")]
     [InlineData("last two weeks", 14 * 24, "the past 2 weeks")]
-    [InlineData("this year", 365 * 24, "this year")]
     public void TimeFramesAreReadBackFromNow(string phrase, int hours, string frame)
     {
         var question = QuestionParser.Parse($"show me incidents {phrase}", Now);
@@ -69,6 +68,25 @@ public sealed class QuestionParserTests
         Assert.Equal(Now.AddHours(-hours), question.Since);
         Assert.Equal(Now, question.Until);
         Assert.Equal(frame, question.TimeFrame);
+    }
+
+    [Theory]
+    [InlineData("this week", "2026-11-02T00:00:00Z", null)]
+    [InlineData("this month", "2026-11-01T00:00:00Z", null)]
+    [InlineData("this year", "2026-01-01T00:00:00Z", null)]
+    [InlineData("last week", "2026-10-26T00:00:00Z", "2026-11-02T00:00:00Z")]
+    [InlineData("last month", "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z")]
+    [InlineData("since Monday", "2026-11-02T00:00:00Z", null)]
+    [InlineData("since 08:30", "2026-11-02T08:30:00Z", null)]
+    [InlineData("since 10pm", "2026-11-01T22:00:00Z", null)]
+    [InlineData("since 2026-10-20", "2026-10-20T00:00:00Z", null)]
+    [InlineData("in October", "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z")]
+    public void CalendarTimeFramesStartAtTheirCalendarStart(string phrase, string since, string? until)
+    {
+        var question = QuestionParser.Parse($"show me incidents {phrase}", Now);
+
+        Assert.Equal(DateTimeOffset.Parse(since, System.Globalization.CultureInfo.InvariantCulture), question.Since);
+        Assert.Equal(until is null ? Now : DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture), question.Until);
     }
 
     [Fact]

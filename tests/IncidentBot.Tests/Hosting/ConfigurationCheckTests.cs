@@ -13,6 +13,13 @@ public sealed class ConfigurationCheckTests
     [InlineData("Ai:TimeoutSeconds", "soon", "'Ai:TimeoutSeconds'")]
     [InlineData("Ai:TimeoutSeconds", "0", "Ai:TimeoutSeconds must be between 1 and 600")]
     [InlineData("Ai:Endpoint", "localhost:11434", "Ai:Endpoint must be an http(s) URL")]
+    [InlineData("Alerts:Rules:0:Severity", "sev9", "Alerts:Rules:0:Severity 'sev9' is not a severity")]
+    [InlineData("Alerts:Rules:0:Action", "page", "Alerts:Rules:0:Action must be 'declare' or 'link', not 'page'.")]
+    [InlineData("Alerts:Rules:0:Sevrity", "sev1", "Alerts:Rules:0:Sevrity is not a setting IncidentBot knows")]
+    [InlineData("Alerts:GroupWindow", "2.00:00:00", "Alerts:GroupWindow must be between")]
+    [InlineData("Alerts:PagerDuty:SigningSecret", "x", "Alerts:PagerDuty:SigningSecret is not a setting IncidentBot knows")]
+    [InlineData("Alerts:Alertmanager:Enabled", "maybe", "'Alerts:Alertmanager:Enabled'")]
+    [InlineData("Alerts:Reminders", "x", "Alerts:Reminders is not a setting IncidentBot knows")]
     public void AWrongSettingIsReportedInOneLineNamingTheKey(string key, string value, string expected)
     {
         var error = FindError(new Dictionary<string, string?> { [key] = value });

@@ -34,7 +34,10 @@ public sealed class CopyStorageTests : IAsyncLifetime
             new IncidentDraft { Title = "Checkout down", Services = ["checkout-api", "payments"], Description = "Stripe webhooks failing" }, Now));
         await from.Store.UpdateAsync(first.Number, current => IncidentChanges.Apply(
             current, new IncidentEdit { Status = IncidentStatus.Resolved, Link = (LinkType.Trace, "https://traces.example.com/abc") }, "U1", Now.AddHours(1)));
+        await from.Store.UpdateAsync(first.Number, current => IncidentChanges.ReportAlert(current, new AlertReport(
+            "pagerduty:PGR0VU2", "Checkout 5xx", AlertStatus.Resolved, Now.AddMinutes(-20), Now.AddMinutes(30), "https://acme.pagerduty.com/incidents/PGR0VU2"), null, Now.AddHours(1)));
         var second = await from.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Login slow" }, Now));
+        Assert.True(await from.Reminders.ClaimAsync(second.Number, Now, TimeSpan.FromMinutes(15), Now.AddMinutes(15)));
         await from.Store.SetChannelAsync(second.Number, "C1", "incident-2-login-slow");
         await from.Store.AddMessageAsync(second.Number, new NewTimelineEntry(
             TimelineEntryKind.Message, Now, "U1", "the memcached tier is thrashing", Slack: new SlackMessageSource("C1", "1700000000.000100", null, "https://x/p1", true)));
@@ -60,6 +63,8 @@ public sealed class CopyStorageTests : IAsyncLifetime
         Assert.Equal("# Draft", Assert.Single(await to.Reader.GetPostmortemDraftsAsync(first.Number)).Markdown);
         Assert.Equal(new float[] { 0.5f, -1.25f }, (await to.Embeddings.GetAsync("small", [first.Number]))[first.Number].Vector.ToArray());
         Assert.Equal(await from.Sync.GetAsync(second.Number), await to.Sync.GetAsync(second.Number));
+        Assert.NotNull(Assert.Single((await to.Reader.GetAsync(first.Number))!.IntakeAlerts).Alert);
+        Assert.False(await to.Reminders.ClaimAsync(second.Number, Now, TimeSpan.FromMinutes(15), Now.AddMinutes(16)));
         var inbox = to.Inbox(new FakeTimeProvider(Now));
         Assert.Single(await inbox.ReadPendingAsync(0, 10));
         Assert.Equal(Acceptance.Duplicate, await inbox.AcceptAsync(new SlackWorkItem(SlackWorkKind.Event, "{}", EventId: "Ev1")));
@@ -86,7 +91,8 @@ public sealed class CopyStorageTests : IAsyncLifetime
     private static readonly IEqualityComparer<Incident?> IncidentsAlike = EqualityComparer<Incident?>.Create(
         (a, b) => a is not null && b is not null && a.Number == b.Number && a.Title == b.Title && a.Status == b.Status
             && a.Services.SequenceEqual(b.Services) && a.Links.SequenceEqual(b.Links) && a.Version == b.Version
-            && a.ChannelId == b.ChannelId && a.ResolvedAt == b.ResolvedAt && a.Description == b.Description);
+            && a.ChannelId == b.ChannelId && a.ResolvedAt == b.ResolvedAt && a.Description == b.Description
+            && a.ImpactStartedAt == b.ImpactStartedAt);
 
     private static readonly IEqualityComparer<TimelineEntry> EntriesAlike = EqualityComparer<TimelineEntry>.Create(
         (a, b) => a!.Id == b!.Id && a.Kind == b.Kind && a.Text == b.Text && a.OccurredAt == b.OccurredAt && Equals(a.Slack, b.Slack)

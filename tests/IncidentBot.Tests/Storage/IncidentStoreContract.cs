@@ -192,6 +192,64 @@ public abstract class IncidentStoreContract<TProvider> : StorageContract<TProvid
         Assert.Equal("oops, wrong channel", messages[0].Text);
     }
 
+    [SkippableFact]
+    public async Task AnAlertLinkKeepsItsUrlAndStateAndFindsItsIncident()
+    {
+        var started = Now.AddMinutes(-20);
+        var alert = new AlertReport("pagerduty:PGR0VU2", "Checkout 5xx", AlertStatus.Firing, StartedAt: started, Url: "https://acme.pagerduty.com/incidents/PGR0VU2");
+        var declared = IncidentChanges.Declare(new IncidentDraft { Title = "Checkout down", Severity = Severity.Sev1 }, Now);
+        var incident = await Ports.Store.CreateAsync(declared.Then(IncidentChanges.ReportAlert(declared.Incident, alert, null, Now)));
+        await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Unrelated" }, Now));
+        await Ports.Store.UpdateAsync(incident.Number, current =>
+            IncidentChanges.ReportAlert(current, alert with { Status = AlertStatus.Resolved, EndedAt = Now.AddMinutes(5) }, null, Now.AddMinutes(5)));
+
+        var stored = await Ports.Reader.GetAsync(incident.Number);
+        var found = await Ports.Reader.FindAsync(new IncidentFilter { LinkedTo = (LinkType.Alert, "pagerduty:PGR0VU2") });
+
+        var link = Assert.Single(stored!.IntakeAlerts);
+        Assert.Equal("https://acme.pagerduty.com/incidents/PGR0VU2", link.Url);
+        Assert.Equal(new LinkedAlertState("Checkout 5xx", AlertStatus.Resolved, started, Now.AddMinutes(5)), link.Alert);
+        Assert.Equal(started, stored.ImpactStartedAt);
+        Assert.Equal(TimeSpan.FromMinutes(20), stored.TimeToDetect);
+        Assert.Equal([incident.Number], found.Select(i => i.Number));
+        Assert.Equal(1, await Ports.Reader.CountAsync(new IncidentFilter { LinkedTo = (LinkType.Alert, "pagerduty:PGR0VU2") }));
+        Assert.Contains(await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery()), e => e.Kind == TimelineEntryKind.AlertChanged);
+    }
+
+    [SkippableFact]
+    public async Task TheLastUpdateIsTheLatestUpdateStatusOrSeverityChangeElseTheDeclaration()
+    {
+        var updated = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Checkout down" }, Now));
+        var quiet = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Search slow" }, Now.AddMinutes(1)));
+        await Ports.Store.UpdateAsync(updated.Number, current => IncidentChanges.Post(current, TimelineEntryKind.Update, "Rolling back", "U1", Now.AddMinutes(10)));
+        await Ports.Store.UpdateAsync(updated.Number, current => IncidentChanges.Apply(current, new IncidentEdit { Severity = Severity.Sev1 }, "U1", Now.AddMinutes(20)));
+        await Ports.Store.UpdateAsync(updated.Number, current => IncidentChanges.Post(current, TimelineEntryKind.Action, "Paged payments", "U1", Now.AddMinutes(30)));
+        await Ports.Store.AddMessageAsync(quiet.Number, Message("1793000000.000100", "anyone looking?"));
+
+        var last = await Ports.Reader.GetLastUpdatesAsync([updated.Number, quiet.Number, 99]);
+
+        Assert.Equal(2, last.Count);
+        Assert.Equal(Now.AddMinutes(20), last[updated.Number]);
+        Assert.Equal(Now.AddMinutes(1), last[quiet.Number]);
+        Assert.Empty(await Ports.Reader.GetLastUpdatesAsync([]));
+    }
+
+    [SkippableFact]
+    public async Task TheImpactStartIsKeptAndCountsInTheTimeToDetect()
+    {
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(
+            new IncidentDraft { Title = "Checkout down", Severity = Severity.Sev2, ImpactStartedAt = Now.AddMinutes(-30) }, Now));
+        await Ports.Store.UpdateAsync(incident.Number, current =>
+            IncidentChanges.Apply(current, new IncidentEdit { ImpactStartedAt = Now.AddMinutes(-45) }, "U1", Now.AddMinutes(1)));
+
+        var stored = await Ports.Reader.GetAsync(incident.Number);
+        var stats = await Ports.Reader.GetStatsAsync(Now.AddDays(-1), Now.AddDays(1));
+
+        Assert.Equal(Now.AddMinutes(-45), stored!.ImpactStartedAt);
+        Assert.Equal(TimeSpan.FromMinutes(45), stored.TimeToDetect);
+        Assert.Equal(TimeSpan.FromMinutes(45), stats.MeanTimeToDetect);
+    }
+
     private static NewTimelineEntry Message(string ts, string text) =>
         new(TimelineEntryKind.Message, SlackTs.Parse(ts).ToDateTimeOffset(), "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
 }

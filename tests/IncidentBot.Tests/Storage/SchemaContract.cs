@@ -30,8 +30,7 @@ public abstract class SchemaContract<TProvider> : IAsyncLifetime
     public async Task ADatabaseWrittenByAnOlderVersionIsUpgradedAndKeepsItsData()
     {
         await Provider.MigrateAsync(steps: 1);
-        await Provider.Open(steps: 1).Store.CreateAsync(
-            IncidentChanges.Declare(new IncidentDraft { Title = "Before the upgrade", Severity = Severity.Sev2 }, Now));
+        await Provider.InsertFirstVersionIncidentAsync("Before the upgrade", Severity.Sev2, Now);
 
         var (from, to) = await Provider.MigrateAsync(extraStepSql: "CREATE TABLE later_step (id INTEGER PRIMARY KEY);");
 

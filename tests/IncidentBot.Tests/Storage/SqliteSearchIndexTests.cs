@@ -75,14 +75,14 @@ public sealed class SqliteSearchIndexTests : IAsyncLifetime
             [.. SqliteMigrations.All.Where(step => step.Version < 8)]);
         await older.MigrateAsync();
         var olderStore = new SqliteIncidentStore(older);
-        var incident = await olderStore.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Queue backlog" }, Now));
-        await olderStore.AddMessageAsync(incident.Number, Message("3.000100", "the kafka consumers are stuck"));
+        var number = await OlderSchemaRows.InsertIncidentAsync(older, "Queue backlog", Severity.Unknown, Now);
+        await olderStore.AddMessageAsync(number, Message("3.000100", "the kafka consumers are stuck"));
 
         await using var upgraded = new SqliteDatabase($"Data Source={older.DataSource}");
         await upgraded.MigrateAsync();
         var upgradedStore = new SqliteIncidentStore(upgraded);
-        await upgradedStore.EditMessageAsync(incident.Number, Message("3.000100", "the rabbitmq consumers are stuck"), Now.AddMinutes(1));
-        await upgradedStore.AddMessageAsync(incident.Number, Message("3.000200", "consumers restarted"));
+        await upgradedStore.EditMessageAsync(number, Message("3.000100", "the rabbitmq consumers are stuck"), Now.AddMinutes(1));
+        await upgradedStore.AddMessageAsync(number, Message("3.000200", "consumers restarted"));
 
         var upgradedSearch = new SqliteIncidentSearch(upgraded);
         Assert.Empty(await upgradedSearch.MatchAsync(SearchTerms.Of(["kafka"]), new IncidentFilter()));

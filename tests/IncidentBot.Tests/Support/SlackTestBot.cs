@@ -15,14 +15,14 @@ public sealed class SlackTestBot : IAsyncDisposable
     private readonly TemporaryDatabase database;
     private int eventCounter;
 
-    private SlackTestBot(TemporaryDatabase database, FakeSlack slack, TestBot bot, FakeChannel ops, FakeChannel announcements)
+    private SlackTestBot(TemporaryDatabase database, FakeSlack slack, TestBot bot, FakeChannel ops, FakeChannel announcements, TimeProvider? clock)
     {
         this.database = database;
         Slack = slack;
         Bot = bot;
         Ops = ops;
         Announcements = announcements;
-        Signer = new SlackRequestSigner(SigningSecret);
+        Signer = new SlackRequestSigner(SigningSecret, clock);
     }
 
     public FakeSlack Slack { get; }
@@ -32,7 +32,11 @@ public sealed class SlackTestBot : IAsyncDisposable
     public SlackRequestSigner Signer { get; }
 
     /// <param name="socketMode">Slack reaches the bot over a Socket Mode connection instead of HTTP requests.</param>
-    public static async Task<SlackTestBot> StartAsync(TemporaryDatabase? database = null, FakeSlack? slack = null, bool socketMode = false)
+    /// <param name="clock">The bot's clock, which also signs the requests "from Slack".</param>
+    /// <param name="extraSettings">Configuration added to the Slack settings, e.g. to turn a feature on.</param>
+    public static async Task<SlackTestBot> StartAsync(
+        TemporaryDatabase? database = null, FakeSlack? slack = null, bool socketMode = false, IDictionary<string, string?>? extraSettings = null,
+        TimeProvider? clock = null)
     {
         database ??= new TemporaryDatabase();
         slack ??= await FakeSlack.StartAsync();
@@ -55,8 +59,13 @@ public sealed class SlackTestBot : IAsyncDisposable
             settings["Slack:SocketModeReconnectDelay"] = "00:00:00.050";
         }
 
-        var bot = await TestBot.StartAsync(database.ConnectionString, settings: settings);
-        return new SlackTestBot(database, slack, bot, ops, announcements);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var bot = await TestBot.StartAsync(database.ConnectionString, clock, settings);
+        return new SlackTestBot(database, slack, bot, ops, announcements, clock);
     }
 
     /// <summary>Stops the bot, keeping its database and the fake Slack, and starts it again.</summary>

@@ -1,3 +1,4 @@
+using IncidentBot.Incidents;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Storage;
 using IncidentBot.Storage.Postgres;
@@ -16,6 +17,7 @@ public sealed record StoragePorts(
     IIncidentEmbeddingStore Embeddings,
     ISlackSyncStore Sync,
     IIncidentLeases Leases,
+    IReminderStore Reminders,
     Func<TimeProvider, ISlackInboxStore> Inbox);
 
 /// <summary>
@@ -45,6 +47,10 @@ public abstract class StorageProvider : IAsyncLifetime
     public abstract Task SetVersionAsync(int version);
 
     public abstract Task<bool> TableExistsAsync(string name);
+
+    /// <summary>An incident written as the first schema version wrote it (today's store writes newer columns).</summary>
+    /// <returns>The incident's number.</returns>
+    public abstract Task<long> InsertFirstVersionIncidentAsync(string title, Severity severity, DateTimeOffset declaredAt);
 }
 
 public sealed class SqliteStorage : StorageProvider
@@ -77,6 +83,7 @@ public sealed class SqliteStorage : StorageProvider
             new SqliteIncidentEmbeddingStore(database),
             new SqliteSlackSyncStore(database),
             new LocalIncidentLeases(),
+            new SqliteReminderStore(database),
             time => new SqliteSlackInboxStore(database, time, NullLogger<SqliteSlackInboxStore>.Instance));
     }
 
@@ -110,6 +117,12 @@ public sealed class SqliteStorage : StorageProvider
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = $name;";
         command.Parameters.AddWithValue("$name", name);
         return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    public override async Task<long> InsertFirstVersionIncidentAsync(string title, Severity severity, DateTimeOffset declaredAt)
+    {
+        await using var database = new SqliteDatabase(file.ConnectionString);
+        return await OlderSchemaRows.InsertIncidentAsync(database, title, severity, declaredAt);
     }
 
     private async Task ExecuteAsync(string sql)
@@ -190,6 +203,7 @@ public sealed class PostgresStorage : StorageProvider
             new PostgresIncidentEmbeddingStore(database),
             new PostgresSlackSyncStore(database),
             new PostgresIncidentLeases(database),
+            new PostgresReminderStore(database),
             time => new PostgresSlackInboxStore(database, time, NullLogger<PostgresSlackInboxStore>.Instance));
     }
 
@@ -226,6 +240,9 @@ public sealed class PostgresStorage : StorageProvider
         command.Parameters.AddWithValue("name", name);
         return (bool)(await command.ExecuteScalarAsync())!;
     }
+
+    public override Task<long> InsertFirstVersionIncidentAsync(string title, Severity severity, DateTimeOffset declaredAt) =>
+        OlderSchemaRows.InsertIncidentAsync(Track(new PostgresDatabase(connectionString)), title, severity, declaredAt);
 
     private PostgresDatabase Track(PostgresDatabase database)
     {

@@ -1,4 +1,5 @@
 using IncidentBot.Incidents;
+using IncidentBot.Storage;
 
 namespace IncidentBot.Assistant.Postmortem;
 
@@ -30,15 +31,8 @@ public sealed class DeterministicPostmortem(IncidentPlugin plugin, PostmortemTem
         values["impact"] = Bullets(writer, DigestLines.Impact(incident, digest),
             "_No impact was recorded: say who was affected, how, and for how long._");
         values["timeline"] = "Times in UTC.\n\n" + Bullets(writer, DigestLines.Cite(digest.KeyEvents, incident), "_The timeline is empty._");
-        var rootCause = new List<CitedLine>();
-        DigestLines.AddField(rootCause, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
-        rootCause.AddRange(DigestLines.Cite(digest.RootCause, incident));
-        values["root_cause"] = Bullets(writer, rootCause, "_Not stated in the timeline: for the team to establish._");
-        var resolution = new List<CitedLine>();
-        DigestLines.AddField(resolution, incident, digest, "mitigationSummary", "Mitigation", incident.MitigationSummary);
-        resolution.AddRange(DigestLines.Cite(digest.Done.Where(e => e.Kind is TimelineEntryKind.Action or TimelineEntryKind.Resolution).TakeLast(5), incident));
-        resolution.AddRange(DigestLines.Cite(digest.Resolution, incident));
-        values["resolution"] = Bullets(writer, resolution, "_Not stated in the timeline: say what ended the incident._");
+        values["root_cause"] = RootCause(writer, incident, digest);
+        values["resolution"] = Bullets(writer, Resolution(incident, digest), "_Not stated in the timeline: say what ended the incident._");
         values["action_items"] = digest.ActionItems.Count == 0
             ? "- [ ] _For the team to fill in: what will stop this from happening again, each with an owner._"
             : string.Join("\n", digest.ActionItems.Select(e => $"- [ ] {AnswerWriter.Describe(e, at)}{writer.Markers([e.Citation])}"));
@@ -64,6 +58,62 @@ public sealed class DeterministicPostmortem(IncidentPlugin plugin, PostmortemTem
             + $"It was declared at {AnswerWriter.Time(incident.DeclaredAt)}{(incident.DeclaredBy is { } by ? $" by {AnswerWriter.Person(by)}" : "")}"
             + $"{stable}{resolved}{ttr}.{description} Its timeline holds {digest.WrittenEntries} messages and posts.";
     }
+
+    /// <summary>What the timeline states as the cause, never the fix; without one, the hypotheses raised, said to be unconfirmed.</summary>
+    private static string RootCause(AnswerWriter writer, Incident incident, TimelineDigest digest)
+    {
+        if (digest.RootCause.Count > 0)
+        {
+            return Bullets(writer, DigestLines.Cite(digest.RootCause, incident), "");
+        }
+
+        const string NotStated = "_Not stated in the timeline: for the team to establish._";
+        return digest.Hypotheses.Count == 0
+            ? NotStated
+            : $"{NotStated} Hypotheses raised during the incident, not confirmed:\n\n{Bullets(writer, DigestLines.Cite(digest.Hypotheses, incident), "")}";
+    }
+
+    /// <summary>
+    /// What ended the incident: the mitigation and resolution summaries, then the action and resolution posts, each said
+    /// once (a post that repeats a summary adds its source to the summary's line), without status changes or causes.
+    /// </summary>
+    private static IReadOnlyList<CitedLine> Resolution(Incident incident, TimelineDigest digest)
+    {
+        var lines = new List<CitedLine>();
+        var said = new List<string>();
+        foreach (var (field, label, value) in new[] { ("mitigationSummary", "Mitigation", incident.MitigationSummary), ("resolutionSummary", "Resolution", incident.ResolutionSummary) })
+        {
+            if (value is not null && !said.Contains(Plain(value)))
+            {
+                DigestLines.AddField(lines, incident, digest, field, label, value);
+                said.Add(Plain(value));
+            }
+        }
+
+        var causes = digest.RootCause.Select(e => e.Id).ToHashSet();
+        var posts = digest.Done.Where(e => e.Kind is TimelineEntryKind.Action or TimelineEntryKind.Resolution).TakeLast(5)
+            .Concat(digest.Resolution)
+            .DistinctBy(e => e.Id)
+            .Where(e => !causes.Contains(e.Id) && lines.All(l => !l.Sources.Contains(e.Citation)))
+            .OrderBy(e => e.At);
+        foreach (var post in posts)
+        {
+            var repeated = said.IndexOf(Plain(post.Text));
+            if (repeated >= 0)
+            {
+                lines[repeated] = lines[repeated] with { Sources = [.. lines[repeated].Sources, post.Citation] };
+                continue;
+            }
+
+            lines.Add(AnswerWriter.Cite(post, incident.DeclaredAt));
+            said.Add(Plain(post.Text));
+        }
+
+        return lines;
+    }
+
+    /// <summary>Text compared for repetition: its words in lower case, punctuation and spacing aside.</summary>
+    private static string Plain(string text) => string.Join(' ', SearchTerms.SplitWords(text));
 
     private static string Bullets(AnswerWriter writer, IReadOnlyList<CitedLine> lines, string whenEmpty) =>
         lines.Count == 0 ? whenEmpty : string.Join("\n", lines.Select(l => $"- {l.Text}{writer.Markers(l.Sources)}"));

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using IncidentBot.Assistant.Summary;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
@@ -8,147 +10,110 @@ namespace IncidentBot.Assistant.Questions;
 /// time frame, root causes, remediation, symptoms and searches of history, through the same read-only
 /// <see cref="IncidentPlugin"/> a model would use.
 /// </summary>
-public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider time) : IQuestionStep
+/// <summary>
+/// Questions answered without a model, by fixed, explainable rules, through the same read-only
+/// <see cref="IncidentPlugin"/> a model would use: counts, lists and MTTR (<see cref="IncidentSets"/>), one
+/// incident's facts, what changed and who did something (<see cref="IncidentFacts"/>), root causes, remediation,
+/// symptoms. A question not understood in full gets no answer but what was not understood (<see cref="QuestionHelp"/>).
+/// </summary>
+public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimeProvider time) : IQuestionStep
 {
-    public const int MaxListed = 25;
+    public const int MaxListed = IncidentSets.MaxListed;
 
     /// <summary>A symptom is compared with open incidents first, then with those of the past week.</summary>
     private static readonly TimeSpan SymptomLookback = TimeSpan.FromDays(7);
 
-    private static readonly IncidentStatus[] OpenStatuses = [IncidentStatus.Active, IncidentStatus.Stable];
+    private static readonly IReadOnlyCollection<IncidentStatus> OpenStatuses = IncidentFilter.OpenStatuses;
 
     private readonly IncidentHits search = new(plugin);
+    private readonly IncidentSets sets = new(plugin);
+    private readonly IncidentFacts facts = new(plugin, time);
 
     public string Engine => AssistantEngines.Deterministic;
 
-    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken = default) =>
-        question.Kind switch
+    public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken = default)
+    {
+        switch (question.Kind)
         {
-            QuestionKind.Count or QuestionKind.List => await ListAnswerAsync(question, cancellationToken),
-            QuestionKind.RootCause or QuestionKind.Remediation when question.Incident is null => NeedIncident(question),
+            case QuestionKind.Count or QuestionKind.List or QuestionKind.Mttr:
+                return await SetAnswerAsync(question, cancellationToken);
+            case QuestionKind.Search:
+                return await NotUnderstoodAsync(question, cancellationToken);
+            case QuestionKind.Symptom:
+                return await SymptomAnswerAsync(question, cancellationToken);
+            case QuestionKind.Mttd:
+                return QuestionHelp.Plain(question,
+                    "MTTD is not available yet: incidents do not record when their impact started, so the time to detect cannot be computed. "
+                    + "I can give the MTTR instead: “what's the MTTR this month?”.");
+        }
+
+        if (question.Unread.Count > 0)
+        {
+            return QuestionHelp.NotUnderstood(question, question.Unread, QuestionHelp.Understood(question));
+        }
+
+        return question.Kind switch
+        {
+            QuestionKind.Changes when question.Since is null && question.Incident is not null => await SummaryAnswerAsync(question, Found(question, incident), cancellationToken),
+            QuestionKind.Changes when question.Since is null =>
+                QuestionHelp.NotUnderstood(question, ["since when"], "what changed, but not since when: say “in the last hour”, “since 08:00”, “since Monday”"),
+            QuestionKind.Changes => await facts.ChangesAsync(question, question.Incident is null ? null : Found(question, incident), cancellationToken),
+            QuestionKind.WhoDid => await facts.WhoDidAsync(question, question.Incident is null ? null : Found(question, incident), cancellationToken),
+            _ when question.Incident is null => QuestionHelp.NeedIncident(question),
             QuestionKind.RootCause => await RootCauseAnswerAsync(question, Found(question, incident), cancellationToken),
             QuestionKind.Remediation => await RemediationAnswerAsync(question, Found(question, incident), cancellationToken),
-            QuestionKind.Symptom => await SymptomAnswerAsync(question, cancellationToken),
-            _ => await SearchAnswerAsync(question, cancellationToken),
+            QuestionKind.Impact => await facts.ImpactAsync(question, Found(question, incident), cancellationToken),
+            QuestionKind.Duration => facts.Duration(question, Found(question, incident)),
+            QuestionKind.Status or QuestionKind.Severity or QuestionKind.Commander or QuestionKind.Services =>
+                await facts.FieldAsync(question, Found(question, incident), cancellationToken),
+            _ => QuestionHelp.NotUnderstood(question, [], QuestionHelp.Understood(question)),
         };
+    }
 
     /// <summary>The fixed reply to a summary, related or postmortem question that names nothing to work on; null otherwise.</summary>
     public static QuestionAnswer? FixedReply(AssistantQuestion question) => question.Kind switch
     {
-        QuestionKind.Summary when question.Incident is null => NeedIncident(question),
-        QuestionKind.Related when question.Query is null && question.Incident is null => Plain(question,
+        QuestionKind.Summary when question.Incident is null => QuestionHelp.NeedIncident(question),
+        QuestionKind.Related when question.Query is null && question.Incident is null => QuestionHelp.Plain(question,
             "Related to what? Ask in an incident's channel, name one (e.g. INC-42), or give words: “incidents related to DDOS attacks from the past month”."),
-        QuestionKind.Postmortem when question.Incident is null => Plain(question,
+        QuestionKind.Postmortem when question.Incident is null => QuestionHelp.Plain(question,
             "Postmortem drafts are written with `/incident postmortem` in the incident's channel, or `POST /api/incidents/{ref}/postmortem`."),
         _ => null,
     };
 
-    /// <summary>Counts and lists by status, severity, service and time frame.</summary>
-    private async Task<QuestionAnswer> ListAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
+    /// <summary>"what happened in INC-3?", with no time frame: all of it, which its summary tells.</summary>
+    private async Task<QuestionAnswer> SummaryAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {
-        var (services, unknown) = await ResolveServicesAsync(question.ServiceWords, cancellationToken);
-        if (unknown.Count > 0 && services.Count == 0 && question.Text.Contains("service", StringComparison.OrdinalIgnoreCase))
-        {
-            return await ServiceWordsSearchAsync(question, unknown, cancellationToken);
-        }
-
-        var statuses = question.Statuses.Count > 0 ? question.Statuses : null;
-        var severities = question.Severities.Count > 0 ? question.Severities : null;
-        var serviceFilter = services.Count > 0 ? services : null;
-        var count = await plugin.CountIncidentsAsync(statuses, severities, serviceFilter, question.Since, question.Until, cancellationToken);
-        var limit = question.Kind == QuestionKind.Count ? 10 : MaxListed;
-        var incidents = count == 0
-            ? []
-            : await plugin.FindIncidentsAsync(statuses, severities, serviceFilter, question.Since, question.Until, limit, cancellationToken);
-        var description = DescribeFilter(question, services);
-
-        var writer = new AnswerWriter();
-        writer.Line(count == 0
-            ? $"No {description}."
-            : $"**{count}** {(count == 1 ? Singular(description) : description)}{(incidents.Count < count ? $" (the {incidents.Count} most recent below)" : "")}:");
-        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
-        if (incidents.Count > 0)
-        {
-            writer.Line();
-        }
-
-        foreach (var incident in incidents)
-        {
-            var brief = IncidentBrief.Of(incident);
-            var serviceList = incident.Services.Count == 0 ? "" : $", services {string.Join(", ", incident.Services)}";
-            writer.Bullet($"{AnswerWriter.Describe(brief)} — {IncidentHits.When(brief)}{serviceList}", new Citation(incident.Number));
-        }
-
-        return new QuestionAnswer
-        {
-            Kind = question.KindName,
-            Text = writer.Finish(),
-            Citations = writer.Citations,
-            Incidents = [.. incidents.Select(IncidentBrief.Of)],
-            Count = count,
-        };
+        var summary = await new DeterministicSummary(plugin, time).SummarizeAsync(incident, cancellationToken);
+        return new QuestionAnswer { Kind = "summary", Text = summary.Text, Citations = summary.Citations, Incidents = [summary.Incident] };
     }
 
-    /// <summary>"payments" finds the services named payments, payment, payments-api, checkout-payments ….</summary>
-    private async Task<(IReadOnlyList<string> Services, IReadOnlyList<string> Unknown)> ResolveServicesAsync(
-        IReadOnlyList<string> words, CancellationToken cancellationToken)
+    /// <summary>Counts, lists and MTTR, once every word of the question is a filter.</summary>
+    private async Task<QuestionAnswer> SetAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
     {
-        if (words.Count == 0)
+        var filters = await sets.ResolveAsync(question, cancellationToken);
+        if (filters.Unknown.Count > 0)
         {
-            return ([], []);
+            return QuestionHelp.NotUnderstood(question, filters.Unknown, QuestionHelp.Understood(question),
+                "A word there is neither a service incidents have nor a word of an incident's title.");
         }
 
-        var known = await plugin.ListServicesAsync(cancellationToken);
-        var services = new List<string>();
-        var unknown = new List<string>();
-        foreach (var word in words)
-        {
-            var stem = SearchWords.Stem(word);
-            var matching = known.Where(name => name == word
-                || SearchTerms.SplitWords(name).Any(part => part == word || SearchWords.Stem(part) == stem)).ToList();
-            if (matching.Count == 0)
-            {
-                unknown.Add(word);
-            }
-
-            services.AddRange(matching.Except(services));
-        }
-
-        return (services, unknown);
-    }
-
-    /// <summary>No service has that name: say so, and look for incidents that mention it instead.</summary>
-    private async Task<QuestionAnswer> ServiceWordsSearchAsync(AssistantQuestion question, IReadOnlyList<string> words, CancellationToken cancellationToken)
-    {
-        var hits = await search.SearchAsync(words, new IncidentFilter
-        {
-            ActiveFrom = question.Since,
-            ActiveUntil = question.Until,
-            Severities = question.Severities.Count > 0 ? question.Severities : null,
-            Statuses = question.Statuses.Count > 0 ? question.Statuses : null,
-            Limit = IncidentHits.Max,
-        }, cancellationToken);
-        var writer = new AnswerWriter();
-        writer.Line($"No service is named {IncidentHits.Quote(words)}; incidents{(question.TimeFrame is null ? "" : $" in {question.TimeFrame}")} that mention it:");
-        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
-        IncidentHits.Write(writer, hits, "None.");
-        return new QuestionAnswer
-        {
-            Kind = question.KindName,
-            Text = writer.Finish(),
-            Citations = writer.Citations,
-            Incidents = [.. hits.Select(h => h.Incident)],
-            Count = hits.Count,
-        };
+        return question.Kind == QuestionKind.Mttr
+            ? await sets.MeanTimeToResolveAsync(question, filters, cancellationToken)
+            : await sets.CountOrListAsync(question, filters, cancellationToken);
     }
 
     private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {
         var digest = await TimelineDigest.ReadAsync(plugin, incident, cancellationToken);
-        var lines = new List<CitedLine>();
-        DigestLines.AddField(lines, incident, digest, "resolutionSummary", "Resolution summary", incident.ResolutionSummary);
-        lines.AddRange(DigestLines.Cite(digest.RootCause, incident));
-        return AboutIncident(
+        // The resolution summary says what fixed it, not what caused it: it is given only when no cause is stated.
+        var lines = DigestLines.Cite(digest.RootCause, incident).ToList();
+        if (lines.Count == 0 && incident.ResolutionSummary is not null)
+        {
+            DigestLines.AddField(lines, incident, digest, "resolutionSummary", "No cause is stated; the resolution summary says", incident.ResolutionSummary);
+        }
+
+        return IncidentFacts.AboutIncident(
             question,
             incident,
             $"**Root cause of {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})",
@@ -167,7 +132,7 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
         // The entries that set those summaries are in the timeline too; each is said once.
         var said = lines.SelectMany(l => l.Sources).ToHashSet();
         lines.AddRange(DigestLines.Cite(digest.Done.Where(e => !said.Contains(e.Citation)), incident));
-        return AboutIncident(
+        return IncidentFacts.AboutIncident(
             question,
             incident,
             $"**What the responders did in {incident.Reference} · {incident.Title}** ({incident.Status.ToLabel()})",
@@ -176,34 +141,15 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
             $"No action is recorded in the timeline of {incident.Reference} yet.");
     }
 
-    /// <summary>An answer about one incident: a heading, a note on where it comes from, then its cited lines, or what is missing.</summary>
-    private static QuestionAnswer AboutIncident(
-        AssistantQuestion question, Incident incident, string heading, string note, IReadOnlyList<CitedLine> lines, string whenEmpty)
-    {
-        var writer = new AnswerWriter();
-        writer.Line(heading);
-        writer.Line($"_{note}_");
-        writer.Line();
-        if (lines.Count == 0)
-        {
-            writer.Line(whenEmpty);
-        }
-
-        foreach (var line in lines)
-        {
-            writer.Bullet(line);
-        }
-
-        return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = writer.Citations, Incidents = [IncidentBrief.Of(incident)] };
-    }
-
     /// <summary>"A customer is unable to check out. Is there an incident?": open incidents that match, else recent ones.</summary>
     private async Task<QuestionAnswer> SymptomAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
     {
         var words = SearchWords.Words(question.Query);
         if (words.Count == 0)
         {
-            return await ListAnswerAsync(question with { Kind = QuestionKind.List, Statuses = OpenStatuses }, cancellationToken);
+            // "are there any incidents?" asks for the open ones; "were there any incidents last week?" for that week's.
+            var statuses = question.Statuses.Count > 0 || question.Since is not null ? question.Statuses : OpenStatuses;
+            return await SetAnswerAsync(question with { Kind = QuestionKind.List, Statuses = [.. statuses] }, cancellationToken);
         }
 
         var now = time.GetUtcNow();
@@ -226,67 +172,31 @@ public sealed class DeterministicQuestions(IncidentPlugin plugin, TimeProvider t
         return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = writer.Citations, Incidents = [.. hits.Select(h => h.Incident)] };
     }
 
-    private async Task<QuestionAnswer> SearchAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
+    /// <summary>
+    /// Not understood: said so, with what works. When the question was only words (no question in it), the incidents
+    /// that mention them follow, labelled as a search.
+    /// </summary>
+    private async Task<QuestionAnswer> NotUnderstoodAsync(AssistantQuestion question, CancellationToken cancellationToken)
     {
         var words = SearchWords.Words(question.Query);
-        if (words.Count == 0)
+        if (words.Count == 0 || AsksSomething().IsMatch(question.Text))
         {
-            return Plain(question, Help);
+            return QuestionHelp.NotUnderstood(question, question.Unread, null);
         }
 
         var hits = await search.SearchAsync(words, new IncidentFilter { ActiveFrom = question.Since, ActiveUntil = question.Until, Limit = 5 }, cancellationToken);
-        var writer = new AnswerWriter();
-        writer.Line($"I searched incident history for {IncidentHits.Quote(words)}{(question.TimeFrame is null ? "" : $" in {question.TimeFrame}")}:");
-        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
-        IncidentHits.Write(writer, hits, "No incident matches.");
-        writer.Line().Line(Help);
-        return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = writer.Citations, Incidents = [.. hits.Select(h => h.Incident)] };
+        var answer = QuestionHelp.NotUnderstood(question, question.Unread, null, writer =>
+        {
+            writer.Line($"As a search of incident history for {IncidentHits.Quote(words)}{(question.Window is null ? "" : $" {question.Window}")}:");
+            IncidentHits.Write(writer, hits, "No incident matches.");
+        });
+        return answer with { Incidents = [.. hits.Select(h => h.Incident)] };
     }
-
-    private const string Help =
-        "I can answer: “give me a summary of this incident”, “are there any related incidents?”, “find me incidents related to DDOS attacks "
-        + "from the past month”, “how many incidents are currently ongoing?”, “show me all Sev-1 incidents that occurred in the past week”, "
-        + "“were there any incidents in the past month that impacted the payments service?”, “what was the root cause of incident-123?”, "
-        + "“what remediation actions did the responders take in incident-123?”, “a customer is unable to check out. Is there an incident?”, "
-        + "“draft a postmortem”.";
-
-    private static string DescribeFilter(AssistantQuestion question, IReadOnlyList<string> services)
-    {
-        var parts = new List<string>();
-        if (question.Statuses.Count > 0)
-        {
-            parts.Add(question.Statuses.All(IncidentStatusText.IsOpen) && question.Statuses.Count == 2
-                ? "ongoing (active or stable)"
-                : string.Join(" or ", question.Statuses.Select(s => s.ToLabel())));
-        }
-
-        if (question.Severities.Count > 0)
-        {
-            parts.Add(string.Join(" or ", question.Severities.Select(s => s.ToLabel())));
-        }
-
-        parts.Add("incidents");
-        if (services.Count > 0)
-        {
-            parts.Add($"that affected {string.Join(" or ", services)}");
-        }
-
-        if (question.TimeFrame is { } frame)
-        {
-            parts.Add($"open at some time in {frame}");
-        }
-
-        return string.Join(" ", parts);
-    }
-
-    private static string Singular(string description) => description.Replace("incidents", "incident", StringComparison.Ordinal);
 
     private static Incident Found(AssistantQuestion question, Incident? incident) =>
         incident ?? throw new IncidentNotFoundException(question.Incident!.Value);
 
-    private static QuestionAnswer NeedIncident(AssistantQuestion question) =>
-        Plain(question, "Which incident? Name it (e.g. INC-42, incident-42) or ask in the incident's channel.");
-
-    private static QuestionAnswer Plain(AssistantQuestion question, string text) =>
-        new() { Kind = question.KindName, Text = text + $"\n_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._\n", Citations = [] };
+    /// <summary>A question, not just words: a search would only guess at what it asks.</summary>
+    [GeneratedRegex(@"\?|\b(who|what|when|where|why|how|which|is|are|can|could|does|do|did|was|were)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AsksSomething();
 }

@@ -4,8 +4,12 @@ using IncidentBot.Storage;
 
 namespace IncidentBot.Assistant.Questions;
 
-/// <summary>Questions answered by the model, which looks up what it needs through the read-only functions; its citations are checked.</summary>
-public sealed class ModelQuestions(ModelWriter model, IIncidentReader incidents) : IQuestionStep
+/// <summary>
+/// Questions answered by the model, which looks up what it needs through the read-only functions; its citations are
+/// checked, and so is a figure it states that the store computes (a count, an MTTR, a duration): when the model's
+/// differs from the deterministic core's, the model's answer is not given and the core's comes instead, marked so.
+/// </summary>
+public sealed class ModelQuestions(ModelWriter model, IIncidentReader incidents, DeterministicQuestions core) : IQuestionStep
 {
     private const int MaxIncidentsNamed = 25;
 
@@ -25,6 +29,7 @@ public sealed class ModelQuestions(ModelWriter model, IIncidentReader incidents)
             : here == incident?.Number ? incident
             : await incidents.GetAsync(here, cancellationToken);
         var text = await model.AnswerWithFunctionsAsync(ModelPrompts.Question(question, current), cancellationToken);
+        await CheckFigureAsync(question, incident, text, cancellationToken);
         var verdicts = await model.CheckAsync(text, cancellationToken);
         var writer = new AnswerWriter();
         ModelWriter.WriteChecked(writer, verdicts, ModelWriter.Lines(text));
@@ -43,6 +48,24 @@ public sealed class ModelQuestions(ModelWriter model, IIncidentReader incidents)
             Engine = Engine,
             Incidents = await BriefsAsync(writer.Citations, cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// A question whose figure the store computes (counts, lists, MTTR, how long) is answered by the core too; a figure
+    /// the model states otherwise makes this step fail, so <see cref="FeatureSteps{TStep}"/> gives the core's answer.
+    /// </summary>
+    private async Task CheckFigureAsync(AssistantQuestion question, Incident? incident, string text, CancellationToken cancellationToken)
+    {
+        if (question.Kind is not (QuestionKind.Count or QuestionKind.List or QuestionKind.Mttr or QuestionKind.Duration))
+        {
+            return;
+        }
+
+        var store = await core.AnswerAsync(question, incident, cancellationToken);
+        if (store.Understood && FigureCheck.Mismatch(text, store) is { } mismatch)
+        {
+            throw new ModelUnavailableException(mismatch);
+        }
     }
 
     /// <summary>The incidents the answer cites, in the order it first cites them, read in one query.</summary>

@@ -19,6 +19,7 @@ public sealed class DeterministicSummary(IncidentPlugin plugin, TimeProvider tim
         var done = DigestLines.Cite(digest.Done, incident);
         var trying = open ? DigestLines.Cite(digest.TryingNow, incident) : [];
         var questions = DigestLines.Cite(digest.OpenQuestions.TakeLast(3), incident);
+        var hypothesis = Hypothesis(incident, digest);
 
         var writer = new AnswerWriter();
         writer.Line($"**Summary of {incident.Reference} · {incident.Title}**");
@@ -30,6 +31,11 @@ public sealed class DeterministicSummary(IncidentPlugin plugin, TimeProvider tim
         }
 
         Section(writer, "Impact", impact, "Nothing recorded yet.");
+        if (hypothesis.Count > 0)
+        {
+            Section(writer, "Current hypothesis / root cause", hypothesis, "");
+        }
+
         Section(writer, "What has been done", done, "Nothing recorded yet.");
         Section(writer, "Being tried now", trying,
             open ? "Nothing recorded since the last status change." : $"Nothing: the incident is {incident.Status.ToLabel()}.");
@@ -46,7 +52,26 @@ public sealed class DeterministicSummary(IncidentPlugin plugin, TimeProvider tim
             Done = done,
             TryingNow = trying,
             OpenQuestions = questions,
+            Hypothesis = hypothesis,
         };
+    }
+
+    /// <summary>The latest stated root cause; without one, the latest hypothesis, said to be one.</summary>
+    private static IReadOnlyList<CitedLine> Hypothesis(Incident incident, TimelineDigest digest)
+    {
+        if (digest.RootCause.Count > 0)
+        {
+            var cause = AnswerWriter.Cite(digest.RootCause[^1], incident.DeclaredAt);
+            return [cause with { Text = $"{cause.Text} _(stated as the cause)_" }];
+        }
+
+        if (digest.Hypotheses.Count > 0)
+        {
+            var guess = AnswerWriter.Cite(digest.Hypotheses[^1], incident.DeclaredAt);
+            return [guess with { Text = $"{guess.Text} _(a hypothesis, not confirmed)_" }];
+        }
+
+        return [];
     }
 
     /// <summary>How long the incident has been open, or was open until it was resolved.</summary>

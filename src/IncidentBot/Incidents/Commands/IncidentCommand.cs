@@ -48,6 +48,31 @@ public sealed record ActionCommand(long? Reference, string Text) : IncidentScope
 /// <summary><c>impact &lt;text&gt;</c>: the customer impact. The text keeps its Slack markup.</summary>
 public sealed record ImpactCommand(long? Reference, string Text) : IncidentScopedCommand(Reference);
 
+/// <summary>
+/// <c>impact-start &lt;time&gt;</c>: when customers started to feel it. Exactly one of <see cref="At"/> (an ISO 8601 time),
+/// <see cref="TimeOfDay"/> (<c>14:32</c>, UTC) or <see cref="Ago"/> (<c>20 min ago</c>) is given.
+/// </summary>
+public sealed record ImpactStartCommand(long? Reference, DateTimeOffset? At = null, TimeOnly? TimeOfDay = null, TimeSpan? Ago = null)
+    : IncidentScopedCommand(Reference)
+{
+    /// <summary>The moment the words name, as of <paramref name="now"/>: a time of day later than now is yesterday's.</summary>
+    public DateTimeOffset Resolve(DateTimeOffset now)
+    {
+        if (At is { } at)
+        {
+            return at;
+        }
+
+        if (Ago is { } ago)
+        {
+            return now - ago;
+        }
+
+        var today = new DateTimeOffset(DateOnly.FromDateTime(now.UtcDateTime).ToDateTime(TimeOfDay!.Value), TimeSpan.Zero);
+        return today > now ? today.AddDays(-1) : today;
+    }
+}
+
 /// <summary><c>services add &lt;a, b&gt;</c>.</summary>
 public sealed record AddServicesCommand(long? Reference, IReadOnlyList<string> Services) : IncidentScopedCommand(Reference);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using IncidentBot.Slack.Models;
@@ -38,6 +39,8 @@ public static partial class IncidentCommandParser
             (args, self) => ReadText(args, self, (reference, text) => new ActionCommand(reference, text))),
         new("impact", "<text>", "describe the customer impact", "/incident impact 20% of checkouts fail in EU",
             (args, self) => ReadText(args, self, (reference, text) => new ImpactCommand(reference, text))),
+        new("impact-start", "<time>", "say when customers started to feel it: 14:32 (UTC), 20 min ago or 2026-11-02T14:32Z",
+            "/incident impact-start 14:32", ReadImpactStart),
         new("services", "add <service, …>", "add affected services", "/incident services add checkout, payments", ReadServices),
         new("link", "<alert|error|trace|deploy> <id or URL>", "link an alert, error group, trace or deploy",
             "/incident link deploy https://deploys.example.com/1234", ReadLink),
@@ -188,6 +191,34 @@ public static partial class IncidentCommandParser
         return args.Length == 0
             ? create(reference)
             : self.Invalid($"'/incident {self.Name}' takes nothing but an optional incident reference such as INC-42; got '{Shorten(args)}'.");
+    }
+
+    private static IncidentCommand ReadImpactStart(string args, Subcommand self)
+    {
+        var reference = TakeReference(ref args);
+        if (args.Length == 0)
+        {
+            return self.Invalid("Say when the impact started, e.g. 14:32 (UTC) or 20 min ago.");
+        }
+
+        if (AgoTime().Match(args) is { Success: true } ago)
+        {
+            var count = int.Parse(ago.Groups["count"].ValueSpan, provider: null);
+            var unit = char.ToLowerInvariant(ago.Groups["unit"].Value[0]);
+            var span = unit == 'h' ? TimeSpan.FromHours(count) : unit == 'd' ? TimeSpan.FromDays(count) : TimeSpan.FromMinutes(count);
+            return new ImpactStartCommand(reference, Ago: span);
+        }
+
+        if (ClockTime().Match(args) is { Success: true } clock)
+        {
+            return new ImpactStartCommand(reference, TimeOfDay: new TimeOnly(int.Parse(clock.Groups["h"].ValueSpan, provider: null), int.Parse(clock.Groups["m"].ValueSpan, provider: null)));
+        }
+
+        // A date is required: a bare number would be read as some day of this month.
+        var hasDate = IsoDate().IsMatch(args);
+        return hasDate && DateTimeOffset.TryParse(args, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? new ImpactStartCommand(reference, At: at.ToUniversalTime())
+            : self.Invalid($"'{Shorten(args)}' is not a time; write 14:32 (UTC), 20 min ago or 2026-11-02T14:32Z.");
     }
 
     private static IncidentCommand ReadServices(string args, Subcommand self)
@@ -390,4 +421,13 @@ public static partial class IncidentCommandParser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"^(?<count>\d{1,5})\s*(?<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d)\s+ago$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AgoTime();
+
+    [GeneratedRegex(@"^(?<h>[01]?\d|2[0-3]):(?<m>[0-5]\d)(?:\s*utc)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ClockTime();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
+    private static partial Regex IsoDate();
 }

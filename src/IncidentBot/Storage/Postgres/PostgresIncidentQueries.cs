@@ -18,7 +18,7 @@ internal static class PostgresIncidentQueries
     private const string IncidentColumns = """
         i.number, i.title, i.severity, i.status, i.commander_id, i.environment, i.customer_impact, i.description, i.declared_by,
         i.mitigation_summary, i.resolution_summary, i.channel_id, i.channel_name, i.declared_at, i.stable_at, i.resolved_at,
-        i.updated_at, i.version
+        i.updated_at, i.impact_started_at, i.version
         """;
 
     /// <summary>
@@ -46,6 +46,13 @@ internal static class PostgresIncidentQueries
         Add("i.number IN (SELECT incident_number FROM incident_services WHERE service = ANY(@Services))", "Services",
             filter.Services is { Count: > 0 } services ? services.Select(x => x.Trim().ToLowerInvariant()).ToArray() : null);
         Add("(i.declared_by = @User OR i.commander_id = @User)", "User", filter.InvolvingUser);
+        if (filter.LinkedTo is { } link)
+        {
+            Add("i.number IN (SELECT incident_number FROM incident_links WHERE type = @LinkType AND target = @LinkTarget)",
+                "LinkType", link.Type.ToLabel());
+            parameters.Add("LinkTarget", link.Target);
+        }
+
         Add("i.declared_at >= @DeclaredFrom", "DeclaredFrom", UnixMs.From(filter.DeclaredFrom));
         Add("i.declared_at <= @DeclaredUntil", "DeclaredUntil", UnixMs.From(filter.DeclaredUntil));
         Add("i.declared_at <= @ActiveUntil", "ActiveUntil", UnixMs.From(filter.ActiveUntil));
@@ -72,7 +79,10 @@ internal static class PostgresIncidentQueries
                 numbers, transaction, cancellationToken: cancellationToken)))
             .ToLookup(s => s.IncidentNumber, s => s.Service);
         var links = (await connection.QueryAsync<LinkRow>(new CommandDefinition(
-                "SELECT incident_number, type, target, linked_at, linked_by FROM incident_links WHERE incident_number = ANY(@Numbers) ORDER BY incident_number, linked_at, type, target;",
+                """
+                SELECT incident_number, type, target, linked_at, linked_by, url, alert_title, alert_status, alert_started_at, alert_ended_at
+                FROM incident_links WHERE incident_number = ANY(@Numbers) ORDER BY incident_number, linked_at, type, target;
+                """,
                 numbers, transaction, cancellationToken: cancellationToken)))
             .ToLookup(l => l.IncidentNumber, l => l.ToLink());
         return rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();

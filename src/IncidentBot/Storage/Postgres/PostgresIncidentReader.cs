@@ -87,6 +87,23 @@ public sealed class PostgresIncidentReader(PostgresDatabase database) : IInciden
             new { ChannelId = channelId }, cancellationToken: cancellationToken));
     }
 
+    public async Task<IReadOnlyDictionary<long, DateTimeOffset>> GetLastUpdatesAsync(
+        IReadOnlyCollection<long> numbers, CancellationToken cancellationToken = default)
+    {
+        if (numbers.Count == 0)
+        {
+            return new Dictionary<long, DateTimeOffset>();
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Number, long At)>(new CommandDefinition("""
+            SELECT incident_number, MAX(occurred_at) FROM timeline_entries
+            WHERE incident_number = ANY(@Numbers) AND kind IN ('declared', 'update', 'status_changed', 'severity_changed')
+            GROUP BY incident_number;
+            """, new { Numbers = numbers.Distinct().ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Number, r => UnixMs.To(r.At));
+    }
+
     public async Task<int> CountMessagesAsync(long number, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -109,8 +126,8 @@ public sealed class PostgresIncidentReader(PostgresDatabase database) : IInciden
     {
         var window = new { Since = UnixMs.From(since), Until = UnixMs.From(until) };
         await using var connection = await database.OpenAsync(cancellationToken);
-        var figures = await connection.QueryAsync<(long Severity, string Status, long DeclaredAt, long? ResolvedAt)>(new CommandDefinition("""
-            SELECT severity, status, declared_at, resolved_at FROM incidents
+        var figures = await connection.QueryAsync<(long Severity, string Status, long DeclaredAt, long? ResolvedAt, long? ImpactStartedAt)>(new CommandDefinition("""
+            SELECT severity, status, declared_at, resolved_at, impact_started_at FROM incidents
             WHERE declared_at >= @Since AND declared_at <= @Until;
             """, window, cancellationToken: cancellationToken));
         var services = await connection.QueryAsync<(string Service, long Incidents)>(new CommandDefinition("""
@@ -124,7 +141,9 @@ public sealed class PostgresIncidentReader(PostgresDatabase database) : IInciden
             figures.Select(f => new IncidentFigures(
                 (Severity)f.Severity,
                 IncidentStatusText.TryParse(f.Status, out var status) ? status : IncidentStatus.Active,
-                f.ResolvedAt is { } resolved ? TimeSpan.FromMilliseconds(resolved - f.DeclaredAt) : null)).ToList(),
+                f.ResolvedAt is { } resolved ? TimeSpan.FromMilliseconds(resolved - f.DeclaredAt) : null,
+                UnixMs.To(f.DeclaredAt),
+                f.ImpactStartedAt is { } impact ? TimeSpan.FromMilliseconds(Math.Max(0, f.DeclaredAt - impact)) : null)).ToList(),
             services.Select(s => new ServiceCount(s.Service, (int)s.Incidents)).ToList());
     }
 

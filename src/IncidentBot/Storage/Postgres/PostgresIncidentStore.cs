@@ -41,10 +41,10 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 INSERT INTO incidents (title, severity, status, commander_id, environment, customer_impact, description,
                     declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
-                    resolved_at, updated_at, version)
+                    resolved_at, updated_at, impact_started_at, version)
                 VALUES (@Title, @Severity, @Status, @CommanderId, @Environment, @CustomerImpact, @Description,
                     @DeclaredBy, @MitigationSummary, @ResolutionSummary, @ChannelId, @ChannelName, @DeclaredAt, @StableAt,
-                    @ResolvedAt, @UpdatedAt, @Version)
+                    @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version)
                 RETURNING number;
                 """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
             var created = declaration.Incident with { Number = number };
@@ -84,7 +84,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
                 environment = @Environment, customer_impact = @CustomerImpact, description = @Description,
                 declared_by = @DeclaredBy, mitigation_summary = @MitigationSummary, resolution_summary = @ResolutionSummary,
                 channel_id = @ChannelId, channel_name = @ChannelName, declared_at = @DeclaredAt, stable_at = @StableAt,
-                resolved_at = @ResolvedAt, updated_at = @UpdatedAt, version = @Version
+                resolved_at = @ResolvedAt, updated_at = @UpdatedAt, impact_started_at = @ImpactStartedAt, version = @Version
             WHERE number = @Number;
             """, IncidentRow.From(next), transaction, cancellationToken: cancellationToken));
         if (!current.Services.SequenceEqual(next.Services))
@@ -214,15 +214,12 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM incident_links WHERE incident_number = @Number;", new { incident.Number }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO incident_links (incident_number, type, target, linked_at, linked_by) VALUES (@Number, @Type, @Target, @LinkedAt, @LinkedBy);",
-            incident.Links.Select(link => new
-            {
-                incident.Number,
-                Type = link.Type.ToLabel(),
-                link.Target,
-                LinkedAt = UnixMs.From(link.LinkedAt),
-                link.LinkedBy,
-            }),
+            """
+            INSERT INTO incident_links (incident_number, type, target, linked_at, linked_by, url, alert_title, alert_status,
+                alert_started_at, alert_ended_at)
+            VALUES (@IncidentNumber, @Type, @Target, @LinkedAt, @LinkedBy, @Url, @AlertTitle, @AlertStatus, @AlertStartedAt, @AlertEndedAt);
+            """,
+            incident.Links.Select(link => LinkRow.From(incident.Number, link)),
             transaction,
             cancellationToken: cancellationToken));
     }

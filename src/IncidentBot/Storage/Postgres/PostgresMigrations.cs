@@ -144,5 +144,26 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_slack_event_claims_claimed_at ON slack_event_claims (claimed_at);
             """),
+        new(5, "alerts linked by alert intake, when the impact started, and update reminders", """
+            -- An alert from intake is a link whose target is its key (source:id), with where to see it and what
+            -- its source last said of it. Intake finds the open incident of an alert by its key.
+            ALTER TABLE incident_links ADD COLUMN url text;
+            ALTER TABLE incident_links ADD COLUMN alert_title text;
+            ALTER TABLE incident_links ADD COLUMN alert_status text;
+            ALTER TABLE incident_links ADD COLUMN alert_started_at bigint;
+            ALTER TABLE incident_links ADD COLUMN alert_ended_at bigint;
+            CREATE INDEX ix_incident_links_target ON incident_links (type, target);
+
+            -- When customers started to feel it, for the time to detect (declared_at - impact_started_at).
+            ALTER TABLE incidents ADD COLUMN impact_started_at bigint;
+
+            -- When the channel was last reminded to post an update, and until when reminders are snoozed. Claiming a
+            -- reminder is one conditional write, so of several replicas exactly one posts it.
+            CREATE TABLE incident_reminders (
+                incident_number bigint PRIMARY KEY REFERENCES incidents (number),
+                reminded_at     bigint NOT NULL DEFAULT 0,
+                snoozed_until   bigint NOT NULL DEFAULT 0
+            );
+            """),
     ];
 }

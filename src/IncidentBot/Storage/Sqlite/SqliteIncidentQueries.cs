@@ -19,7 +19,7 @@ internal static class SqliteIncidentQueries
     private const string IncidentColumns = """
         i.number, i.title, i.severity, i.status, i.commander_id, i.environment, i.customer_impact, i.description, i.declared_by,
         i.mitigation_summary, i.resolution_summary, i.channel_id, i.channel_name, i.declared_at, i.stable_at, i.resolved_at,
-        i.updated_at, i.version
+        i.updated_at, i.impact_started_at, i.version
         """;
 
     static SqliteIncidentQueries() => DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -33,7 +33,7 @@ internal static class SqliteIncidentQueries
     public static bool Narrows(IncidentFilter filter) =>
         filter.Numbers is not null || filter.Statuses is { Count: > 0 } || filter.Severities is { Count: > 0 }
         || filter.Services is { Count: > 0 } || filter.InvolvingUser is not null || filter.DeclaredFrom is not null
-        || filter.ActiveFrom is not null;
+        || filter.ActiveFrom is not null || filter.LinkedTo is not null;
 
     /// <summary>The filter as a condition on <c>incidents i</c>, with its parameters.</summary>
     public static (string Where, DynamicParameters Parameters) Where(IncidentFilter filter)
@@ -47,6 +47,14 @@ internal static class SqliteIncidentQueries
         where.Add("i.number IN (SELECT incident_number FROM incident_services WHERE service IN @Services)", "Services",
             filter.Services is { Count: > 0 } services ? services.Select(x => x.Trim().ToLowerInvariant()).ToList() : null);
         where.Add("(i.declared_by = @User OR i.commander_id = @User)", "User", filter.InvolvingUser);
+        if (filter.LinkedTo is { } link)
+        {
+            where.Add(
+                "i.number IN (SELECT incident_number FROM incident_links WHERE type = @LinkType AND target = @LinkTarget)",
+                ("LinkType", link.Type.ToLabel()),
+                ("LinkTarget", link.Target));
+        }
+
         where.Add("i.declared_at >= @DeclaredFrom", "DeclaredFrom", UnixMs.From(filter.DeclaredFrom));
         where.Add("i.declared_at <= @DeclaredUntil", "DeclaredUntil", UnixMs.From(filter.DeclaredUntil));
         where.Add("i.declared_at <= @ActiveUntil", "ActiveUntil", UnixMs.From(filter.ActiveUntil));
@@ -73,7 +81,10 @@ internal static class SqliteIncidentQueries
                 numbers, transaction, cancellationToken: cancellationToken)))
             .ToLookup(s => s.IncidentNumber, s => s.Service);
         var links = (await connection.QueryAsync<LinkRow>(new CommandDefinition(
-                "SELECT incident_number, type, target, linked_at, linked_by FROM incident_links WHERE incident_number IN @Numbers ORDER BY incident_number, linked_at, type, target;",
+                """
+                SELECT incident_number, type, target, linked_at, linked_by, url, alert_title, alert_status, alert_started_at, alert_ended_at
+                FROM incident_links WHERE incident_number IN @Numbers ORDER BY incident_number, linked_at, type, target;
+                """,
                 numbers, transaction, cancellationToken: cancellationToken)))
             .ToLookup(l => l.IncidentNumber, l => l.ToLink());
         return rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();
@@ -93,6 +104,15 @@ internal static class SqliteIncidentQueries
             if (value is not null)
             {
                 conditions.Add(condition);
+                parameters.Add(name, value);
+            }
+        }
+
+        public void Add(string condition, params (string Name, object Value)[] values)
+        {
+            conditions.Add(condition);
+            foreach (var (name, value) in values)
+            {
                 parameters.Add(name, value);
             }
         }

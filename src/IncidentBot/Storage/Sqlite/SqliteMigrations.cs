@@ -260,5 +260,26 @@ internal static class SqliteMigrations
             UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
             WHERE index_name = 'timeline' AND indexed_through < (SELECT COALESCE(MAX(id), 0) FROM timeline_entries);
             """),
+        new(9, "alerts linked by alert intake, when the impact started, and update reminders", """
+            -- An alert from intake is a link whose target is its key (source:id), with where to see it and what
+            -- its source last said of it. Intake finds the open incident of an alert by its key.
+            ALTER TABLE incident_links ADD COLUMN url TEXT;
+            ALTER TABLE incident_links ADD COLUMN alert_title TEXT;
+            ALTER TABLE incident_links ADD COLUMN alert_status TEXT;
+            ALTER TABLE incident_links ADD COLUMN alert_started_at INTEGER;
+            ALTER TABLE incident_links ADD COLUMN alert_ended_at INTEGER;
+            CREATE INDEX ix_incident_links_target ON incident_links (type, target);
+
+            -- When customers started to feel it, for the time to detect (declared_at - impact_started_at).
+            ALTER TABLE incidents ADD COLUMN impact_started_at INTEGER;
+
+            -- When the channel was last reminded to post an update, and until when reminders are snoozed. Claiming a
+            -- reminder is one conditional write, so of several processes exactly one posts it.
+            CREATE TABLE incident_reminders (
+                incident_number INTEGER PRIMARY KEY REFERENCES incidents (number),
+                reminded_at     INTEGER NOT NULL DEFAULT 0,
+                snoozed_until   INTEGER NOT NULL DEFAULT 0
+            );
+            """),
     ];
 }

@@ -36,6 +36,7 @@ internal sealed class IncidentRow
     public long? StableAt { get; set; }
     public long? ResolvedAt { get; set; }
     public long UpdatedAt { get; set; }
+    public long? ImpactStartedAt { get; set; }
     public long Version { get; set; }
 
     public static IncidentRow From(Incident incident) => new()
@@ -57,6 +58,7 @@ internal sealed class IncidentRow
         StableAt = UnixMs.From(incident.StableAt),
         ResolvedAt = UnixMs.From(incident.ResolvedAt),
         UpdatedAt = UnixMs.From(incident.UpdatedAt),
+        ImpactStartedAt = UnixMs.From(incident.ImpactStartedAt),
         Version = incident.Version,
     };
 
@@ -81,6 +83,7 @@ internal sealed class IncidentRow
         StableAt = UnixMs.To(StableAt),
         ResolvedAt = UnixMs.To(ResolvedAt),
         UpdatedAt = UnixMs.To(UpdatedAt),
+        ImpactStartedAt = UnixMs.To(ImpactStartedAt),
         Version = Version,
     };
 }
@@ -98,12 +101,39 @@ internal sealed class LinkRow
     public string Target { get; set; } = "";
     public long LinkedAt { get; set; }
     public string? LinkedBy { get; set; }
+    public string? Url { get; set; }
+    public string? AlertTitle { get; set; }
+    public string? AlertStatus { get; set; }
+    public long? AlertStartedAt { get; set; }
+    public long? AlertEndedAt { get; set; }
+
+    public static LinkRow From(long number, LinkedResource link) => new()
+    {
+        IncidentNumber = number,
+        Type = link.Type.ToLabel(),
+        Target = link.Target,
+        LinkedAt = UnixMs.From(link.LinkedAt),
+        LinkedBy = link.LinkedBy,
+        Url = link.Url,
+        AlertTitle = link.Alert?.Title,
+        AlertStatus = link.Alert?.Status.ToLabel(),
+        AlertStartedAt = UnixMs.From(link.Alert?.StartedAt),
+        AlertEndedAt = UnixMs.From(link.Alert?.EndedAt),
+    };
 
     public LinkedResource ToLink() => new(
         LinkTypeText.TryParse(Type, out var type) ? type : throw new InvalidDataException($"Unknown link type '{Type}'."),
         Target,
         UnixMs.To(LinkedAt),
-        LinkedBy);
+        LinkedBy)
+    {
+        Url = Url,
+        Alert = AlertStatus is null ? null : new LinkedAlertState(
+            AlertTitle ?? Target,
+            AlertStatusText.TryParse(AlertStatus, out var status) ? status : throw new InvalidDataException($"Unknown alert status '{AlertStatus}'."),
+            UnixMs.To(AlertStartedAt),
+            UnixMs.To(AlertEndedAt)),
+    };
 }
 
 internal sealed class TimelineRow

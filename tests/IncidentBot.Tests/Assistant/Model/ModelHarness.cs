@@ -77,10 +77,11 @@ public sealed class ModelHarness : IAsyncDisposable
             services.GetRequiredService<ModelClients>(), services.GetRequiredService<Kernel>(), plugin, reader, world.Clock, loggers.CreateLogger<ModelWriter>());
         var vectors = app.GetRequiredService<IIncidentEmbeddingStore>();
         var deterministicRelated = app.GetRequiredService<DeterministicRelated>();
+        var deterministicQuestions = app.GetRequiredService<DeterministicQuestions>();
         var assistant = new IncidentAssistant(
             Steps<ISummaryStep>(app.GetRequiredService<DeterministicSummary>(), new ModelSummary(model, world.Clock)),
             Steps<IRelatedStep>(deterministicRelated, new ModelRelated(deterministicRelated, model, vectors, plugin, world.Clock, loggers.CreateLogger<ModelRelated>())),
-            Steps<IQuestionStep>(app.GetRequiredService<DeterministicQuestions>(), new ModelQuestions(model, reader)),
+            Steps<IQuestionStep>(deterministicQuestions, new ModelQuestions(model, reader, deterministicQuestions)),
             Steps<IPostmortemStep>(app.GetRequiredService<DeterministicPostmortem>(), new ModelPostmortem(model, templates, world.Clock)),
             reader,
             app.GetRequiredService<IncidentService>(),

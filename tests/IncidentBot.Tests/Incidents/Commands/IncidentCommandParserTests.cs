@@ -407,6 +407,7 @@ public sealed class IncidentCommandParserTests
     [InlineData("update")]
     [InlineData("action")]
     [InlineData("impact")]
+    [InlineData("impact-start")]
     [InlineData("services add")]
     [InlineData("link")]
     [InlineData("show")]
@@ -426,7 +427,7 @@ public sealed class IncidentCommandParserTests
     [Fact]
     public void EveryUsageExampleParsesToItsSubcommand()
     {
-        Assert.Equal(19, IncidentCommandParser.Examples.Count);
+        Assert.Equal(20, IncidentCommandParser.Examples.Count);
         foreach (var example in IncidentCommandParser.Examples)
         {
             // In Slack, "@alice" picked from the list arrives as a mention.

@@ -1,0 +1,199 @@
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+
+namespace IncidentBot.Assistant.Questions;
+
+/// <summary>
+/// Questions about several incidents: counts and lists by status, severity, service, title words and time frame, and
+/// the mean time to resolve over them. The words of the question that are not a filter the parser knows are looked up
+/// as services, then as words of titles; a word that is neither leaves the question unanswered.
+/// </summary>
+internal sealed class IncidentSets(IncidentPlugin plugin)
+{
+    public const int MaxListed = 25;
+
+    /// <summary>The filters of a question with its unread words resolved; <see cref="Unknown"/> holds those that are nothing.</summary>
+    public sealed record Filters(
+        IReadOnlyList<string> Services, IReadOnlyList<string> UnknownServices, IReadOnlyList<string> TitleWords, IReadOnlyList<string> Unknown);
+
+    public async Task<Filters> ResolveAsync(AssistantQuestion question, CancellationToken cancellationToken)
+    {
+        var known = await plugin.ListServicesAsync(cancellationToken);
+        var (services, unknownServices) = Match(question.ServiceWords, known);
+        var (unreadServices, notServices) = Match(question.Unread, known);
+        var titleWords = new List<string>();
+        var unknown = new List<string>();
+        if (notServices.Count > 0)
+        {
+            var titles = (await plugin.FindAsync(new IncidentFilter { Limit = IncidentFilter.MaxLimit }, cancellationToken)).Select(i => i.Title).ToList();
+            foreach (var word in notServices)
+            {
+                (titles.Any(t => SearchWords.FoundIn(t, [word]).Count > 0) ? titleWords : unknown).Add(word);
+            }
+        }
+
+        return new Filters([.. services.Union(unreadServices)], unknownServices, titleWords, unknown);
+    }
+
+    public async Task<QuestionAnswer> CountOrListAsync(AssistantQuestion question, Filters filters, CancellationToken cancellationToken)
+    {
+        if (filters.UnknownServices.Count > 0 && filters.Services.Count == 0)
+        {
+            return await NoSuchServiceAsync(question, filters.UnknownServices, cancellationToken);
+        }
+
+        var filter = Filter(question, filters) with { ActiveFrom = question.Since, ActiveUntil = question.Until };
+        var (count, incidents) = await FindAsync(filter, filters.TitleWords, question.Kind == QuestionKind.Count ? 10 : MaxListed, cancellationToken);
+        var description = Describe(question, filters, "open at some time");
+
+        var writer = new AnswerWriter();
+        writer.Line(count == 0
+            ? $"No {description}."
+            : $"**{count}** {(count == 1 ? Singular(description) : description)}{(incidents.Count < count ? $" (the {incidents.Count} most recent below)" : "")}:");
+        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
+        if (incidents.Count > 0)
+        {
+            writer.Line();
+        }
+
+        foreach (var incident in incidents)
+        {
+            var brief = IncidentBrief.Of(incident);
+            var serviceList = incident.Services.Count == 0 ? "" : $", services {string.Join(", ", incident.Services)}";
+            var commander = incident.CommanderId is null ? "" : $", commander {AnswerWriter.Person(incident.CommanderId)}";
+            writer.Bullet($"{AnswerWriter.Describe(brief)} — {IncidentHits.When(brief)}{serviceList}{commander}", new Citation(incident.Number));
+        }
+
+        return new QuestionAnswer
+        {
+            Kind = question.KindName,
+            Text = writer.Finish(),
+            Citations = writer.Citations,
+            Incidents = [.. incidents.Select(IncidentBrief.Of)],
+            Count = count,
+        };
+    }
+
+    /// <summary>Mean time from declaration to resolution of the resolved incidents declared in the time frame, as /api/stats counts it.</summary>
+    public async Task<QuestionAnswer> MeanTimeToResolveAsync(AssistantQuestion question, Filters filters, CancellationToken cancellationToken)
+    {
+        var filter = Filter(question, filters) with { DeclaredFrom = question.Since, DeclaredUntil = question.Until };
+        var (_, incidents) = await FindAsync(filter, filters.TitleWords, IncidentFilter.MaxLimit, cancellationToken);
+        var resolved = incidents.Where(i => i.TimeToResolve is not null).ToList();
+        var description = Describe(question, filters, "declared");
+        var writer = new AnswerWriter();
+        TimeSpan? mean = resolved.Count == 0 ? null : TimeSpan.FromTicks((long)resolved.Average(i => (double)i.TimeToResolve!.Value.Ticks));
+        writer.Line(mean is { } m
+            ? $"**MTTR: {AnswerWriter.Duration(m)}**, the mean time from declaration to resolution of the {resolved.Count} resolved {(resolved.Count == 1 ? Singular(description) : description)}:"
+            : $"No resolved {description}, so there is no MTTR to give.");
+        writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
+        if (resolved.Count > 0)
+        {
+            writer.Line();
+        }
+
+        foreach (var incident in resolved.Take(MaxListed))
+        {
+            writer.Bullet($"{AnswerWriter.Describe(IncidentBrief.Of(incident))} — resolved in {AnswerWriter.Duration(incident.TimeToResolve!.Value)}", new Citation(incident.Number));
+        }
+
+        var open = incidents.Count - resolved.Count;
+        if (open > 0)
+        {
+            writer.Line().Line($"{open} more {(open == 1 ? "is" : "are")} not resolved yet and {(open == 1 ? "is" : "are")} not counted.");
+        }
+
+        return new QuestionAnswer
+        {
+            Kind = question.KindName,
+            Text = writer.Finish(),
+            Citations = writer.Citations,
+            Incidents = [.. resolved.Take(MaxListed).Select(IncidentBrief.Of)],
+            Count = resolved.Count,
+            Duration = mean,
+        };
+    }
+
+    private static IncidentFilter Filter(AssistantQuestion question, Filters filters) => new()
+    {
+        Statuses = question.Statuses.Count > 0 ? question.Statuses : null,
+        Severities = question.Severities.Count > 0 ? question.Severities : null,
+        Services = filters.Services.Count > 0 ? filters.Services : null,
+    };
+
+    /// <summary>The count and the most recent incidents that pass; with title words, counted among those the store returns.</summary>
+    private async Task<(int Count, IReadOnlyList<Incident> Incidents)> FindAsync(
+        IncidentFilter filter, IReadOnlyList<string> titleWords, int limit, CancellationToken cancellationToken)
+    {
+        if (titleWords.Count == 0)
+        {
+            var count = await plugin.CountAsync(filter, cancellationToken);
+            return (count, count == 0 ? [] : await plugin.FindAsync(filter with { Limit = limit }, cancellationToken));
+        }
+
+        var all = await plugin.FindAsync(filter with { Limit = IncidentFilter.MaxLimit }, cancellationToken);
+        var matching = all.Where(i => SearchWords.FoundIn(i.Title, titleWords).Count == titleWords.Count).ToList();
+        return (matching.Count, matching.Take(limit).ToList());
+    }
+
+    /// <summary>"payments" finds the services named payments, payment, payments-api, checkout-payments ….</summary>
+    private static (IReadOnlyList<string> Services, IReadOnlyList<string> Unknown) Match(IReadOnlyList<string> words, IReadOnlyList<string> known)
+    {
+        var services = new List<string>();
+        var unknown = new List<string>();
+        foreach (var word in words)
+        {
+            var stem = SearchWords.Stem(word);
+            var matching = known.Where(name => name == word
+                || SearchTerms.SplitWords(name).Any(part => part.Length > 2 && part is not ("api" or "app" or "web") && (part == word || SearchWords.Stem(part) == stem))).ToList();
+            (matching.Count == 0 ? unknown : services).AddRange(matching.Count == 0 ? [word] : matching.Except(services));
+        }
+
+        return (services, unknown);
+    }
+
+    /// <summary>No service has that name: say so, and list the services there are.</summary>
+    private async Task<QuestionAnswer> NoSuchServiceAsync(AssistantQuestion question, IReadOnlyList<string> words, CancellationToken cancellationToken)
+    {
+        var known = await plugin.ListServicesAsync(cancellationToken);
+        var text = $"No incident has a service named {IncidentHits.Quote(words)}, so none matches. "
+            + $"The services incidents have: {(known.Count == 0 ? "none yet" : string.Join(", ", known))}.";
+        return QuestionHelp.Plain(question, text) with { Count = 0 };
+    }
+
+    private static string Describe(AssistantQuestion question, Filters filters, string window)
+    {
+        var parts = new List<string>();
+        if (question.Statuses.Count > 0)
+        {
+            parts.Add(question.Statuses.All(IncidentStatusText.IsOpen) && question.Statuses.Count == 2
+                ? "ongoing (active or stable)"
+                : string.Join(" or ", question.Statuses.Select(s => s.ToLabel())));
+        }
+
+        if (question.Severities.Count > 0)
+        {
+            parts.Add(string.Join(" or ", question.Severities.Select(s => s.ToLabel())));
+        }
+
+        parts.Add("incidents");
+        if (filters.TitleWords.Count > 0)
+        {
+            parts.Add($"whose title mentions {IncidentHits.Quote(filters.TitleWords)}");
+        }
+
+        if (filters.Services.Count > 0)
+        {
+            parts.Add($"that affected {string.Join(" or ", filters.Services)}");
+        }
+
+        if (question.Window is { } frame)
+        {
+            parts.Add($"{window} {frame}");
+        }
+
+        return string.Join(" ", parts);
+    }
+
+    private static string Singular(string description) => description.Replace("incidents", "incident", StringComparison.Ordinal);
+}

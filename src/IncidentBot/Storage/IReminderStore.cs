@@ -1,0 +1,17 @@
+namespace IncidentBot.Storage;
+
+/// <summary>When each incident's channel was last reminded to post an update, and its snoozes.</summary>
+public interface IReminderStore
+{
+    /// <summary>
+    /// Takes the reminder of an incident whose last update was at <paramref name="lastUpdate"/>, when it is not snoozed and
+    /// no reminder was taken since that update or within the past <paramref name="interval"/>. One write, so of several
+    /// processes asking at once exactly one gets true.
+    /// </summary>
+    Task<bool> ClaimAsync(long number, DateTimeOffset lastUpdate, TimeSpan interval, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives back a reminder taken at <paramref name="remindedAt"/> that could not be posted, so the next check tries again.</summary>
+    Task ReleaseAsync(long number, DateTimeOffset remindedAt, CancellationToken cancellationToken = default);
+
+    Task SnoozeAsync(long number, DateTimeOffset until, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,251 @@
+using IncidentBot.Assistant;
+
+namespace IncidentBot.Tests.Assistant;
+
+/// <summary>
+/// Questions as responders write them, each with the answer it must get from <see cref="QuestionWorld"/>'s history
+/// (Wednesday 2026-11-18 10:00 UTC): the number, the incidents in order, the names and words the answer holds. A
+/// question read only in part must say what it did not understand instead of answering.
+/// </summary>
+public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<QuestionWorld>
+{
+    private const string Alice = "<@U0ALICE>";
+    private const string Bob = "<@U0BOB>";
+    private const string Carol = "<@U0CAROL>";
+    private const string Dave = "<@U0DAVE>";
+    private const string Erin = "<@U0ERIN>";
+
+    public static TheoryData<string, long, Expected> Table => new()
+    {
+        // Counts by severity, in every spelling, and time frame: this month holds INC-4 … INC-9, SEV-1 ones are 4, 6 and 8.
+        { "how many sev1s this month", 0, Count(3, 8, 6, 4) },
+        { "How many SEV-1 incidents this month?", 0, Count(3, 8, 6, 4) },
+        { "how many sev 1 incidents did we have this month?", 0, Count(3, 8, 6, 4) },
+        { "number of sev-1s this month", 0, Count(3, 8, 6, 4) },
+        { "how many SEV1's so far this month", 0, Count(3, 8, 6, 4) },
+        { "count sev1 incidents this month", 0, Count(3, 8, 6, 4) },
+        { "how many critical incidents this month?", 0, Count(3, 8, 6, 4) },
+        { "how many p1s this month", 0, Count(3, 8, 6, 4) },
+        { "This month, how many incidents were severity 1?", 0, Count(3, 8, 6, 4) },
+        { "how many incidents this month", 0, Count(6, 9, 8, 7, 6, 5, 4) },
+        { "how many sev1 or sev2 incidents this month", 0, Count(5, 9, 8, 6, 5, 4) },
+        { "how many sev2 or higher incidents in the last 3 days", 0, Count(2, 9, 8) },
+        { "how many sev2s last month", 0, Count(0) },
+        { "how many sev1s in the past week", 0, Count(2, 8, 6) },
+
+        // Counts by status.
+        { "how many incidents are currently ongoing?", 0, Count(3, 9, 8, 7) },
+        { "how many open incidents are there?", 0, Count(3, 9, 8, 7) },
+        { "How many incidents are active right now", 0, Count(3, 9, 8, 7) },
+        { "how many incidents are resolved this month", 0, Count(3, 6, 5, 4) },
+        { "how many stable incidents", 0, Count(1, 7) },
+        { "HOW MANY MITIGATED INCIDENTS?", 0, Count(1, 7) },
+
+        // Counts by time frame.
+        { "how many incidents last month?", 0, Count(3, 3, 2, 1) },
+        { "how many incidents in October", 0, Count(3, 3, 2, 1) },
+        { "how many incidents since Monday", 0, Count(3, 9, 8, 7) },
+        { "how many incidents yesterday?", 0, Count(1, 7) },
+        { "how many incidents today", 0, Count(3, 9, 8, 7) },
+        { "how many incidents in the last 3 days", 0, Count(3, 9, 8, 7) },
+        { "how many incidents were there in the last 24 hours", 0, Count(3, 9, 8, 7) },
+        { "how many incidents last week", 0, Count(2, 6, 5) },
+        { "how many incidents have we had since the start of the month?", 0, Count(6, 9, 8, 7, 6, 5, 4) },
+        { "how many incidents in the past 24h?", 0, Count(3, 9, 8, 7) },
+
+        // Counts by service and by words of titles.
+        { "how many incidents affected payments-api this month?", 0, Count(3, 9, 5, 4) },
+        { "how many payments incidents this month", 0, Count(3, 9, 5, 4) },
+        { "how many incidents hit the orders-db service?", 0, Count(2, 6, 2) },
+        { "How many SEV-1 incidents affected orders-db last month?", 0, Count(1, 2) },
+        { "how many ddos incidents this month?", 0, Count(1, 8) },
+
+        // Lists.
+        { "show me all Sev-1 incidents that occurred in the past week", 0, Listed(8, 6) },
+        { "list open incidents", 0, Listed(9, 8, 7) },
+        { "which incidents are active?", 0, Listed(9, 8, 7) },
+        { "show sev1s since Monday", 0, Listed(8) },
+        { "list incidents affecting payments-api", 0, Listed(9, 5, 4) },
+        { "were there any incidents in the past month that impacted the payments service?", 0, Listed(9, 5, 4) },
+        { "any incidents on the orders-db service this month?", 0, Listed(6) },
+        { "show resolved incidents from last month", 0, Listed(3, 2, 1) },
+        { "incidents since 2026-11-10", 0, Listed(9, 8, 7, 6, 5) },
+        { "sev1 incidents yesterday", 0, Listed() },
+        { "list the sev-1 and sev-2 incidents this week", 0, Listed(9, 8) },
+        { "Show me high severity incidents this month", 0, Listed(9, 5) },
+        { "list critical incidents", 0, Listed(8, 6, 4, 2, 1) },
+        { "are there any open incidents?", 0, Listed(9, 8, 7) },
+        { "is there an incident right now?", 0, Listed(9, 8, 7) },
+        { "what are the incidents commanded by whoever", 0, NotUnderstood("commanded", "whoever") },
+
+        // One incident: commander, status, severity, services, impact, duration; by reference, title words or channel.
+        { "who is the commander of INC-3?", 0, About("commander", 3, Erin) },
+        { "who's the IC for INC-4", 0, About("commander", 4, Bob) },
+        { "Who is running incident 8?", 0, About("commander", 8, Alice) },
+        { "commander of #6?", 0, About("commander", 6, Dave) },
+        { "who is leading the login incident?", 0, About("commander", 7, Carol) },
+        { "who's the incident commander here?", 8, About("commander", 8, Alice) },
+        { "what is the status of the login incident?", 0, About("status", 7, "INC-7 is **stable**") },
+        { "status of INC-4", 0, About("status", 4, "INC-4 is **resolved**") },
+        { "What's the status of incident 8?", 0, About("status", 8, "INC-8 is **active**") },
+        { "is INC-9 resolved?", 0, About("status", 9, "INC-9 is **active**") },
+        { "status?", 8, About("status", 8, "INC-8 is **active**") },
+        { "what is the status of inc-5", 0, About("status", 5, "INC-5 is **resolved**") },
+        { "what severity is INC-5?", 0, About("severity", 5, "INC-5 is **SEV-2**") },
+        { "what's the severity of the ddos incident", 0, About("severity", 8, "INC-8 is **SEV-1**") },
+        { "is INC-7 a sev1?", 0, About("severity", 7, "INC-7 is **SEV-4**") },
+        { "severity of incident-1?", 0, About("severity", 1, "INC-1 is **SEV-1**") },
+        { "which services does INC-4 affect?", 0, About("services", 4, "checkout-api, payments-api") },
+        { "what services were impacted by the ddos incident?", 0, About("services", 8, "edge-proxy, cdn") },
+        { "Which services did the login incident impact?", 0, About("services", 7, "INC-7 affects **auth**") },
+        { "who's the commander on INC-2?", 0, About("commander", 2, Dave) },
+        { "how long did INC-2 last?", 0, About("duration", 2, "45 min") with { Duration = TimeSpan.FromMinutes(45) } },
+        { "what is the customer impact of INC-4?", 0, About("impact", 4, "38% of checkout attempts fail") },
+        { "who is affected by INC-8?", 0, About("impact", 8, "Site unreachable for most customers in Europe") },
+        { "how long did INC-4 take to resolve?", 0, About("duration", 4, "1 h 30 min") with { Duration = TimeSpan.FromMinutes(90) } },
+        { "how long has the ddos incident been open?", 0, About("duration", 8, "open for **2 h**") with { Duration = TimeSpan.FromHours(2) } },
+        { "when was INC-6 resolved", 0, About("duration", 6, "Resolved 2026-11-12 23:00 UTC", "1 h") },
+        { "duration of incident 2", 0, About("duration", 2, "45 min") with { Duration = TimeSpan.FromMinutes(45) } },
+        { "what was the root cause of INC-4?", 0, About("root_cause", 4, "lowered the connection pool from 50 to 5") with { CitesEntry = "checkout-root-cause" } },
+        { "root cause of the sso incident?", 0, About("root_cause", 1, "missing its intermediate") },
+        { "what remediation actions did the responders take in INC-4?", 0, About("remediation", 4, "Rolled back checkout-api to v2.13.2") },
+        { "how was INC-6 fixed?", 0, About("remediation", 6, "Restarted the orders database primary") },
+
+        // Summaries of incidents named by their titles.
+        { "summarise the login incident", 0, About("summary", 7, "Login page slow for EU users") },
+        { "what happened in INC-6?", 0, About("summary", 6, "Orders database connection storm") },
+
+        // What changed in a time frame.
+        { "what changed in the last hour?", 0, new("changes") { Incidents = [9, 8], Says = ["Enabled the CDN's under-attack mode", "Incident declared: Payment provider timeouts"], DoesNotSay = ["Login page slow"] } },
+        { "what happened in the last 30 minutes?", 0, new("changes") { Incidents = [8], Says = ["Added rate limiting rules"], DoesNotSay = ["Payment provider"] } },
+        { "what changed in INC-8 since 09:00?", 0, new("changes") { Incidents = [8], Says = ["Enabled the CDN's under-attack mode"], DoesNotSay = ["Traffic is coming from a botnet"] } },
+        { "any updates since 9:30?", 8, new("changes") { Incidents = [8], Says = ["Error rate is dropping"], DoesNotSay = ["under-attack mode"] } },
+        { "what's new since yesterday?", 0, new("changes") { Incidents = [9, 8, 7], Says = ["Login page slow", "DDoS attack"] } },
+        { "what changed in the last 30m?", 0, new("changes") { Incidents = [8], Says = ["Should we geo-block"] } },
+        { "what changed?", 0, NotUnderstood("since when") },
+        { "what changed?", 8, About("summary", 8, "Summary of INC-8") },
+
+        // MTTR, MTTD.
+        { "what's the mttr this month?", 0, new("mttr") { Count = 3, Duration = TimeSpan.FromMinutes(90), Says = ["**MTTR: 1 h 30 min**"], Incidents = [6, 5, 4] } },
+        { "MTTR last month", 0, new("mttr") { Count = 3, Duration = TimeSpan.FromMinutes(75), Says = ["1 h 15 min"] } },
+        { "what is our mean time to resolve?", 0, new("mttr") { Count = 6, Duration = TimeSpan.FromMinutes(82.5), Says = ["1 h 22 min"] } },
+        { "average time to resolve sev1 incidents this month", 0, new("mttr") { Count = 2, Duration = TimeSpan.FromMinutes(75), Incidents = [6, 4] } },
+        { "how long do incidents usually take to resolve?", 0, new("mttr") { Count = 6, Says = ["1 h 22 min"] } },
+        { "what's the mean time to recovery for last month?", 0, new("mttr") { Count = 3, Duration = TimeSpan.FromMinutes(75), Incidents = [3, 2, 1] } },
+        { "what's the MTTD this month?", 0, new("mttd") { Says = ["MTTD is not available yet"] } },
+
+        // Who did something, from the timelines.
+        { "who restarted the database?", 0, new("who_did") { Incidents = [6], Says = [Dave, "Restarted the orders database primary"], CitesEntry = "restarted-database" } },
+        { "Who rolled back checkout-api?", 0, new("who_did") { Incidents = [4], Says = [Carol, "Rolled back checkout-api to v2.13.2"] } },
+        { "who declared INC-8?", 0, new("who_did") { Incidents = [8], Says = [Alice] } },
+        { "who enabled the under-attack mode?", 0, new("who_did") { Incidents = [8], Says = [Bob], CitesEntry = "under-attack" } },
+        { "who did the rollback in INC-4?", 0, new("who_did") { Incidents = [4], Says = [Carol] } },
+        { "who posted the status page update?", 0, new("who_did") { Incidents = [4], Says = [Erin, "Status page updated"] } },
+        { "who resolved INC-4?", 0, new("who_did") { Incidents = [4], Says = [Bob, "Status changed from stable to resolved"] } },
+        { "who rebooted the mainframe?", 0, new("who_did") { Incidents = [], Says = ["cannot say who did it"] } },
+
+        // Several incidents match the words of a title: say which, never pick one.
+        { "what is the status of the payment incident?", 0, Ambiguous(9, 5) },
+        { "who is the commander of the checkout incident?", 0, Ambiguous(9, 4) },
+        { "what's the status of the orders-db incident?", 0, Ambiguous(6, 2) },
+        { "who is the commander of the search-api incident?", 0, About("commander", 3, Erin) },
+        { "what is the status of the latest incident?", 0, About("status", 9, "INC-9 is **active**") },
+        { "status of the unicorn incident", 0, new(null) { Incidents = [], Says = ["No incident's title mentions “unicorn”"] } },
+        { "what's the status of the incident?", 0, new("status") { Says = ["Which incident?"] } },
+
+        // Not understood in full: say what, never guess.
+        { "how many sev1s on the moon this month", 0, NotUnderstood("moon") },
+        { "what's the weather like tomorrow?", 0, NotUnderstood("weather", "tomorrow") },
+        { "how many incidents did bob handle", 0, NotUnderstood("bob", "handle") },
+        { "how many incidents this fiscal year", 0, NotUnderstood("fiscal") },
+        { "what is the blorp of INC-3?", 0, NotUnderstood("blorp") },
+        { "kafka consumer lag", 0, NotUnderstood("kafka", "consumer", "lag") },
+        { "what's the ETA for INC-4?", 0, NotUnderstood("eta") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Table), DisableDiscoveryEnumeration = true)]
+    public async Task EachPhrasingGetsItsAnswer(string question, long inChannel, Expected expected)
+    {
+        var answer = await world.Assistant.AnswerAsync(question, inChannel == 0 ? null : inChannel);
+
+        if (expected.Kind is { } kind)
+        {
+            Assert.Equal(kind, answer.Kind);
+        }
+
+        Assert.Equal(expected.Understood, answer.Understood);
+        if (expected.Count is { } count)
+        {
+            Assert.Equal(count, answer.Count);
+        }
+
+        if (expected.Incidents is { } incidents)
+        {
+            Assert.Equal(incidents, answer.Incidents.Select(i => i.Number));
+        }
+
+        if (expected.Duration is { } duration)
+        {
+            Assert.Equal(duration, answer.Duration);
+        }
+
+        Assert.All(expected.Says, part => Assert.Contains(part, answer.Text));
+        Assert.All(expected.DoesNotSay, part => Assert.DoesNotContain(part, answer.Text));
+        if (expected.CitesEntry is { } entry)
+        {
+            Assert.Contains(answer.Citations, c => c.EntryId == world.Entries[entry]);
+        }
+
+        if (answer.Citations.Count > 0)
+        {
+            await world.AssertCitationsPointAtRealEntriesAsync(answer.Citations);
+        }
+    }
+
+    [Fact]
+    public void TheTableHoldsAtLeastEightyPhrasings()
+    {
+        Assert.True(Table.Count >= 80, $"{Table.Count} phrasings");
+    }
+
+    [Fact]
+    public async Task AnUnknownQuestionGetsAnHonestIDidNotUnderstandWithTheListOfWhatWorks()
+    {
+        var answer = await world.Assistant.AnswerAsync("can you order pizza for the war room?");
+
+        Assert.False(answer.Understood);
+        Assert.StartsWith("I did not understand", answer.Text);
+        Assert.Contains("pizza", answer.Text);
+        Assert.Contains("What I can answer without a model:", answer.Text);
+        Assert.Contains("“how many sev1s this month?”", answer.Text);
+        Assert.Contains("“who restarted the database?”", answer.Text);
+        Assert.Contains("“what's the MTTR this month?”", answer.Text);
+        Assert.Empty(answer.Citations);
+        Assert.Null(answer.Count);
+    }
+
+    private static Expected Count(int count, params long[] incidents) => new("count") { Count = count, Incidents = incidents };
+
+    private static Expected Listed(params long[] incidents) => new("list") { Count = incidents.Length, Incidents = incidents };
+
+    private static Expected About(string kind, long incident, params string[] says) => new(kind) { Incidents = [incident], Says = says };
+
+    private static Expected Ambiguous(params long[] incidents) =>
+        new(null) { Understood = false, Incidents = incidents, Says = ["which one do you mean?"] };
+
+    private static Expected NotUnderstood(params string[] words) =>
+        new(null) { Understood = false, Says = ["I did not understand", .. words.Select(w => $"“{w}”"), "What I can answer without a model:"] };
+
+    /// <summary>What an answer must hold; absent parts are not checked.</summary>
+    public sealed record Expected(string? Kind)
+    {
+        public int? Count { get; init; }
+        public long[]? Incidents { get; init; }
+        public TimeSpan? Duration { get; init; }
+        public string[] Says { get; init; } = [];
+        public string[] DoesNotSay { get; init; } = [];
+        public bool Understood { get; init; } = true;
+        public string? CitesEntry { get; init; }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Reminders;
+using IncidentBot.Testing;
+using IncidentBot.Tests.Support;
+
+namespace IncidentBot.Tests.Reminders;
+
+/// <summary>Reminders on the fake clock: the check is run by the test, and Slack's calls are what is asserted.</summary>
+public sealed class UpdateReminderTests : IAsyncLifetime
+{
+    private readonly FakeClock clock = new(DateTimeOffset.UtcNow);
+    private SlackTestBot slack = null!;
+    private UpdateReminders reminders = null!;
+
+    public async Task InitializeAsync()
+    {
+        slack = await SlackTestBot.StartAsync(clock: clock);
+        reminders = slack.Bot.App.Services.GetRequiredService<UpdateReminders>();
+    }
+
+    public async Task DisposeAsync() => await slack.DisposeAsync();
+
+    [Fact]
+    public async Task ASev1WithoutAnUpdateFor15MinutesGetsOneReminderMentioningTheCommander()
+    {
+        var (number, channel) = await DeclareAsync("sev1");
+
+        clock.Advance(TimeSpan.FromMinutes(14));
+        await reminders.RemindWhereDueAsync();
+        Assert.Empty(Reminders(channel));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await reminders.RemindWhereDueAsync();
+        var reminder = await WaitForReminderAsync(channel);
+        Assert.Contains($"<@{SlackTestBot.Responder}>", reminder.Text);
+        Assert.Contains($"no update on *INC-{number}* for 15 min", reminder.Text);
+        var blocks = reminder.Blocks.ToString();
+        Assert.Contains(ReminderActions.PostUpdate, blocks);
+        Assert.Contains(ReminderActions.Snooze, blocks);
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(0, await reminders.RemindWhereDueAsync());
+        Assert.Single(Reminders(channel));
+    }
+
+    [Fact]
+    public async Task AnUpdateOrASeverityChangeStartsTheIntervalAgain()
+    {
+        var (_, channel) = await DeclareAsync("sev2");
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await slack.CommandAsync("update Failover to us-east-2 in progress", channel);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await slack.CommandAsync("severity sev1", channel);
+        clock.Advance(TimeSpan.FromMinutes(14));
+
+        Assert.Equal(0, await reminders.RemindWhereDueAsync());
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await reminders.RemindWhereDueAsync();
+        await WaitForReminderAsync(channel);
+    }
+
+    [Fact]
+    public async Task SnoozeHoldsRemindersBackForHalfAnHour()
+    {
+        var (number, channel) = await DeclareAsync("sev1");
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await reminders.RemindWhereDueAsync();
+        var reminder = await WaitForReminderAsync(channel);
+
+        await slack.SendAsync(slack.Signer.Interaction(Click(ReminderActions.Snooze, number, channel, reminder.Ts)));
+        await slack.Slack.WaitForCallAsync("chat.postEphemeral", c => c.Arg("text")?.Contains("No update reminders") == true);
+        clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(0, await reminders.RemindWhereDueAsync());
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await reminders.RemindWhereDueAsync();
+        await slack.Slack.WaitForCallsAsync("chat.postMessage", 2, c => IsReminder(c.Arg("text")) && c.Arg("channel") == channel);
+    }
+
+    [Fact]
+    public async Task PostUpdateOpensAFormWhoseTextBecomesAnUpdate()
+    {
+        var (number, channel) = await DeclareAsync("sev1");
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await reminders.RemindWhereDueAsync();
+        var reminder = await WaitForReminderAsync(channel);
+
+        await slack.SendAsync(slack.Signer.Interaction(Click(ReminderActions.PostUpdate, number, channel, reminder.Ts)));
+        var opened = await slack.Slack.WaitForCallAsync("views.open");
+        Assert.Contains(ReminderActions.UpdateFormCallbackId, opened.Body.GetRawText());
+        await slack.SendAsync(slack.Signer.Interaction(Submission(number, "Rolled back v2.3.1; error rate falling")));
+
+        var timeline = await slack.TimelineAsync(number);
+        Assert.Contains(timeline, e => e.GetProperty("type").GetString() == "update"
+            && e.GetProperty("text").GetString() == "Rolled back v2.3.1; error rate falling"
+            && e.GetProperty("actor").GetString() == SlackTestBot.Responder);
+    }
+
+    [Fact]
+    public async Task StableIncidentsAndSeveritiesWithoutAnIntervalGetNone()
+    {
+        var (_, stableChannel) = await DeclareAsync("sev1");
+        await slack.CommandAsync("stable", stableChannel);
+        var (_, sev3Channel) = await DeclareAsync("sev3", "Search slow");
+
+        clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.Equal(0, await reminders.RemindWhereDueAsync());
+        Assert.Empty(Reminders(stableChannel));
+        Assert.Empty(Reminders(sev3Channel));
+    }
+
+    private async Task<(long Number, string Channel)> DeclareAsync(string severity, string title = "Checkout API errors")
+    {
+        var number = await slack.DeclareAsync($"{title} {severity}");
+        var channel = await slack.ChannelOfAsync(number);
+        await slack.WaitUntilSlackIsToldAsync(number);
+        return (number, channel.Id);
+    }
+
+    private List<FakeMessage> Reminders(string channel) => [.. slack.Slack.Channels[channel].Messages.Where(m => IsReminder(m.Text))];
+
+    /// <summary>The fake records a call before it stores the message, so the channel itself is watched.</summary>
+    private async Task<FakeMessage> WaitForReminderAsync(string channel)
+    {
+        await SlackTestBot.EventuallyAsync(() => Task.FromResult(Reminders(channel).FirstOrDefault()));
+        return Assert.Single(Reminders(channel));
+    }
+
+    private static bool IsReminder(string? text) => text?.Contains("no update on", StringComparison.Ordinal) == true;
+
+    private static string Click(string actionId, long number, string channel, string messageTs) => new JsonObject
+    {
+        ["type"] = "block_actions",
+        ["user"] = new JsonObject { ["id"] = SlackTestBot.Responder, ["username"] = "alice" },
+        ["api_app_id"] = "A0BOT",
+        ["team"] = new JsonObject { ["id"] = "T0FAKE" },
+        ["trigger_id"] = "1.2.3",
+        ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = channel },
+        ["channel"] = new JsonObject { ["id"] = channel },
+        ["actions"] = new JsonArray(new JsonObject
+        {
+            ["action_id"] = actionId,
+            ["block_id"] = "reminder",
+            ["type"] = "button",
+            ["value"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["action_ts"] = "1700000000.000001",
+        }),
+    }.ToJsonString();
+
+    private static string Submission(long number, string text) => new JsonObject
+    {
+        ["type"] = "view_submission",
+        ["user"] = new JsonObject { ["id"] = SlackTestBot.Responder, ["username"] = "alice" },
+        ["api_app_id"] = "A0BOT",
+        ["team"] = new JsonObject { ["id"] = "T0FAKE" },
+        ["view"] = new JsonObject
+        {
+            ["id"] = "V0UPDATE",
+            ["type"] = "modal",
+            ["callback_id"] = ReminderActions.UpdateFormCallbackId,
+            ["private_metadata"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["state"] = new JsonObject
+            {
+                ["values"] = new JsonObject
+                {
+                    ["update"] = new JsonObject { ["input"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = text } },
+                },
+            },
+        },
+    }.ToJsonString();
+}
