@@ -48,6 +48,9 @@ public sealed class SlackInboxProcessor(
             if (batch.Count < BatchSize)
             {
                 await WaitForWorkAsync(stoppingToken);
+                // Completed work is gone, so the start is where work left behind can be: a shared store's items
+                // that another replica held, or held back for order, and may now be run here.
+                lastId = 0;
             }
         }
     }

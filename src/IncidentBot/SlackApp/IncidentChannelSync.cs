@@ -21,6 +21,7 @@ public sealed class IncidentChannelSync(
     IIncidentReader reader,
     IncidentService incidents,
     ISlackSyncStore syncStore,
+    IIncidentLeases leases,
     ISlackApiClient slack,
     SlackIdentity identity,
     IOptions<SlackOptions> options,
@@ -35,13 +36,16 @@ public sealed class IncidentChannelSync(
     // Incidents whose progress record has been checked against what Slack shows, since this process started.
     private readonly ConcurrentDictionary<long, bool> reconciled = new();
 
-    /// <summary>Brings one incident up to date now; false when Slack refused and a retry is scheduled.</summary>
+    /// <summary>
+    /// Brings one incident up to date now; false when Slack refused and a retry is scheduled. While another replica
+    /// is at it, leaves it to that one: what it misses, the next rescan finds behind.
+    /// </summary>
     /// <param name="committed">The incident as a change just committed it, if known: it need not be read again.</param>
     public async Task<bool> SyncAsync(
         long number, bool ignoreBackoff = false, Incident? committed = null, CancellationToken cancellationToken = default)
     {
-        var incident = committed ?? await reader.GetAsync(number, cancellationToken);
-        if (incident is null)
+        await using var lease = await leases.TryTakeAsync(IncidentWork.SlackChannel, number, cancellationToken);
+        if (lease is null)
         {
             return true;
         }
@@ -50,6 +54,13 @@ public sealed class IncidentChannelSync(
         if (!ignoreBackoff && state.NextAttemptAt > time.GetUtcNow())
         {
             return false;
+        }
+
+        // Another replica may have shown a later version meanwhile; the card never goes back to an older one.
+        var incident = committed is not null && committed.Version >= state.CardVersion ? committed : await reader.GetAsync(number, cancellationToken);
+        if (incident is null)
+        {
+            return true;
         }
 
         try

@@ -95,6 +95,25 @@ public sealed class ConfigurationCheckTests
         }
     }
 
+    [Theory]
+    [InlineData("", "Storage:ConnectionString is required with Storage:Provider 'postgres'")]
+    [InlineData("Database=incidentbot", "Storage:ConnectionString names no Host for PostgreSQL.")]
+    [InlineData("Hots=db", "Storage:ConnectionString is not a PostgreSQL connection string")]
+    public void PostgresNeedsAConnectionStringNamingItsHost(string connectionString, string expected)
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = connectionString });
+
+        Assert.NotNull(error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public void APostgresConnectionStringIsAGoodConfiguration()
+    {
+        Assert.Null(FindError(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = "Host=db;Database=incidentbot" }));
+    }
+
     [Fact]
     public void TheDefaultsAreAGoodConfiguration()
     {
@@ -108,10 +127,9 @@ public sealed class ConfigurationCheckTests
             new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory },
             builder =>
             {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
-                {
-                    ["Storage:ConnectionString"] = database.ConnectionString,
-                });
+                var merged = new Dictionary<string, string?>(settings);
+                merged.TryAdd("Storage:ConnectionString", database.ConnectionString);
+                builder.Configuration.AddInMemoryCollection(merged);
                 addSources?.Invoke(builder.Configuration);
             });
         return app.FindConfigurationError();
