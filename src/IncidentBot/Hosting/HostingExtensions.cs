@@ -6,6 +6,7 @@ using IncidentBot.Incidents;
 using IncidentBot.Reminders;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddIncidentBot(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddTelemetry();
         builder.AddStorage();
         builder.AddIncidents();
         builder.AddRestApi();
@@ -37,6 +39,7 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapHealthEndpoints();
+        app.MapTelemetry();
         app.MapIncidentsApi();
         app.MapAssistantApi();
         app.MapSlackApp();

@@ -7,6 +7,7 @@ using IncidentBot.Assistant.Related;
 using IncidentBot.Assistant.Summary;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 
 namespace IncidentBot.Tests.Assistant;
 
@@ -78,7 +79,7 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
 
         FeatureSteps<TStep> Steps<TStep>(params TStep[] steps)
             where TStep : IAssistantStep =>
-            new(steps, services.GetRequiredService<ILogger<FeatureSteps<TStep>>>());
+            new(steps, services.GetRequiredService<IncidentBotMetrics>(), world.Clock, services.GetRequiredService<ILogger<FeatureSteps<TStep>>>());
     }
 
     private sealed class FailingModel(Exception? failure = null) : ISummaryStep, IRelatedStep, IQuestionStep, IPostmortemStep
