@@ -42,6 +42,7 @@ public static class HostingExtensions
         app.MapTelemetry();
         app.MapIncidentsApi();
         app.MapAssistantApi();
+        app.MapApiDocument();
         app.MapSlackApp();
         app.MapAlertsApi();
         return app;
@@ -65,8 +66,9 @@ public static class HostingExtensions
             // Which of two equal keys wins differs between parsers, so a repeated key is refused like an unknown one.
             options.SerializerOptions.AllowDuplicateProperties = false;
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiExceptionHandler.Explain);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.AddApiDocument();
         return builder;
     }
 }
