@@ -13,6 +13,8 @@ public static class TelemetryExtensions
     /// <summary>The OTLP exporter's own setting (with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c>, … read by OpenTelemetry itself).</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    public const string ServiceNameKey = "OTEL_SERVICE_NAME";
+
     public const string MetricsPath = "/metrics";
 
     private static readonly string[] UntracedPaths = [MetricsPath, "/healthz", "/readyz"];
@@ -29,7 +31,7 @@ public static class TelemetryExtensions
         builder.Services.AddSingleton<ISlackMetrics>(sp => sp.GetRequiredService<IncidentBotMetrics>());
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("incidentbot"))
+            .ConfigureResource(resource => resource.AddService(builder.Configuration[ServiceNameKey] is { Length: > 0 } name ? name : "incidentbot"))
             .WithMetrics(metrics =>
             {
                 // Made with the meter provider at start, so the gauges are there from the first scrape on.
