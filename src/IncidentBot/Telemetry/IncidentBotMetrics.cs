@@ -9,7 +9,7 @@ namespace IncidentBot.Telemetry;
 /// <summary>
 /// The product's own instruments, every one of them, on one meter named for the product. Each is recorded where its
 /// thing happens: Slack's acks and Web API calls in the transport (through <see cref="ISlackMetrics"/>), declarations
-/// and status changes in <see cref="IncidentService"/>, answers and fallbacks in <c>FeatureSteps</c>. What is counted
+/// and status changes in <see cref="IncidentService"/>, answers and fallbacks in <c>FeatureSteps</c>, reminders where they are posted. What is counted
 /// is low in cardinality (a Slack method, a severity, an engine), never a user, a channel or a text.
 /// </summary>
 public sealed class IncidentBotMetrics : ISlackMetrics
@@ -30,6 +30,7 @@ public sealed class IncidentBotMetrics : ISlackMetrics
     private readonly Counter<long> assistantFallbacks;
     private readonly Counter<long> declared;
     private readonly Counter<long> statusChanges;
+    private readonly Counter<long> remindersSent;
 
     /// <param name="services">
     /// Where the gauges find the storage they read, at each collection: the instruments are made with the meter
@@ -54,6 +55,8 @@ public sealed class IncidentBotMetrics : ISlackMetrics
             "Answers the deterministic engine gave because the model did not, by feature and reason (unavailable: down, slow, rate-limited; error: a defect).");
         declared = meter.CreateCounter<long>("incidentbot.incidents.declared", "{incident}", "Incidents declared, by severity.");
         statusChanges = meter.CreateCounter<long>("incidentbot.incidents.status_changes", "{change}", "Status changes, by the status left and the status entered.");
+        remindersSent = meter.CreateCounter<long>("incidentbot.reminders.sent", "{reminder}",
+            "Reminders posted in an incident channel that went without an update, by the incident's severity.");
         meter.CreateObservableGauge("incidentbot.incidents.open",
             () => Observe(token => OpenBySeverityAsync(services.GetRequiredService<IIncidentReader>(), token)), "{incident}",
             "Open (active or stable) incidents, by severity, as the storage has them.");
@@ -92,6 +95,9 @@ public sealed class IncidentBotMetrics : ISlackMetrics
 
     public void StatusChanged(IncidentStatus from, IncidentStatus to) =>
         statusChanges.Add(1, new("from", from.ToLabel()), new("to", to.ToLabel()));
+
+    public void Reminded(Incident incident) =>
+        remindersSent.Add(1, new KeyValuePair<string, object?>("severity", incident.Severity.ToLabel()));
 
     private static async Task<IEnumerable<Measurement<int>>> OpenBySeverityAsync(IIncidentReader incidents, CancellationToken cancellationToken)
     {
