@@ -19,6 +19,8 @@ public sealed class SlackInboxProcessor(
     ISlackInboxStore inbox,
     SlackDispatcher dispatcher,
     IOptions<SlackOptions> options,
+    ISlackMetrics metrics,
+    TimeProvider time,
     ILogger<SlackInboxProcessor> logger) : BackgroundService
 {
     private const int BatchSize = 256;
@@ -43,6 +45,7 @@ public sealed class SlackInboxProcessor(
             {
                 lastId = batch[^1].Id;
                 await inbox.CompleteAsync([.. batch.Select(work => work.Id)], stoppingToken);
+                TellProcessed(batch);
             }
 
             if (batch.Count < BatchSize)
@@ -79,6 +82,18 @@ public sealed class SlackInboxProcessor(
         if (together.Count > 0)
         {
             yield return together;
+        }
+    }
+
+    private void TellProcessed(IReadOnlyList<PendingSlackWork> batch)
+    {
+        var now = time.GetUtcNow();
+        foreach (var work in batch)
+        {
+            if (work.Item.AcceptedAt is { } acceptedAt)
+            {
+                metrics.Processed(work.Item.Kind, now - acceptedAt);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 
 namespace IncidentBot.Incidents;
 
@@ -10,7 +11,7 @@ namespace IncidentBot.Incidents;
 /// and tells the observers once, handing them what was committed. Reading is <see cref="IIncidentReader"/>'s.
 /// </summary>
 public sealed class IncidentService(
-    IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, ILogger<IncidentService> logger)
+    IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, IncidentBotMetrics metrics, ILogger<IncidentService> logger)
 {
     private readonly IIncidentObserver[] observers = [.. observers];
 
@@ -18,6 +19,7 @@ public sealed class IncidentService(
     {
         var incident = await store.CreateAsync(IncidentChanges.Declare(draft, Now()), cancellationToken);
         logger.LogInformation("{Incident} declared {Severity} \"{Title}\"{By}", incident.Reference, incident.Severity.ToLabel(), incident.Title, By(incident.DeclaredBy));
+        metrics.Declared(incident);
         Notify(new IncidentChanged(incident, []));
         return incident;
     }
@@ -63,6 +65,11 @@ public sealed class IncidentService(
         foreach (var entry in update.Entries)
         {
             LogChange(update.After, entry);
+        }
+
+        if (update.Before.Status != update.After.Status)
+        {
+            metrics.StatusChanged(update.Before.Status, update.After.Status);
         }
 
         NotifyIfChanged(update);

@@ -142,4 +142,6 @@ internal sealed class FillableInbox(IOptions<SlackOptions> options, TimeProvider
         inner.CompleteAsync(ids, cancellationToken);
 
     public Task WaitForWorkAsync(CancellationToken cancellationToken) => inner.WaitForWorkAsync(cancellationToken);
+
+    public Task<int> CountPendingAsync(CancellationToken cancellationToken = default) => inner.CountPendingAsync(cancellationToken);
 }

@@ -20,6 +20,8 @@ public sealed class ConfigurationCheckTests
     [InlineData("Alerts:PagerDuty:SigningSecret", "x", "Alerts:PagerDuty:SigningSecret is not a setting IncidentBot knows")]
     [InlineData("Alerts:Alertmanager:Enabled", "maybe", "'Alerts:Alertmanager:Enabled'")]
     [InlineData("Alerts:Reminders", "x", "Alerts:Reminders is not a setting IncidentBot knows")]
+    [InlineData("Telemetry:MetricsRequireApiKey", "sometimes", "'Telemetry:MetricsRequireApiKey'")]
+    [InlineData("Telemetry:MetricsPort", "9464", "Telemetry:MetricsPort is not a setting IncidentBot knows")]
     public void AWrongSettingIsReportedInOneLineNamingTheKey(string key, string value, string expected)
     {
         var error = FindError(new Dictionary<string, string?> { [key] = value });
@@ -54,7 +56,7 @@ public sealed class ConfigurationCheckTests
 
         Assert.NotNull(error);
         Assert.StartsWith("Dashboard:Enabled is not a setting IncidentBot knows: its sections are Ai, ", error);
-        Assert.EndsWith(", Storage, besides the framework's (Logging, Kestrel, AllowedHosts, Urls).", error);
+        Assert.EndsWith(", Storage, Telemetry, besides the framework's (Logging, Kestrel, AllowedHosts, Urls).", error);
         Assert.All(["Api", "Assistant", "Slack"], section => Assert.Contains($" {section},", error));
     }
 

@@ -49,7 +49,7 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
     private const string ClaimSql = """
         UPDATE slack_work_items SET claimed_by = @Owner, claimed_until = @Until
         WHERE id = ANY(@Ids)
-        RETURNING id, kind, payload, retry_num, retry_reason, any_order;
+        RETURNING id, kind, payload, retry_num, retry_reason, any_order, enqueued_at;
         """;
 
     // Other replicas' work stepped over while looking for this one's.
@@ -130,7 +130,7 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
         var ids = Claimable(candidates, limit);
         var rows = ids.Count == 0
             ? []
-            : await connection.QueryAsync<(long Id, string Kind, string Payload, int RetryNum, string? RetryReason, bool AnyOrder)>(
+            : await connection.QueryAsync<(long Id, string Kind, string Payload, int RetryNum, string? RetryReason, bool AnyOrder, long EnqueuedAt)>(
                 new CommandDefinition(ClaimSql, new { claim.Owner, claim.Until, Ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(row => row.Id).Select(row => new PendingSlackWork(
@@ -139,7 +139,10 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
                 ? accepted
                 : new SlackWorkItem(
                     Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, row.RetryNum, row.RetryReason,
-                    Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))).ToList();
+                    Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder)
+                {
+                    AcceptedAt = UnixMs.To(row.EnqueuedAt),
+                })).ToList();
     }
 
     /// <summary>The ids to claim: in order, stepping over work held elsewhere only while it and all before it may run in any order.</summary>
@@ -187,4 +190,10 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
     }
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
+
+    public async Task<int> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM slack_work_items;", cancellationToken: cancellationToken));
+    }
 }

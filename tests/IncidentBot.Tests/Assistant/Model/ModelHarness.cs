@@ -7,6 +7,7 @@ using IncidentBot.Assistant.Summary;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using IncidentBot.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -89,7 +90,7 @@ public sealed class ModelHarness : IAsyncDisposable
 
         FeatureSteps<TStep> Steps<TStep>(params TStep[] steps)
             where TStep : IAssistantStep =>
-            new(steps, loggers.CreateLogger<FeatureSteps<TStep>>());
+            new(steps, app.GetRequiredService<IncidentBotMetrics>(), world.Clock, loggers.CreateLogger<FeatureSteps<TStep>>());
     }
 
     /// <summary>Quick to fail and to open the circuit, for failure tests.</summary>
