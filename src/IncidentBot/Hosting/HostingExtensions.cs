@@ -2,6 +2,7 @@ using IncidentBot.Alerts;
 using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Configuration;
+using IncidentBot.Dora;
 using IncidentBot.Incidents;
 using IncidentBot.Reminders;
 using IncidentBot.SlackApp;
@@ -28,6 +29,7 @@ public static class HostingExtensions
         builder.AddSlackApp();
         builder.AddAlerts();
         builder.AddReminders();
+        builder.AddDora();
         return builder;
     }
 
@@ -41,6 +43,7 @@ public static class HostingExtensions
         app.MapAssistantApi();
         app.MapSlackApp();
         app.MapAlertsApi();
+        app.MapDoraApi();
         return app;
     }
 

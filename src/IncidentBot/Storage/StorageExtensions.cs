@@ -9,7 +9,7 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Every storage port on the configured provider, in one place: the incidents' write and read sides, search,
-    /// embeddings, the Slack channel progress and the Slack transport's durable inbox.
+    /// embeddings, the Slack channel progress, the DORA outbox and the Slack transport's durable inbox.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -22,6 +22,7 @@ public static class StorageExtensions
         services.AddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
         services.AddSingleton<IReminderStore, SqliteReminderStore>();
+        services.AddSingleton<IDoraOutbox, SqliteDoraOutbox>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
         services.AddHostedService<StorageInitializer>();

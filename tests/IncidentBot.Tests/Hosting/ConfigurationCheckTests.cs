@@ -20,6 +20,10 @@ public sealed class ConfigurationCheckTests
     [InlineData("Alerts:PagerDuty:SigningSecret", "x", "Alerts:PagerDuty:SigningSecret is not a setting IncidentBot knows")]
     [InlineData("Alerts:Alertmanager:Enabled", "maybe", "'Alerts:Alertmanager:Enabled'")]
     [InlineData("Alerts:Reminders", "x", "Alerts:Reminders is not a setting IncidentBot knows")]
+    [InlineData("Dora:Endpoint", "https://api.datadoghq.com/api/v2/dora/incident", "Dora:ApiKey is required when Dora:Endpoint is set")]
+    [InlineData("Dora:ApiKey", "dd-key", "Dora:Endpoint is required when Dora:ApiKey is set")]
+    [InlineData("Dora:Enpoint", "https://example.com", "Dora:Enpoint is not a setting IncidentBot knows")]
+    [InlineData("Dora:RetryDelay", "00:00:00", "Dora:RetryDelay must be at least 00:00:01")]
     public void AWrongSettingIsReportedInOneLineNamingTheKey(string key, string value, string expected)
     {
         var error = FindError(new Dictionary<string, string?> { [key] = value });
@@ -35,6 +39,15 @@ public sealed class ConfigurationCheckTests
         var error = FindError(new Dictionary<string, string?> { ["Ai:Provider"] = "openai", ["Ai:ApiKey"] = "sk-secret-value" });
 
         Assert.Equal("Ai:Model is required when Ai:Provider is 'openai'.", error);
+    }
+
+    [Fact]
+    public void ADoraEndpointMustBeAnHttpUrl()
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Dora:Endpoint"] = "api.datadoghq.com", ["Dora:ApiKey"] = "dd-secret-key" });
+
+        Assert.Equal(
+            "Dora:Endpoint must be an http(s) URL such as https://api.datadoghq.com/api/v2/dora/incident, not 'api.datadoghq.com'.", error);
     }
 
     [Fact]
