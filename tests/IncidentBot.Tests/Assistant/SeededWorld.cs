@@ -48,7 +48,8 @@ public abstract class SeededWorld(DateTimeOffset start) : IAsyncLifetime
 
     public void SetClock(DateTimeOffset at) => Clock.Advance(at - Clock.GetUtcNow());
 
-    public async Task<long> DeclareAsync(string title, Severity severity, string[] services, string by, string? impact = null, string? description = null) =>
+    public async Task<long> DeclareAsync(
+        string title, Severity severity, string[] services, string by, string? impact = null, string? description = null, DateTimeOffset? impactStartedAt = null) =>
         (await Incidents.DeclareAsync(new IncidentDraft
         {
             Title = title,
@@ -58,6 +59,7 @@ public abstract class SeededWorld(DateTimeOffset start) : IAsyncLifetime
             CommanderId = by,
             CustomerImpact = impact,
             Description = description,
+            ImpactStartedAt = impactStartedAt,
         })).Number;
 
     /// <summary>A Slack message in the incident's channel at the clock's time; the clock then moves on a minute.</summary>

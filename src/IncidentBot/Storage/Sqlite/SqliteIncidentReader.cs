@@ -142,7 +142,7 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
                 IncidentStatusText.TryParse(f.Status, out var status) ? status : IncidentStatus.Active,
                 f.ResolvedAt is { } resolved ? TimeSpan.FromMilliseconds(resolved - f.DeclaredAt) : null,
                 UnixMs.To(f.DeclaredAt),
-                f.ImpactStartedAt is { } impact ? TimeSpan.FromMilliseconds(Math.Max(0, f.DeclaredAt - impact)) : null)).ToList(),
+                Incident.TimeToDetectOf(UnixMs.To(f.ImpactStartedAt), UnixMs.To(f.DeclaredAt)))).ToList(),
             services.Select(s => new ServiceCount(s.Service, (int)s.Incidents)).ToList());
     }
 
