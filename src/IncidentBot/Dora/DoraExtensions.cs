@@ -14,8 +14,9 @@ public static class DoraExtensions
     public static IHostApplicationBuilder AddDora(this IHostApplicationBuilder builder)
     {
         builder.AddCheckedOptions<DoraOptions, DoraOptionsValidator>(DoraOptions.Section);
-        var settings = builder.Configuration.GetSection(DoraOptions.Section).Get<DoraOptions>() ?? new DoraOptions();
-        if (!settings.IsConfigured)
+        // Read as text: a value that does not bind is for the configuration check to report, not for this to throw on.
+        var section = builder.Configuration.GetSection(DoraOptions.Section);
+        if (!new DoraOptions { Endpoint = section[nameof(DoraOptions.Endpoint)], ApiKey = section[nameof(DoraOptions.ApiKey)] }.IsConfigured)
         {
             return builder;
         }

@@ -51,6 +51,20 @@ public sealed class ConfigurationCheckTests
     }
 
     [Fact]
+    public void ADoraDelayThatIsNoTimeIsReportedOnceDoraIsOn()
+    {
+        var error = FindError(new Dictionary<string, string?>
+        {
+            ["Dora:Endpoint"] = "https://api.datadoghq.com/api/v2/dora/incident",
+            ["Dora:ApiKey"] = "dd-secret-key",
+            ["Dora:RetryDelay"] = "soon",
+        });
+
+        Assert.NotNull(error);
+        Assert.Contains("'Dora:RetryDelay'", error);
+    }
+
+    [Fact]
     public void TheDefaultsAreAGoodConfiguration()
     {
         Assert.Null(FindError([]));
