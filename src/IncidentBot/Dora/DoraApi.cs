@@ -24,7 +24,7 @@ public static class DoraApi
     }
 
     private static async Task<Ok<DoraEventsResponse>> List(
-        IDoraOutbox outbox, IIncidentReader incidents, IOptions<DoraOptions> options, TimeProvider time, [FromQuery] string? since,
+        [FromServices] IDoraOutbox outbox, [FromServices] IIncidentReader incidents, IOptions<DoraOptions> options, TimeProvider time, [FromQuery] string? since,
         CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
