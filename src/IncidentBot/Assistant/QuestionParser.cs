@@ -291,7 +291,7 @@ public static partial class QuestionParser
     [GeneratedRegex(@"\bpost[- ]?mortems?(?:\s+drafts?)?\b|\bincident review\b|\bretrospective\b")]
     private static partial Regex Postmortem();
 
-    [GeneratedRegex(@"\bmttd\b|\b(?:mean|average|avg|median)?\s*time\s+to\s+(?:detect|detection|discover|discovery|notice)\b")]
+    [GeneratedRegex(@"\bmttd\b|\b(?:mean|average|avg|median)?\s*time\s+to\s+(?:detect|detection|discover|discovery|notice)\b|\bhow\s+(?:long|quickly|fast|soon)\s+(?:did|does|do|was|were|is)?\s*(?:it|we|they)?\s*(?:take\s+(?:us\s+|them\s+)?to\s+|to\s+)?(?:detect|notice|discover|spot)(?:ed)?\b")]
     private static partial Regex Mttd();
 
     [GeneratedRegex(@"\bmttr\b|\b(?:mean|average|avg|median|typical)\s+(?:time\s+to\s+(?:resolve|resolution|recover|recovery|repair|restore|fix|close)|resolution\s+time|ttr)\b|\bhow\s+long\b(?=.*\b(?:on\s+average|usually|typically|normally)\b)")]

@@ -2,6 +2,7 @@ using IncidentBot.Alerts;
 using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Configuration;
+using IncidentBot.Dora;
 using IncidentBot.Incidents;
 using IncidentBot.Reminders;
 using IncidentBot.SlackApp;
@@ -30,6 +31,7 @@ public static class HostingExtensions
         builder.AddSlackApp();
         builder.AddAlerts();
         builder.AddReminders();
+        builder.AddDora();
         return builder;
     }
 
@@ -45,6 +47,7 @@ public static class HostingExtensions
         app.MapApiDocument();
         app.MapSlackApp();
         app.MapAlertsApi();
+        app.MapDoraApi();
         return app;
     }
 

@@ -34,7 +34,11 @@ public sealed record Incident
     public TimeSpan? TimeToResolve => ResolvedAt - DeclaredAt;
 
     /// <summary>Impact start to declaration; zero when the incident was declared before the impact began.</summary>
-    public TimeSpan? TimeToDetect => ImpactStartedAt is { } start ? (DeclaredAt > start ? DeclaredAt - start : TimeSpan.Zero) : null;
+    public TimeSpan? TimeToDetect => TimeToDetectOf(ImpactStartedAt, DeclaredAt);
+
+    /// <summary>What <see cref="TimeToDetect"/> is, for the figures read without the whole incident (<see cref="IncidentStats"/>).</summary>
+    public static TimeSpan? TimeToDetectOf(DateTimeOffset? impactStartedAt, DateTimeOffset declaredAt) =>
+        impactStartedAt is { } start ? (declaredAt > start ? declaredAt - start : TimeSpan.Zero) : null;
 
     /// <summary>The alerts that came in through alert intake (links with an alert state), in the order they were linked.</summary>
     public IEnumerable<LinkedResource> IntakeAlerts => Links.Where(link => link.Alert is not null);

@@ -43,14 +43,20 @@ public sealed record IncidentStats(
             incidents.Count(i => i.Status.IsOpen()),
             Enum.GetValues<Severity>().ToDictionary(s => s, s => incidents.Count(i => i.Severity == s)),
             Enum.GetValues<IncidentStatus>().ToDictionary(s => s, s => incidents.Count(i => i.Status == s)),
-            Mean(resolved.Select(i => i.TimeToResolve!.Value)),
+            MeanTimeToResolveOf(incidents.Select(i => i.TimeToResolve)),
             Median(resolved.Select(i => i.TimeToResolve!.Value)),
             resolved.GroupBy(i => i.Severity).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => Mean(g.Select(i => i.TimeToResolve!.Value))!.Value),
             topServices,
-            Mean(incidents.Where(i => i.TimeToDetect is not null).Select(i => i.TimeToDetect!.Value)),
+            MeanTimeToDetectOf(incidents.Select(i => i.TimeToDetect)),
             Buckets(since, until, incidents, WeekStart, start => start.AddDays(7)),
             Buckets(since, until, incidents, MonthStart, start => start.AddMonths(1)));
     }
+
+    /// <summary>The MTTR of these incidents: the mean of the times to resolve of those resolved; null when none is.</summary>
+    public static TimeSpan? MeanTimeToResolveOf(IEnumerable<TimeSpan?> timesToResolve) => Mean(timesToResolve.OfType<TimeSpan>());
+
+    /// <summary>The MTTD of these incidents: the mean of the times to detect of those whose impact start is known; null when none is.</summary>
+    public static TimeSpan? MeanTimeToDetectOf(IEnumerable<TimeSpan?> timesToDetect) => Mean(timesToDetect.OfType<TimeSpan>());
 
     private static IReadOnlyList<FrequencyBucket> Buckets(
         DateTimeOffset since, DateTimeOffset until, IReadOnlyList<IncidentFigures> incidents, Func<DateOnly, DateOnly> startOf, Func<DateOnly, DateOnly> next)

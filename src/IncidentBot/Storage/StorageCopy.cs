@@ -34,9 +34,11 @@ public sealed class StorageCopy(SqliteDatabase source, PostgresDatabase target, 
         new("slack_work_items", "id:bigint kind payload retry_num:int retry_reason enqueued_at:bigint any_order:bool"),
         new("slack_event_claims", "event_id claimed_at:bigint"),
         new("incident_reminders", "incident_number:bigint reminded_at:bigint snoozed_until:bigint"),
+        new("dora_outbox", "id:bigint incident_number:bigint event occurred_at:bigint attempts:int next_attempt_at:bigint delivered_at:bigint "
+            + "failed_at:bigint last_error"),
     ];
 
-    private static readonly string[] Sequences = ["incidents.number", "timeline_entries.id", "slack_work_items.id"];
+    private static readonly string[] Sequences = ["incidents.number", "timeline_entries.id", "slack_work_items.id", "dora_outbox.id"];
 
     /// <returns>The rows copied, by table.</returns>
     /// <exception cref="InvalidOperationException">The target is not empty, or a count differs after the copy.</exception>
@@ -55,6 +57,8 @@ public sealed class StorageCopy(SqliteDatabase source, PostgresDatabase target, 
             }
         }
 
+        // The events are copied with how their delivery stands; the trigger would record every copied incident anew.
+        await ExecuteAsync(postgres, "ALTER TABLE incidents DISABLE TRIGGER dora_outbox_record;", cancellationToken);
         var copied = new Dictionary<string, long>();
         foreach (var table in Tables)
         {
@@ -69,6 +73,7 @@ public sealed class StorageCopy(SqliteDatabase source, PostgresDatabase target, 
             copied[table.Name] = stored;
         }
 
+        await ExecuteAsync(postgres, "ALTER TABLE incidents ENABLE TRIGGER dora_outbox_record;", cancellationToken);
         await ExecuteAsync(postgres, PostgresIncidentStore.IndexAllSql, cancellationToken);
         foreach (var sequence in Sequences)
         {

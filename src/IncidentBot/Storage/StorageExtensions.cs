@@ -13,7 +13,8 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Every storage port on the configured provider, in one place: the incidents' write and read sides, search,
-    /// embeddings, the Slack channel progress, leases on per-incident work and the Slack transport's durable inbox.
+    /// embeddings, the Slack channel progress, leases on per-incident work, the DORA outbox and the Slack transport's durable
+    /// inbox.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -41,6 +42,7 @@ public static class StorageExtensions
         services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
         services.AddSingleton<IIncidentLeases, LocalIncidentLeases>();
         services.AddSingleton<IReminderStore, SqliteReminderStore>();
+        services.AddSingleton<IDoraOutbox, SqliteDoraOutbox>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
         // The writer loop ends when the host disposes SqliteDatabase, after everything that writes has stopped,
@@ -72,6 +74,7 @@ public static class StorageExtensions
         services.AddSingleton<ISlackSyncStore, PostgresSlackSyncStore>();
         services.AddSingleton<IIncidentLeases, PostgresIncidentLeases>();
         services.AddSingleton<IReminderStore, PostgresReminderStore>();
+        services.AddSingleton<IDoraOutbox, PostgresDoraOutbox>();
         services.AddSingleton<ISlackInboxStore, PostgresSlackInboxStore>();
         services.AddHostedService(sp =>
         {

@@ -132,7 +132,15 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "average time to resolve sev1 incidents this month", 0, new("mttr") { Count = 2, Duration = TimeSpan.FromMinutes(75), Incidents = [6, 4] } },
         { "how long do incidents usually take to resolve?", 0, new("mttr") { Count = 6, Says = ["1 h 22 min"] } },
         { "what's the mean time to recovery for last month?", 0, new("mttr") { Count = 3, Duration = TimeSpan.FromMinutes(75), Incidents = [3, 2, 1] } },
-        { "what's the MTTD this month?", 0, new("mttd") { Says = ["MTTD is not available yet"] } },
+        // MTTD, as /api/stats computes it: this month INC-4 10 min, INC-5 30 min, INC-6 20 min; INC-7, 8, 9 have no impact start.
+        { "what's the MTTD this month?", 0, Mttd(3, 20, [6, 5, 4], "of the 3 incidents declared this month", "with an impact-start time", "3 more have no impact-start time and are not counted: INC-9, INC-8, INC-7") },
+        { "mean time to detect for sev1s last week", 0, Mttd(1, 20, [6], "of the 1 SEV-1 incident declared last week") },
+        { "MTTD last month", 0, Mttd(1, 5, [2], "2 more have no impact-start time and are not counted: INC-3, INC-1") },
+        { "average time to detect payments incidents this month", 0, Mttd(2, 20, [5, 4], "1 more has no impact-start time and is not counted: INC-9") },
+        { "what's the MTTD of sev4 incidents this month?", 0, new("mttd") { Count = 0, Says = ["None of the 1 SEV-4 incident declared this month", "has an impact-start time, so there is no MTTD to give"] } },
+        { "how long did it take to detect INC-4?", 0, new("mttd") { Incidents = [4], Duration = TimeSpan.FromMinutes(10), Says = ["Time to detect: **10 min**"] } },
+        { "how long did it take to detect INC-3?", 0, new("mttd") { Incidents = [3], Says = ["INC-3 has no impact-start time", "left out of the MTTD"] } },
+        { "what was the time to detect of the connection storm incident?", 0, new("mttd") { Incidents = [6], Duration = TimeSpan.FromMinutes(20) } },
 
         // Who did something, from the timelines.
         { "who restarted the database?", 0, new("who_did") { Incidents = [6], Says = [Dave, "Restarted the orders database primary"], CitesEntry = "restarted-database" } },
@@ -204,6 +212,16 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
     }
 
     [Fact]
+    public async Task TheMttdAnswerIsTheFigureOfTheStatsEndpoint()
+    {
+        var answer = await world.Assistant.AnswerAsync("what's the MTTD this month?");
+        var stats = await world.Reader.GetStatsAsync(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), QuestionWorld.Now);
+
+        Assert.NotNull(stats.MeanTimeToDetect);
+        Assert.Equal(stats.MeanTimeToDetect, answer.Duration);
+    }
+
+    [Fact]
     public void TheTableHoldsAtLeastEightyPhrasings()
     {
         Assert.True(Table.Count >= 80, $"{Table.Count} phrasings");
@@ -226,6 +244,9 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
     }
 
     private static Expected Count(int count, params long[] incidents) => new("count") { Count = count, Incidents = incidents };
+
+    private static Expected Mttd(int counted, int minutes, long[] incidents, params string[] says) =>
+        new("mttd") { Count = counted, Duration = TimeSpan.FromMinutes(minutes), Incidents = incidents, Says = [$"**MTTD: {minutes} min**", .. says] };
 
     private static Expected Listed(params long[] incidents) => new("list") { Count = incidents.Length, Incidents = incidents };
 

@@ -16,6 +16,7 @@ namespace IncidentBot.Tests.Assistant;
 /// INC-8 DDoS attack on the edge load balancers   SEV-1 edge-proxy, cdn           11-18 08:00, active            Alice
 /// INC-9 Payment provider timeouts during checkout SEV-2 payments-api, checkout-api 11-18 09:15, active          Erin
 /// </code>
+/// Four have an impact-start time, for the time to detect: INC-2 5 min, INC-4 10 min, INC-5 30 min, INC-6 20 min.
 /// </summary>
 public sealed class QuestionWorld() : SeededWorld(new DateTimeOffset(2026, 10, 5, 9, 0, 0, TimeSpan.Zero))
 {
@@ -41,7 +42,8 @@ public sealed class QuestionWorld() : SeededWorld(new DateTimeOffset(2026, 10, 5
         await ResolveAtAsync(sso, new DateTimeOffset(2026, 10, 5, 11, 0, 0, TimeSpan.Zero), Alice, "Re-issued the certificate with its chain");
 
         SetClock(new DateTimeOffset(2026, 10, 20, 22, 0, 0, TimeSpan.Zero));
-        var failover = await DeclareAsync("Orders database primary failover", Severity.Sev1, ["orders-db"], Dave);
+        var failover = await DeclareAsync("Orders database primary failover", Severity.Sev1, ["orders-db"], Dave,
+            impactStartedAt: new DateTimeOffset(2026, 10, 20, 21, 55, 0, TimeSpan.Zero));
         await SayAsync(failover, Dave, "primary orders-db node lost its disk, replica promoted");
         await ResolveAtAsync(failover, new DateTimeOffset(2026, 10, 20, 22, 45, 0, TimeSpan.Zero), Dave);
 
@@ -57,7 +59,7 @@ public sealed class QuestionWorld() : SeededWorld(new DateTimeOffset(2026, 10, 5
     {
         SetClock(new DateTimeOffset(2026, 11, 3, 7, 30, 0, TimeSpan.Zero));
         var n = await DeclareAsync("Checkout 502s after deploy v2.14.0", Severity.Sev1, ["checkout-api", "payments-api"], Alice,
-            "About 38% of checkout attempts fail with a 502");
+            "About 38% of checkout attempts fail with a 502", impactStartedAt: new DateTimeOffset(2026, 11, 3, 7, 20, 0, TimeSpan.Zero));
         await SayAsync(n, DatadogBot, "[Datadog] ALERT: checkout-api 5xx rate 38% (threshold 5%)", bot: true);
         await EditAsync(n, new IncidentEdit { CommanderId = Bob }, Alice);
         await SayAsync(n, Bob, "I'm taking IC. Seeing 502s from the checkout-api pods since 07:22");
@@ -85,12 +87,14 @@ public sealed class QuestionWorld() : SeededWorld(new DateTimeOffset(2026, 10, 5
     private async Task WriteNovemberAsync()
     {
         SetClock(new DateTimeOffset(2026, 11, 10, 8, 0, 0, TimeSpan.Zero));
-        var cards = await DeclareAsync("Card payments declined by the acquirer", Severity.Sev2, ["payments-api"], Erin, "About 10% of card payments declined");
+        var cards = await DeclareAsync("Card payments declined by the acquirer", Severity.Sev2, ["payments-api"], Erin, "About 10% of card payments declined",
+            impactStartedAt: new DateTimeOffset(2026, 11, 10, 7, 30, 0, TimeSpan.Zero));
         await SayAsync(cards, Erin, "acquirer returns 'do not honor' for Visa cards");
         await ResolveAtAsync(cards, new DateTimeOffset(2026, 11, 10, 10, 0, 0, TimeSpan.Zero), Erin, "The acquirer fixed their outage");
 
         SetClock(new DateTimeOffset(2026, 11, 12, 22, 0, 0, TimeSpan.Zero));
-        var storm = await DeclareAsync("Orders database connection storm", Severity.Sev1, ["orders-db"], Dave);
+        var storm = await DeclareAsync("Orders database connection storm", Severity.Sev1, ["orders-db"], Dave,
+            impactStartedAt: new DateTimeOffset(2026, 11, 12, 21, 40, 0, TimeSpan.Zero));
         await SayAsync(storm, Dave, "orders-db has 5000 connections, writes time out");
         Entries["restarted-database"] = await SayAsync(storm, Dave, "Restarted the orders database primary, connections back to normal");
         await ResolveAtAsync(storm, new DateTimeOffset(2026, 11, 12, 23, 0, 0, TimeSpan.Zero), Dave);

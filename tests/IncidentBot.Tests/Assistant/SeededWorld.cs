@@ -54,7 +54,8 @@ public abstract class SeededWorld(DateTimeOffset start, StorageProvider? storage
 
     public void SetClock(DateTimeOffset at) => Clock.Advance(at - Clock.GetUtcNow());
 
-    public async Task<long> DeclareAsync(string title, Severity severity, string[] services, string by, string? impact = null, string? description = null) =>
+    public async Task<long> DeclareAsync(
+        string title, Severity severity, string[] services, string by, string? impact = null, string? description = null, DateTimeOffset? impactStartedAt = null) =>
         (await Incidents.DeclareAsync(new IncidentDraft
         {
             Title = title,
@@ -64,6 +65,7 @@ public abstract class SeededWorld(DateTimeOffset start, StorageProvider? storage
             CommanderId = by,
             CustomerImpact = impact,
             Description = description,
+            ImpactStartedAt = impactStartedAt,
         })).Number;
 
     /// <summary>A Slack message in the incident's channel at the clock's time; the clock then moves on a minute.</summary>

@@ -22,6 +22,10 @@ public sealed class ConfigurationCheckTests
     [InlineData("Alerts:Reminders", "x", "Alerts:Reminders is not a setting IncidentBot knows")]
     [InlineData("Telemetry:MetricsRequireApiKey", "sometimes", "'Telemetry:MetricsRequireApiKey'")]
     [InlineData("Telemetry:MetricsPort", "9464", "Telemetry:MetricsPort is not a setting IncidentBot knows")]
+    [InlineData("Dora:Endpoint", "https://api.datadoghq.com/api/v2/dora/incident", "Dora:ApiKey is required when Dora:Endpoint is set")]
+    [InlineData("Dora:ApiKey", "dd-key", "Dora:Endpoint is required when Dora:ApiKey is set")]
+    [InlineData("Dora:Enpoint", "https://example.com", "Dora:Enpoint is not a setting IncidentBot knows")]
+    [InlineData("Dora:RetryDelay", "00:00:00", "Dora:RetryDelay must be at least 00:00:01")]
     public void AWrongSettingIsReportedInOneLineNamingTheKey(string key, string value, string expected)
     {
         var error = FindError(new Dictionary<string, string?> { [key] = value });
@@ -114,6 +118,29 @@ public sealed class ConfigurationCheckTests
     public void APostgresConnectionStringIsAGoodConfiguration()
     {
         Assert.Null(FindError(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = "Host=db;Database=incidentbot" }));
+    }
+
+    [Fact]
+    public void ADoraEndpointMustBeAnHttpUrl()
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Dora:Endpoint"] = "api.datadoghq.com", ["Dora:ApiKey"] = "dd-secret-key" });
+
+        Assert.Equal(
+            "Dora:Endpoint must be an http(s) URL such as https://api.datadoghq.com/api/v2/dora/incident, not 'api.datadoghq.com'.", error);
+    }
+
+    [Fact]
+    public void ADoraDelayThatIsNoTimeIsReportedOnceDoraIsOn()
+    {
+        var error = FindError(new Dictionary<string, string?>
+        {
+            ["Dora:Endpoint"] = "https://api.datadoghq.com/api/v2/dora/incident",
+            ["Dora:ApiKey"] = "dd-secret-key",
+            ["Dora:RetryDelay"] = "soon",
+        });
+
+        Assert.NotNull(error);
+        Assert.Contains("'Dora:RetryDelay'", error);
     }
 
     [Fact]

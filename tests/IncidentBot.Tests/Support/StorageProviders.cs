@@ -18,6 +18,7 @@ public sealed record StoragePorts(
     ISlackSyncStore Sync,
     IIncidentLeases Leases,
     IReminderStore Reminders,
+    IDoraOutbox Dora,
     Func<TimeProvider, ISlackInboxStore> Inbox);
 
 /// <summary>
@@ -84,6 +85,7 @@ public sealed class SqliteStorage : StorageProvider
             new SqliteSlackSyncStore(database),
             new LocalIncidentLeases(),
             new SqliteReminderStore(database),
+            new SqliteDoraOutbox(database),
             time => new SqliteSlackInboxStore(database, time, NullLogger<SqliteSlackInboxStore>.Instance));
     }
 
@@ -204,6 +206,7 @@ public sealed class PostgresStorage : StorageProvider
             new PostgresSlackSyncStore(database),
             new PostgresIncidentLeases(database),
             new PostgresReminderStore(database),
+            new PostgresDoraOutbox(database),
             time => new PostgresSlackInboxStore(database, time, NullLogger<PostgresSlackInboxStore>.Instance));
     }
 

@@ -12,7 +12,7 @@ namespace IncidentBot.Assistant.Questions;
 /// </summary>
 /// <summary>
 /// Questions answered without a model, by fixed, explainable rules, through the same read-only
-/// <see cref="IncidentPlugin"/> a model would use: counts, lists and MTTR (<see cref="IncidentSets"/>), one
+/// <see cref="IncidentPlugin"/> a model would use: counts, lists, MTTR and MTTD (<see cref="IncidentSets"/>), one
 /// incident's facts, what changed and who did something (<see cref="IncidentFacts"/>), root causes, remediation,
 /// symptoms. A question not understood in full gets no answer but what was not understood (<see cref="QuestionHelp"/>).
 /// </summary>
@@ -36,15 +36,12 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
         switch (question.Kind)
         {
             case QuestionKind.Count or QuestionKind.List or QuestionKind.Mttr:
+            case QuestionKind.Mttd when question.Incident is null:
                 return await SetAnswerAsync(question, cancellationToken);
             case QuestionKind.Search:
                 return await NotUnderstoodAsync(question, cancellationToken);
             case QuestionKind.Symptom:
                 return await SymptomAnswerAsync(question, cancellationToken);
-            case QuestionKind.Mttd:
-                return QuestionHelp.Plain(question,
-                    "MTTD is not available yet: incidents do not record when their impact started, so the time to detect cannot be computed. "
-                    + "I can give the MTTR instead: “what's the MTTR this month?”.");
         }
 
         if (question.Unread.Count > 0)
@@ -64,6 +61,7 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
             QuestionKind.Remediation => await RemediationAnswerAsync(question, Found(question, incident), cancellationToken),
             QuestionKind.Impact => await facts.ImpactAsync(question, Found(question, incident), cancellationToken),
             QuestionKind.Duration => facts.Duration(question, Found(question, incident)),
+            QuestionKind.Mttd => facts.TimeToDetect(question, Found(question, incident)),
             QuestionKind.Status or QuestionKind.Severity or QuestionKind.Commander or QuestionKind.Services =>
                 await facts.FieldAsync(question, Found(question, incident), cancellationToken),
             _ => QuestionHelp.NotUnderstood(question, [], QuestionHelp.Understood(question)),
@@ -88,7 +86,7 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
         return new QuestionAnswer { Kind = "summary", Text = summary.Text, Citations = summary.Citations, Incidents = [summary.Incident] };
     }
 
-    /// <summary>Counts, lists and MTTR, once every word of the question is a filter.</summary>
+    /// <summary>Counts, lists, MTTR and MTTD, once every word of the question is a filter.</summary>
     private async Task<QuestionAnswer> SetAnswerAsync(AssistantQuestion question, CancellationToken cancellationToken)
     {
         var filters = await sets.ResolveAsync(question, cancellationToken);
@@ -98,9 +96,12 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
                 "A word there is neither a service incidents have nor a word of an incident's title.");
         }
 
-        return question.Kind == QuestionKind.Mttr
-            ? await sets.MeanTimeToResolveAsync(question, filters, cancellationToken)
-            : await sets.CountOrListAsync(question, filters, cancellationToken);
+        return question.Kind switch
+        {
+            QuestionKind.Mttr => await sets.MeanTimeAsync(question, filters, MeanFigure.TimeToResolve, cancellationToken),
+            QuestionKind.Mttd => await sets.MeanTimeAsync(question, filters, MeanFigure.TimeToDetect, cancellationToken),
+            _ => await sets.CountOrListAsync(question, filters, cancellationToken),
+        };
     }
 
     private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)

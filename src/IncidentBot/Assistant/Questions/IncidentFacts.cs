@@ -71,6 +71,25 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         return AboutIncident(question, incident, lines, "") with { Duration = duration };
     }
 
+    /// <summary>"how long did it take to detect INC-3?": impact start to declaration, as the MTTD counts it.</summary>
+    public QuestionAnswer TimeToDetect(AssistantQuestion question, Incident incident)
+    {
+        var record = new Citation(incident.Number);
+        if (incident.TimeToDetect is not { } detected)
+        {
+            return AboutIncident(question, incident, [new(
+                $"{incident.Reference} has no impact-start time, so its time to detect is not known; it is left out of the MTTD. {MeanFigure.ImpactStartHint}",
+                [record])], "");
+        }
+
+        var lines = new List<CitedLine>
+        {
+            new($"Impact started {AnswerWriter.Time(incident.ImpactStartedAt!.Value)}; declared {AnswerWriter.Time(incident.DeclaredAt)}.", [record]),
+            new($"Time to detect: **{AnswerWriter.Duration(detected)}**{(detected == TimeSpan.Zero ? " (declared before the impact started)" : "")}.", [record]),
+        };
+        return AboutIncident(question, incident, lines, "") with { Duration = detected };
+    }
+
     /// <summary>What happened in the time frame: state changes and posts, and the messages that read like actions, causes or impact.</summary>
     public async Task<QuestionAnswer> ChangesAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken)
     {

@@ -74,33 +74,37 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
         };
     }
 
-    /// <summary>Mean time from declaration to resolution of the resolved incidents declared in the time frame, as /api/stats counts it.</summary>
-    public async Task<QuestionAnswer> MeanTimeToResolveAsync(AssistantQuestion question, Filters filters, CancellationToken cancellationToken)
+    /// <summary>
+    /// A mean time over the incidents declared in the time frame, computed as /api/stats computes it
+    /// (<see cref="IncidentStats"/>): MTTR over the resolved ones, MTTD over those whose impact start is known. The
+    /// incidents left out are said.
+    /// </summary>
+    public async Task<QuestionAnswer> MeanTimeAsync(AssistantQuestion question, Filters filters, MeanFigure figure, CancellationToken cancellationToken)
     {
         var filter = Filter(question, filters) with { DeclaredFrom = question.Since, DeclaredUntil = question.Until };
         var (_, incidents) = await FindAsync(filter, filters.TitleWords, IncidentFilter.MaxLimit, cancellationToken);
-        var resolved = incidents.Where(i => i.TimeToResolve is not null).ToList();
+        var counted = incidents.Where(i => figure.Of(i) is not null).ToList();
         var description = Describe(question, filters, "declared");
         var writer = new AnswerWriter();
-        TimeSpan? mean = resolved.Count == 0 ? null : TimeSpan.FromTicks((long)resolved.Average(i => (double)i.TimeToResolve!.Value.Ticks));
+        var mean = figure.Mean(counted.Select(figure.Of));
         writer.Line(mean is { } m
-            ? $"**MTTR: {AnswerWriter.Duration(m)}**, the mean time from declaration to resolution of the {resolved.Count} resolved {(resolved.Count == 1 ? Singular(description) : description)}:"
-            : $"No resolved {description}, so there is no MTTR to give.");
+            ? $"**{figure.Name}: {AnswerWriter.Duration(m)}**, {figure.Meaning} of the {figure.Counted(counted.Count, counted.Count == 1 ? Singular(description) : description)}:"
+            : figure.NoneCounted(incidents.Count, description));
         writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}._");
-        if (resolved.Count > 0)
+        if (counted.Count > 0)
         {
             writer.Line();
         }
 
-        foreach (var incident in resolved.Take(MaxListed))
+        foreach (var incident in counted.Take(MaxListed))
         {
-            writer.Bullet($"{AnswerWriter.Describe(IncidentBrief.Of(incident))} — resolved in {AnswerWriter.Duration(incident.TimeToResolve!.Value)}", new Citation(incident.Number));
+            writer.Bullet($"{AnswerWriter.Describe(IncidentBrief.Of(incident))} — {figure.Each(figure.Of(incident)!.Value)}", new Citation(incident.Number));
         }
 
-        var open = incidents.Count - resolved.Count;
-        if (open > 0)
+        var left = incidents.Where(i => figure.Of(i) is null).ToList();
+        if (left.Count > 0 && counted.Count > 0)
         {
-            writer.Line().Line($"{open} more {(open == 1 ? "is" : "are")} not resolved yet and {(open == 1 ? "is" : "are")} not counted.");
+            writer.Line().Line(figure.NotCounted(left));
         }
 
         return new QuestionAnswer
@@ -108,8 +112,8 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
             Kind = question.KindName,
             Text = writer.Finish(),
             Citations = writer.Citations,
-            Incidents = [.. resolved.Take(MaxListed).Select(IncidentBrief.Of)],
-            Count = resolved.Count,
+            Incidents = [.. counted.Take(MaxListed).Select(IncidentBrief.Of)],
+            Count = counted.Count,
             Duration = mean,
         };
     }
@@ -195,5 +199,46 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
         return string.Join(" ", parts);
     }
 
-    private static string Singular(string description) => description.Replace("incidents", "incident", StringComparison.Ordinal);
+    internal static string Singular(string description) => description.Replace("incidents", "incident", StringComparison.Ordinal);
+}
+
+/// <summary>A mean time over incidents: the time of one incident it is the mean of, and how an answer says it.</summary>
+/// <param name="Counted">The incidents the mean is over, from their number and description: "3 resolved incidents declared this month".</param>
+/// <param name="NoneCounted">The answer when no incident has the time, from how many there are and their description.</param>
+/// <param name="NotCounted">What is said of the incidents left out.</param>
+/// <param name="Each">One incident's time, after its name.</param>
+internal sealed record MeanFigure(
+    string Name,
+    string Meaning,
+    Func<Incident, TimeSpan?> Of,
+    Func<IEnumerable<TimeSpan?>, TimeSpan?> Mean,
+    Func<int, string, string> Counted,
+    Func<int, string, string> NoneCounted,
+    Func<IReadOnlyList<Incident>, string> NotCounted,
+    Func<TimeSpan, string> Each)
+{
+    public const string ImpactStartHint = "An impact start is set with `/incident impact-start <time>`, or `impactStartedAt` over REST.";
+
+    public static readonly MeanFigure TimeToResolve = new(
+        "MTTR",
+        "the mean time from declaration to resolution",
+        incident => incident.TimeToResolve,
+        IncidentStats.MeanTimeToResolveOf,
+        (count, description) => $"{count} resolved {description}",
+        (_, description) => $"No resolved {description}, so there is no MTTR to give.",
+        open => $"{open.Count} more {(open.Count == 1 ? "is" : "are")} not resolved yet and {(open.Count == 1 ? "is" : "are")} not counted.",
+        duration => $"resolved in {AnswerWriter.Duration(duration)}");
+
+    public static readonly MeanFigure TimeToDetect = new(
+        "MTTD",
+        "the mean time from the start of the impact to the declaration",
+        incident => incident.TimeToDetect,
+        IncidentStats.MeanTimeToDetectOf,
+        (count, description) => $"{count} {description} with an impact-start time",
+        (total, description) => total == 0
+            ? $"No {description}, so there is no MTTD to give."
+            : $"None of the {total} {(total == 1 ? IncidentSets.Singular(description) : description)} has an impact-start time, so there is no MTTD to give. {ImpactStartHint}",
+        unknown => $"{unknown.Count} more {(unknown.Count == 1 ? "has" : "have")} no impact-start time and {(unknown.Count == 1 ? "is" : "are")} not counted: "
+            + $"{string.Join(", ", unknown.Take(IncidentSets.MaxListed).Select(i => i.Reference))}{(unknown.Count > IncidentSets.MaxListed ? ", …" : "")}. {ImpactStartHint}",
+        duration => $"declared {AnswerWriter.Duration(duration)} after the impact started");
 }

@@ -51,12 +51,12 @@ public sealed class ModelQuestions(ModelWriter model, IIncidentReader incidents,
     }
 
     /// <summary>
-    /// A question whose figure the store computes (counts, lists, MTTR, how long) is answered by the core too; a figure
+    /// A question whose figure the store computes (counts, lists, MTTR, MTTD, how long) is answered by the core too; a figure
     /// the model states otherwise makes this step fail, so <see cref="FeatureSteps{TStep}"/> gives the core's answer.
     /// </summary>
     private async Task CheckFigureAsync(AssistantQuestion question, Incident? incident, string text, CancellationToken cancellationToken)
     {
-        if (question.Kind is not (QuestionKind.Count or QuestionKind.List or QuestionKind.Mttr or QuestionKind.Duration))
+        if (question.Kind is not (QuestionKind.Count or QuestionKind.List or QuestionKind.Mttr or QuestionKind.Mttd or QuestionKind.Duration))
         {
             return;
         }

@@ -281,5 +281,36 @@ internal static class SqliteMigrations
                 snoozed_until   INTEGER NOT NULL DEFAULT 0
             );
             """),
+        new(10, "the outbox of DORA incident events", """
+            -- One row per declaration and per resolution of an incident, written by triggers in the transaction that
+            -- declares or resolves it, so no committed change can miss its event (DoraSender delivers them; the pull
+            -- endpoint lists them). A resolution undone and made again is a new event: its time differs.
+            -- next_attempt_at is also the lease of a row being sent, so two processes never send one row at once.
+            CREATE TABLE dora_outbox (
+                id              INTEGER PRIMARY KEY,
+                incident_number INTEGER NOT NULL REFERENCES incidents (number),
+                event           TEXT    NOT NULL,
+                occurred_at     INTEGER NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL DEFAULT 0,
+                delivered_at    INTEGER,
+                failed_at       INTEGER,
+                last_error      TEXT,
+                UNIQUE (incident_number, event, occurred_at)
+            );
+            CREATE INDEX ix_dora_outbox_pending ON dora_outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+            CREATE INDEX ix_dora_outbox_occurred ON dora_outbox (occurred_at);
+            CREATE TRIGGER dora_outbox_declared AFTER INSERT ON incidents
+            BEGIN
+                INSERT INTO dora_outbox (incident_number, event, occurred_at) VALUES (NEW.number, 'declared', NEW.declared_at);
+                INSERT OR IGNORE INTO dora_outbox (incident_number, event, occurred_at)
+                SELECT NEW.number, 'resolved', NEW.resolved_at WHERE NEW.resolved_at IS NOT NULL;
+            END;
+            CREATE TRIGGER dora_outbox_resolved AFTER UPDATE OF resolved_at ON incidents
+            WHEN NEW.resolved_at IS NOT NULL AND NEW.resolved_at IS NOT OLD.resolved_at
+            BEGIN
+                INSERT OR IGNORE INTO dora_outbox (incident_number, event, occurred_at) VALUES (NEW.number, 'resolved', NEW.resolved_at);
+            END;
+            """),
     ];
 }
