@@ -34,9 +34,12 @@ public abstract class SeededWorld(DateTimeOffset start) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Bot = await TestBot.StartAsync(database.ConnectionString, Clock);
+        Bot = await TestBot.StartAsync(database.ConnectionString, Clock, Settings);
         await SeedAsync();
     }
+
+    /// <summary>Configuration added to the test bot's, e.g. to turn a feature on.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
 
     public async Task DisposeAsync()
     {

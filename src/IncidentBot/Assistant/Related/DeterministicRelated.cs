@@ -17,7 +17,7 @@ public sealed class DeterministicRelated : IRelatedStep
     private const int MaxCandidates = 200;
 
     /// <summary>A shared service counts as much as a good word match.</summary>
-    internal const double SharedServiceWeight = 1.5;
+    private const double SharedServiceWeight = 1.5;
 
     private readonly IncidentPlugin plugin;
     private readonly TimeProvider time;

@@ -11,7 +11,7 @@ namespace IncidentBot.Assistant.Related;
 /// </summary>
 public sealed class IncidentEmbeddingModel
 {
-    private IncidentEmbeddingModel(IEmbeddingGenerator<string, Embedding<float>>? generator, string? name)
+    public IncidentEmbeddingModel(IEmbeddingGenerator<string, Embedding<float>>? generator, string? name)
     {
         Generator = generator;
         Name = name;
