@@ -60,7 +60,7 @@ public sealed class DeterministicRelated : IRelatedStep
         }
 
         var meaning = ranker is null ? null : await ranker.RankAsync(request, subject, byWords, cancellationToken);
-        return (Write(byWords, subject, meaning?.Hits ?? byWords.Hits, MeaningNote(meaning)), meaning);
+        return (Write(byWords, subject, meaning?.Hits ?? byWords.Hits, MeaningNote(meaning), byMeaning: meaning is not null), meaning);
     }
 
     /// <summary>How similarity in meaning took part, for the line that says how the hits are ranked.</summary>
@@ -69,7 +69,7 @@ public sealed class DeterministicRelated : IRelatedStep
         : meaning is null ? "; similarity in meaning could not be computed this time"
         : $", and similarity in meaning ({ranker.Model}, {meaning.Compared} incidents compared)";
 
-    private static RelatedAnswer Write(RelatedAnswer byWords, Incident? subject, IReadOnlyList<RelatedIncident> ranked, string meaningNote)
+    private static RelatedAnswer Write(RelatedAnswer byWords, Incident? subject, IReadOnlyList<RelatedIncident> ranked, string meaningNote, bool byMeaning)
     {
         var writer = new AnswerWriter();
         if (subject is not null)
@@ -86,7 +86,8 @@ public sealed class DeterministicRelated : IRelatedStep
                 ? $"_All incidents up to {AnswerWriter.Time(byWords.Until)}, active and resolved, best match first{meaningNote}; {AnswerWriter.EngineNote}._"
                 : $"_Incidents open at some time between {AnswerWriter.Time(since)} and {AnswerWriter.Time(byWords.Until)}, active and resolved, best match first{meaningNote}; {AnswerWriter.EngineNote}._");
             var words = SearchWords.Words(byWords.Query);
-            IncidentHits.Write(writer, ranked, words.Count == 0 && meaningNote.Length == 0 ? "Those words give nothing to search for." : "No incident matches those words.");
+            IncidentHits.Write(writer, ranked, byMeaning ? "No incident matches those words or their meaning."
+                : words.Count == 0 ? "Those words give nothing to search for." : "No incident matches those words.");
         }
 
         return byWords with { Text = writer.Finish(), Citations = writer.Citations, Hits = ranked };

