@@ -29,6 +29,7 @@ public static class SlackServiceCollectionExtensions
         options.ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISlackMetrics, UncountedSlackMetrics>();
         services.AddLogging();
         AddInbound(services);
         AddWebApi(services);
@@ -51,8 +52,10 @@ public static class SlackServiceCollectionExtensions
     private static void AddWebApi(IServiceCollection services)
     {
         // The resilience handlers' timeouts bound each call; HttpClient's own would cut retries short.
-        services.AddHttpClient(SlackApiTransport.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddSlackApiResilience();
+        var webApi = services.AddHttpClient(SlackApiTransport.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        webApi.AddSlackApiResilience();
+        // Inside the resilience handler, so it sees every attempt, the 429s that are retried included.
+        webApi.AddHttpMessageHandler(sp => new RateLimitCounter(sp.GetRequiredService<ISlackMetrics>()));
         // A response_url works without a token for 30 minutes, so it is kept out of the HttpClient logs.
         services.AddHttpClient(ResponseUrlClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()

@@ -1,13 +1,11 @@
 using IncidentBot.Hosting;
+using IncidentBot.Storage;
 
-var app = IncidentBotApp.Build(args);
-if (app.FindConfigurationError() is { } error)
+if (args is [CopyStorageCommand.Name, .. var copyArgs])
 {
-    Console.Error.WriteLine($"IncidentBot cannot start: {error}");
-    return 1;
+    return await CopyStorageCommand.RunAsync(copyArgs, Console.Out, Console.Error);
 }
 
-await app.RunAsync();
-return 0;
+return await IncidentBotApp.RunAsync(args);
 
 public partial class Program;

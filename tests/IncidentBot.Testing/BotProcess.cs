@@ -7,6 +7,9 @@ public sealed record BotProcessSettings(string BotDll, string DatabasePath, Uri 
 {
     /// <summary>More environment variables, e.g. <c>DOTNET_gcServer=0</c>; they win over the ones above.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraEnvironment { get; init; } = [];
+
+    /// <summary><c>Logging:LogLevel:Default</c>; null leaves it to appsettings.json.</summary>
+    public string? LogLevel { get; init; } = "Warning";
 }
 
 /// <summary>The built bot as its own process against a Slack at <see cref="BotProcessSettings.SlackApiBaseUrl"/>, in HTTP mode.</summary>
@@ -20,19 +23,27 @@ public static class BotProcess
         return bot;
     }
 
-    private static Dictionary<string, string> Environment(BotProcessSettings settings) => new()
+    private static Dictionary<string, string> Environment(BotProcessSettings settings)
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["DOTNET_ENVIRONMENT"] = "Production",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Storage__Provider"] = "sqlite",
-        ["Storage__ConnectionString"] = $"Data Source={settings.DatabasePath}",
-        ["Slack__BotToken"] = settings.BotToken,
-        ["Slack__SigningSecret"] = settings.SigningSecret,
-        ["Slack__ApiBaseUrl"] = settings.SlackApiBaseUrl.ToString(),
-        ["Api__Keys__0"] = settings.ApiKey,
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Storage__Provider"] = "sqlite",
+            ["Storage__ConnectionString"] = $"Data Source={settings.DatabasePath}",
+            ["Slack__BotToken"] = settings.BotToken,
+            ["Slack__SigningSecret"] = settings.SigningSecret,
+            ["Slack__ApiBaseUrl"] = settings.SlackApiBaseUrl.ToString(),
+            ["Api__Keys__0"] = settings.ApiKey,
 
-        // Embedding every incident in the background would take the cores a measurement is about.
-        ["Assistant__LocalEmbeddings"] = "false",
-    };
+            // Embedding every incident in the background would take the cores a measurement is about.
+            ["Assistant__LocalEmbeddings"] = "false",
+        };
+        if (settings.LogLevel is { } level)
+        {
+            environment["Logging__LogLevel__Default"] = level;
+        }
+
+        return environment;
+    }
 }

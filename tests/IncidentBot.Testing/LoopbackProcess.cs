@@ -15,6 +15,7 @@ public sealed class LoopbackProcess : IAsyncDisposable
     private const int KeptLines = 60;
     private readonly Process process;
     private readonly Queue<string> output = new();
+    private readonly List<string> errors = [];
     private readonly Lock gate = new();
     private readonly EventHandler killOnExit;
     private int outputLines;
@@ -41,6 +42,9 @@ public sealed class LoopbackProcess : IAsyncDisposable
     public int Id => process.Id;
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => process.ExitCode;
 
     /// <summary><see cref="Stopwatch.GetTimestamp"/> just before the process was started.</summary>
     public long StartedAt { get; }
@@ -78,7 +82,7 @@ public sealed class LoopbackProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var started = new LoopbackProcess(process, new Uri($"http://127.0.0.1:{port}/"), startedAt);
         process.OutputDataReceived += (_, line) => started.Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => started.Keep(line.Data, isError: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return started;
@@ -141,10 +145,20 @@ public sealed class LoopbackProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the process to end and for all of its output to be read.</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cancel.Token);
+    }
+
+    /// <summary>Every line the program wrote to stderr so far (the first ones, should there be very many).</summary>
+    public IReadOnlyList<string> ErrorLines()
+    {
+        lock (gate)
+        {
+            return [.. errors];
+        }
     }
 
     public string RecentOutput()
@@ -172,7 +186,7 @@ public sealed class LoopbackProcess : IAsyncDisposable
         process.Dispose();
     }
 
-    private void Keep(string? line)
+    private void Keep(string? line, bool isError = false)
     {
         if (line is null)
         {
@@ -182,6 +196,11 @@ public sealed class LoopbackProcess : IAsyncDisposable
         Interlocked.Increment(ref outputLines);
         lock (gate)
         {
+            if (isError && errors.Count < KeptLines)
+            {
+                errors.Add(line);
+            }
+
             output.Enqueue(line);
             while (output.Count > KeptLines)
             {

@@ -29,13 +29,16 @@ public sealed class SlackApiTransport
     private readonly IHttpClientFactory httpClients;
     private readonly SlackOptions options;
     private readonly ILogger<SlackApiTransport> logger;
+    private readonly ISlackMetrics metrics;
     private readonly Uri baseUrl;
 
-    public SlackApiTransport(IHttpClientFactory httpClients, IOptions<SlackOptions> options, ILogger<SlackApiTransport> logger)
+    public SlackApiTransport(
+        IHttpClientFactory httpClients, IOptions<SlackOptions> options, ILogger<SlackApiTransport> logger, ISlackMetrics metrics)
     {
         this.httpClients = httpClients;
         this.options = options.Value;
         this.logger = logger;
+        this.metrics = metrics;
         // Without the trailing slash, new Uri(base, "chat.postMessage") would replace the last segment.
         var configured = this.options.ApiBaseUrl.ToString();
         baseUrl = new Uri(configured.EndsWith('/') ? configured : configured + "/");
@@ -63,6 +66,37 @@ public sealed class SlackApiTransport
     }
 
     private async Task<TResponse> CallAsync<TResponse>(SlackCall call, HttpContent content, SlackToken token, CancellationToken cancellationToken)
+        where TResponse : SlackResponse
+    {
+        var outcome = "unreachable";
+        try
+        {
+            var result = await SendAndReadAsync<TResponse>(call, content, token, cancellationToken);
+            outcome = "ok";
+            return result;
+        }
+        catch (SlackApiException e)
+        {
+            outcome = e.Error;
+            throw;
+        }
+        catch (HttpRequestException e) when (e.StatusCode is { } status)
+        {
+            outcome = $"http_{(int)status}";
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "cancelled";
+            throw;
+        }
+        finally
+        {
+            metrics.Called(call.Method, outcome);
+        }
+    }
+
+    private async Task<TResponse> SendAndReadAsync<TResponse>(SlackCall call, HttpContent content, SlackToken token, CancellationToken cancellationToken)
         where TResponse : SlackResponse
     {
         using var request = CreateRequest(call, content, token);

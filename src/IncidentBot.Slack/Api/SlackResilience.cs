@@ -4,6 +4,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.RateLimiting;
+using Polly.Telemetry;
 
 namespace IncidentBot.Slack.Api;
 
@@ -20,6 +21,7 @@ internal static class SlackResilience
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
             var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            LogOnlyAtDebug(pipeline, context.ServiceProvider);
             pipeline.AddTimeout(options.ApiTotalTimeout);
             AddRetry(pipeline, options, time);
             pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
@@ -47,8 +49,19 @@ internal static class SlackResilience
         http.AddResilienceHandler("slack-response-url", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+            LogOnlyAtDebug(pipeline, context.ServiceProvider);
             pipeline.AddTimeout(timeout);
             AddRetry(pipeline, options, context.ServiceProvider.GetRequiredService<TimeProvider>());
+        });
+
+    /// <summary>
+    /// Each attempt, retry and circuit change would otherwise be a log line with a stack trace; the caller logs
+    /// what the call came to, once, with its cause (<see cref="CallFailure"/>).
+    /// </summary>
+    private static void LogOnlyAtDebug(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, IServiceProvider services) =>
+        pipeline.ConfigureTelemetry(new TelemetryOptions(services.GetRequiredService<IOptions<TelemetryOptions>>().Value)
+        {
+            SeverityProvider = _ => ResilienceEventSeverity.Debug,
         });
 
     private static void AddRetry(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SlackOptions options, TimeProvider time)

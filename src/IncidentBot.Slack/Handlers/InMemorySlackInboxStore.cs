@@ -73,6 +73,14 @@ public sealed class InMemorySlackInboxStore(IOptions<SlackOptions> options, Time
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
 
+    public Task<int> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(pending.Count);
+        }
+    }
+
     private bool TryClaim(string eventId)
     {
         var now = timeProvider.GetUtcNow();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -122,8 +123,7 @@ public sealed class SlackDispatcher(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(exception, "{Handler} failed on Slack event {EventType} ({EventId})",
-                route.HandlerType.Name, slackEvent.Type, context.EventId);
+            LogFailure(exception, route.HandlerType, $"Slack event {slackEvent.Type} ({context.EventId})");
         }
     }
 
@@ -162,7 +162,7 @@ public sealed class SlackDispatcher(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(exception, "{Handler} failed on slash command {Command}", handlerType.Name, command.Command);
+            LogFailure(exception, handlerType, $"slash command {command.Command}");
             return SlashCommandResponse.Ephemeral($"Sorry, `{command.Command}` failed. Please try again.");
         }
     }
@@ -196,7 +196,7 @@ public sealed class SlackDispatcher(
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Like a failing slash command: Slack gets its answer (the modal closes) instead of a 500.
-            logger.LogError(exception, "{Handler} failed on view submission {CallbackId}", handlerType.Name, callbackId);
+            LogFailure(exception, handlerType, $"view submission {callbackId}");
             return null;
         }
     }
@@ -218,7 +218,20 @@ public sealed class SlackDispatcher(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(exception, "{Handler} failed on block action {ActionId}", handlerType.Name, action.ActionId);
+            LogFailure(exception, handlerType, $"block action {action.ActionId}");
+        }
+    }
+
+    /// <summary>A Slack call that failed is a warning with its cause; anything else is a bug, logged with its stack trace.</summary>
+    private void LogFailure(Exception exception, Type handlerType, string work)
+    {
+        if (exception is HttpRequestException or SlackApiException)
+        {
+            logger.LogWarning("{Handler} could not finish {Work}: {Cause}", handlerType.Name, work, CallFailure.Describe(exception));
+        }
+        else
+        {
+            logger.LogError(exception, "{Handler} failed on {Work}", handlerType.Name, work);
         }
     }
 }

@@ -15,6 +15,12 @@ public sealed class SlackHandlerRegistry
 
     public bool HasEventHandler(SlackEvent slackEvent) => EventRoutesFor(slackEvent).Count > 0;
 
+    /// <summary>The event records some handler is registered for: what an app must subscribe to.</summary>
+    public IReadOnlyCollection<Type> EventTypes => [.. eventRoutes.Select(route => route.EventType).Distinct()];
+
+    /// <summary>The slash commands some handler is registered for.</summary>
+    public IReadOnlyCollection<string> SlashCommands => commands.Keys;
+
     /// <summary>Any order only when every handler of the event said so at registration.</summary>
     public SlackWorkOrder OrderFor(SlackEvent slackEvent) =>
         EventRoutesFor(slackEvent).All(route => route.Order == SlackWorkOrder.AnyOrder)

@@ -31,8 +31,15 @@ public sealed class SlackInbox(
     IOptions<SlackOptions> options,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
+    ISlackMetrics metrics,
     ILogger<SlackInbox> logger)
 {
+    private const string BlockActionsType = "block_actions";
+    private const string SlashCommandType = "slash_command";
+    private const string ViewSubmissionType = "view_submission";
+    private const string Answered = "answered";
+    private const string AnsweredLate = "answered_late";
+
     private TimeSpan HandlerTimeout => options.Value.SynchronousHandlerTimeout;
 
     /// <param name="rawPayload">The event_callback JSON as received; it is what gets stored.</param>
@@ -42,14 +49,15 @@ public sealed class SlackInbox(
         if (!dispatcher.HasHandlerFor(callback.Event))
         {
             logger.LogInformation("Ignoring Slack event {EventType} ({EventId}): no handler registered", callback.Event.Type, callback.EventId);
-            return Acceptance.Ignored;
+            return Counted(callback.Event.Type, Acceptance.Ignored);
         }
 
         var item = new SlackWorkItem(SlackWorkKind.Event, rawPayload, retryNum, retryReason, callback.EventId, dispatcher.OrderFor(callback.Event))
         {
             Parsed = callback,
+            AcceptedAt = timeProvider.GetUtcNow(),
         };
-        var acceptance = await store.AcceptAsync(item, cancellationToken);
+        var acceptance = Counted(callback.Event.Type, await store.AcceptAsync(item, cancellationToken));
         if (acceptance == Acceptance.Duplicate)
         {
             logger.LogInformation("Ignoring duplicate Slack event {EventId} (retry {RetryNum}, {RetryReason})", callback.EventId, retryNum, retryReason);
@@ -68,10 +76,11 @@ public sealed class SlackInbox(
         {
             logger.LogInformation("Ignoring block actions {ActionIds}: no handler registered",
                 string.Join(",", payload.Actions.Select(action => action.ActionId)));
-            return Acceptance.Ignored;
+            return Counted(BlockActionsType, Acceptance.Ignored);
         }
 
-        var acceptance = await store.AcceptAsync(new SlackWorkItem(SlackWorkKind.BlockActions, rawPayload) { Parsed = payload }, cancellationToken);
+        var item = new SlackWorkItem(SlackWorkKind.BlockActions, rawPayload) { Parsed = payload, AcceptedAt = timeProvider.GetUtcNow() };
+        var acceptance = Counted(BlockActionsType, await store.AcceptAsync(item, cancellationToken));
         if (acceptance == Acceptance.Rejected)
         {
             logger.LogWarning("The Slack inbox could not keep block actions; dropped");
@@ -90,10 +99,13 @@ public sealed class SlackInbox(
         var work = dispatcher.HandleSlashCommandAsync(command, lifetime.ApplicationStopping);
         try
         {
-            return await work.WaitAsync(HandlerTimeout, timeProvider, cancellationToken);
+            var answer = await work.WaitAsync(HandlerTimeout, timeProvider, cancellationToken);
+            metrics.Acknowledged(SlashCommandType, Answered);
+            return answer;
         }
         catch (TimeoutException)
         {
+            metrics.Acknowledged(SlashCommandType, AnsweredLate);
             logger.LogWarning("Slash command {Command} took longer than {Timeout}; its answer goes to response_url", command.Command, HandlerTimeout);
             _ = PostLateAnswerAsync(command, work);
             return null;
@@ -106,13 +118,22 @@ public sealed class SlackInbox(
         var work = dispatcher.HandleViewSubmissionAsync(submission, lifetime.ApplicationStopping);
         try
         {
-            return await work.WaitAsync(HandlerTimeout, timeProvider, cancellationToken);
+            var answer = await work.WaitAsync(HandlerTimeout, timeProvider, cancellationToken);
+            metrics.Acknowledged(ViewSubmissionType, Answered);
+            return answer;
         }
         catch (TimeoutException)
         {
+            metrics.Acknowledged(ViewSubmissionType, AnsweredLate);
             logger.LogWarning("View submission {CallbackId} took longer than {Timeout}; closing the modal", submission.View.CallbackId, HandlerTimeout);
             return null;
         }
+    }
+
+    private Acceptance Counted(string type, Acceptance acceptance)
+    {
+        metrics.Acknowledged(type, acceptance.ToString().ToLowerInvariant());
+        return acceptance;
     }
 
     private async Task PostLateAnswerAsync(SlashCommand command, Task<SlashCommandResponse?> work)

@@ -19,6 +19,8 @@ public sealed class SlackInboxProcessor(
     ISlackInboxStore inbox,
     SlackDispatcher dispatcher,
     IOptions<SlackOptions> options,
+    ISlackMetrics metrics,
+    TimeProvider time,
     ILogger<SlackInboxProcessor> logger) : BackgroundService
 {
     private const int BatchSize = 256;
@@ -43,11 +45,15 @@ public sealed class SlackInboxProcessor(
             {
                 lastId = batch[^1].Id;
                 await inbox.CompleteAsync([.. batch.Select(work => work.Id)], stoppingToken);
+                TellProcessed(batch);
             }
 
             if (batch.Count < BatchSize)
             {
                 await WaitForWorkAsync(stoppingToken);
+                // Completed work is gone, so the start is where work left behind can be: a shared store's items
+                // that another replica held, or held back for order, and may now be run here.
+                lastId = 0;
             }
         }
     }
@@ -76,6 +82,18 @@ public sealed class SlackInboxProcessor(
         if (together.Count > 0)
         {
             yield return together;
+        }
+    }
+
+    private void TellProcessed(IReadOnlyList<PendingSlackWork> batch)
+    {
+        var now = time.GetUtcNow();
+        foreach (var work in batch)
+        {
+            if (work.Item.AcceptedAt is { } acceptedAt)
+            {
+                metrics.Processed(work.Item.Kind, now - acceptedAt);
+            }
         }
     }
 

@@ -28,6 +28,9 @@ public sealed record SlackWorkItem(
     /// needs no second parse. Never stored; work read back from a durable store is parsed from <see cref="Payload"/>.
     /// </summary>
     public object? Parsed { get; init; }
+
+    /// <summary>When the inbox accepted it (and Slack was answered): where the processing lag is measured from.</summary>
+    public DateTimeOffset? AcceptedAt { get; init; }
 }
 
 /// <summary>A work item as kept by the store, with the id that orders it and marks it done.</summary>
@@ -54,4 +57,7 @@ public interface ISlackInboxStore
 
     /// <summary>Completes when new work may have arrived since the last call.</summary>
     Task WaitForWorkAsync(CancellationToken cancellationToken);
+
+    /// <summary>How much accepted work has not been completed yet, by any process sharing the store.</summary>
+    Task<int> CountPendingAsync(CancellationToken cancellationToken = default);
 }

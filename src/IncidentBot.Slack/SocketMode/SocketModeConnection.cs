@@ -245,7 +245,7 @@ internal sealed class SocketModeConnection : IAsyncDisposable
                 logger.LogWarning("Ignoring a malformed Socket Mode message ({Bytes} bytes) on connection {Connection}", utf8.Length, Name);
                 break;
             case { Type: SocketModeMessage.HelloType }:
-                logger.LogDebug("Socket Mode connection {Connection}: hello from {Host}, {Count} connections open",
+                logger.LogInformation("Socket Mode connection {Connection}: connected, hello from {Host} ({Count} connections open)",
                     Name, message.DebugInfo?.Host, message.NumConnections);
                 hello.TrySetResult(message);
                 break;

@@ -126,12 +126,13 @@ internal sealed class SocketModeLink(
             if (attempt > 0)
             {
                 var delay = backoff.Delay(attempt);
-                logger.LogWarning("Socket Mode link {Link}: {Why}; reconnecting in {Delay} (attempt {Attempt})", number, why, delay, attempt);
+                logger.LogWarning("Socket Mode link {Link}: {Why}; reconnecting in {Seconds:0.#} s (attempt {Attempt})", number, why, delay.TotalSeconds, attempt);
                 await Task.Delay(delay, timeProvider, cancellationToken);
             }
 
             try
             {
+                logger.LogDebug("Socket Mode link {Link}: connecting", number);
                 var connection = await connector.ConnectAsync($"{number}.{++connectionCount}", cancellationToken);
                 logger.LogDebug("Socket Mode connection {Connection} is open", connection.Name);
                 consecutiveFailures = attempt;
@@ -147,7 +148,7 @@ internal sealed class SocketModeLink(
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 attempt++;
-                why = $"connecting failed ({exception.GetType().Name}: {LogRedaction.Scrub(exception.Message)})";
+                why = $"connecting failed: {CallFailure.Describe(exception)}";
             }
         }
     }

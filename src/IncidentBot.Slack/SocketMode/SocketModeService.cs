@@ -38,7 +38,7 @@ public sealed class SocketModeService(
             return;
         }
 
-        logger.LogInformation("Socket Mode: keeping {Count} connections to Slack open", settings.SocketModeConnections);
+        logger.LogInformation("Socket Mode: connecting to Slack (connections to keep open: {Count})", settings.SocketModeConnections);
         // Cancelled by shutdown, or by a link that learns Socket Mode cannot work (bad token, disabled).
         using var stopSocketMode = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var envelopes = new SocketModeEnvelopeHandler(inbox, loggers.CreateLogger<SocketModeEnvelopeHandler>());

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using IncidentBot.Incidents;
@@ -9,37 +10,57 @@ namespace IncidentBot.Api;
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateIncidentRequest(
-    string? Title,
-    string? Severity = null,
-    string? Status = null,
-    string[]? Services = null,
-    string? Environment = null,
-    string? Description = null,
-    string? Impact = null,
-    string? DeclaredBy = null,
-    string? CommanderId = null,
-    string? ImpactStartedAt = null);
+    [property: Description(FieldForms.Title)] string? Title,
+    [property: Description(FieldForms.Severity)] string? Severity = null,
+    [property: Description(FieldForms.Status)] string? Status = null,
+    [property: Description(FieldForms.Services)] string[]? Services = null,
+    [property: Description("a text: where it happens, e.g. production")] string? Environment = null,
+    [property: Description(FieldForms.Detail)] string? Description = null,
+    [property: Description("a text: what customers feel")] string? Impact = null,
+    [property: Description(FieldForms.Actor)] string? DeclaredBy = null,
+    [property: Description(FieldForms.UserId)] string? CommanderId = null,
+    [property: Description(FieldForms.ImpactStartedAt)] string? ImpactStartedAt = null);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record UpdateIncidentRequest(
-    string? Status = null,
-    string? Severity = null,
-    string? CommanderId = null,
-    string? Title = null,
-    string? Impact = null,
-    string? Description = null,
-    string? MitigationSummary = null,
-    string? ResolutionSummary = null,
-    string[]? AddServices = null,
-    string[]? RemoveServices = null,
-    string? ImpactStartedAt = null,
-    string? Actor = null);
+    [property: Description(FieldForms.StatusChange)] string? Status = null,
+    [property: Description(FieldForms.Severity)] string? Severity = null,
+    [property: Description(FieldForms.UserId)] string? CommanderId = null,
+    [property: Description(FieldForms.Title)] string? Title = null,
+    [property: Description("a text: what customers feel")] string? Impact = null,
+    [property: Description(FieldForms.Detail)] string? Description = null,
+    [property: Description("a text: what stopped the harm")] string? MitigationSummary = null,
+    [property: Description("a text: what fixed it")] string? ResolutionSummary = null,
+    [property: Description(FieldForms.Services)] string[]? AddServices = null,
+    [property: Description(FieldForms.Services)] string[]? RemoveServices = null,
+    [property: Description(FieldForms.ImpactStartedAt)] string? ImpactStartedAt = null,
+    [property: Description(FieldForms.Actor)] string? Actor = null);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record TimelinePostRequest(string? Message, string? Type = null, string? Actor = null);
+public sealed record TimelinePostRequest(
+    [property: Description("a text: what to post")] string? Message,
+    [property: Description("a text: update (the default), action or resolution")] string? Type = null,
+    [property: Description(FieldForms.Actor)] string? Actor = null);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record LinkRequest(string? Type, string? TargetId, string? Actor = null);
+public sealed record LinkRequest(
+    [property: Description("a text: " + LinkTypeText.Accepted)] string? Type,
+    [property: Description("a text: the id or URL of the alert, error group, trace or deploy")] string? TargetId,
+    [property: Description(FieldForms.Actor)] string? Actor = null);
+
+/// <summary>What a field takes, in a caller's words: the field's description in the OpenAPI document and in a 400 about it.</summary>
+internal static class FieldForms
+{
+    public const string Title = "a text: what is wrong, in a few words (at most 200 characters)";
+    public const string Severity = "a text: " + SeverityText.Accepted;
+    public const string Status = "a text: " + IncidentStatusText.Accepted;
+    public const string StatusChange = "a text: " + IncidentStatusText.ChangeAccepted;
+    public const string Services = "a list of service names, e.g. [\"checkout-api\"]";
+    public const string Detail = "a text: what is known";
+    public const string UserId = "a text: a Slack user id such as U0123ABCD";
+    public const string ImpactStartedAt = "a text: when customers started to feel it, an ISO 8601 time such as 2026-11-01T14:32:00Z, or a duration back from now such as PT30M";
+    public const string Actor = "a text: who does this, a Slack user id or a program's name (default: api)";
+}
 
 /// <param name="Alert">For an alert from alert intake: its title, status and times as its source last said.</param>
 public sealed record LinkDto(string Type, string TargetId, DateTime LinkedAt, string? LinkedBy, string? Url = null, AlertStateDto? Alert = null)

@@ -1,12 +1,16 @@
 using System.Text.Json;
 using IncidentBot.Incidents;
 using Microsoft.AspNetCore.Diagnostics;
+using IncidentBot.Hosting;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Api;
 
 /// <summary>Turns what went wrong into RFC 9457 problem details: a 4xx for the caller's mistakes, never a stack trace.</summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed class ApiExceptionHandler(
+    IProblemDetailsService problems, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -21,7 +25,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             IncidentNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
             IncidentConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
             IncidentVersionMismatchException mismatch => Problem(StatusCodes.Status412PreconditionFailed, "The incident has changed", mismatch.Message),
-            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", Describe(badRequest)),
+            BadHttpRequestException { InnerException: JsonException body } when RequestTypeOf(context) is { } requestType =>
+                JsonBodyErrors.Describe(body, requestType, json.Value.SerializerOptions),
+            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, "Bad request", Describe(context, badRequest)),
             _ => null,
         };
         if (problem is null)
@@ -36,11 +42,31 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
 
     private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 
-    /// <summary>The JSON reader's message says where the body is broken (path, line, position) without echoing it.</summary>
-    private static string Describe(BadHttpRequestException exception) => exception switch
+    /// <summary>
+    /// Fills in what a bare status leaves unsaid: minimal APIs answer a body over the limit or of another media type
+    /// with the status alone, which the status code pages turn into problem details without a detail.
+    /// </summary>
+    public static void Explain(ProblemDetailsContext problem) =>
+        problem.ProblemDetails.Detail ??= problem.ProblemDetails.Status is { } status ? BodyRefusal(status, problem.HttpContext.Request) : null;
+
+    private static string Describe(HttpContext context, BadHttpRequestException exception) =>
+        BodyRefusal(exception.StatusCode, context.Request)
+        ?? (exception.InnerException is JsonException json ? $"{JsonBodyErrors.NotTheJson}: {json.Message}" : exception.Message);
+
+    private static string? BodyRefusal(int status, HttpRequest request) => status switch
     {
-        { StatusCode: StatusCodes.Status413PayloadTooLarge } => "The request body is too large.",
-        { InnerException: JsonException json } => $"The body is not the JSON this endpoint takes: {json.Message}",
-        _ => exception.Message,
+        StatusCodes.Status413PayloadTooLarge =>
+            $"The request body is too large: at most {HostingExtensions.MaxRequestBodyBytes / 1024 / 1024} MiB ({HostingExtensions.MaxRequestBodyBytes} bytes) is accepted.",
+        StatusCodes.Status415UnsupportedMediaType =>
+            $"The body must be JSON, sent with 'Content-Type: application/json'{ContentTypeGiven(request)}.",
+        _ => null,
     };
+
+    private static string ContentTypeGiven(HttpRequest request) =>
+        string.IsNullOrEmpty(request.ContentType) ? ", and this request gave none" : $"; this request gave '{RequestErrors.Shorten(request.ContentType)}'";
+
+    /// <summary>The record the failed endpoint reads its JSON body into, as minimal APIs record it.</summary>
+    /// <remarks>The exception handler runs with the endpoint cleared; the feature keeps the one that failed.</remarks>
+    private static Type? RequestTypeOf(HttpContext context) =>
+        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
 }

@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Api;
 
 /// <summary>Marks endpoints that need <c>Authorization: Bearer &lt;key&gt;</c> with a key from <c>Api:Keys</c>.</summary>
-internal sealed class RequiresApiKey
+internal class RequiresApiKey
 {
     public static readonly RequiresApiKey Instance = new();
+
+    /// <summary>Whether this request must show a key: always, unless the endpoint makes it a setting.</summary>
+    public virtual bool AppliesTo(HttpContext context) => true;
 }
 
 /// <summary>
@@ -22,7 +25,8 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null || IsAuthorized(context.Request))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is not { } requirement || !requirement.AppliesTo(context)
+            || IsAuthorized(context.Request))
         {
             await next(context);
             return;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using IncidentBot.Assistant;
 using IncidentBot.Incidents;
@@ -15,12 +16,13 @@ public static class AssistantApi
 
     public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireApiKey();
-        api.MapGet("/incidents/{reference}/summary", Summary);
-        api.MapGet("/incidents/{reference}/related", Related);
-        api.MapPost("/incidents/{reference}/postmortem", DraftPostmortem);
-        api.MapGet("/incidents/{reference}/postmortems", ListPostmortems);
-        api.MapPost("/ask", Ask);
+        var api = app.MapGroup("/api").RequireApiKey().WithTags("Assistant").ProducesApiProblems();
+        api.MapGet("/incidents/{reference}/summary", Summary).WithSummary("A summary of the incident, with its sources");
+        api.MapGet("/incidents/{reference}/related", Related).WithSummary("Related incidents, each with why it matched");
+        api.MapPost("/incidents/{reference}/postmortem", DraftPostmortem).WithSummary("Draft a postmortem of a resolved incident")
+            .ProducesBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/incidents/{reference}/postmortems", ListPostmortems).WithSummary("The incident's postmortem drafts, latest first");
+        api.MapPost("/ask", Ask).WithSummary("A question in plain words").ProducesBodyProblems();
         return app;
     }
 
@@ -104,10 +106,13 @@ public static class AssistantApi
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record AskRequest(string? Question, string? Incident = null, string? Actor = null);
+public sealed record AskRequest(
+    [property: Description("a text: the question in plain words (at most 2,000 characters)")] string? Question,
+    [property: Description("a text: the incident the question is about, e.g. INC-42")] string? Incident = null,
+    [property: Description(FieldForms.Actor)] string? Actor = null);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record PostmortemRequest(string? Actor = null);
+public sealed record PostmortemRequest([property: Description(FieldForms.Actor)] string? Actor = null);
 
 public sealed record CitationDto(string Incident, long? EntryId, string? Permalink)
 {

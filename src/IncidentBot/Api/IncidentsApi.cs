@@ -12,15 +12,17 @@ public static class IncidentsApi
 
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireApiKey();
-        api.MapPost("/incidents", Create);
-        api.MapGet("/incidents", List);
-        api.MapGet("/incidents/{reference}", Get);
-        api.MapPatch("/incidents/{reference}", Update);
-        api.MapGet("/incidents/{reference}/timeline", GetTimeline);
-        api.MapPost("/incidents/{reference}/timeline", PostTimeline);
-        api.MapPost("/incidents/{reference}/links", AddLink);
-        api.MapGet("/stats", Stats);
+        var api = app.MapGroup("/api").RequireApiKey().WithTags("Incidents").ProducesApiProblems();
+        api.MapPost("/incidents", Create).WithSummary("Declare an incident").ProducesBodyProblems();
+        api.MapGet("/incidents", List).WithSummary("Incidents, newest first");
+        api.MapGet("/incidents/{reference}", Get).WithSummary("One incident, with its ETag");
+        api.MapPatch("/incidents/{reference}", Update).WithSummary("Change what is given; honours If-Match")
+            .ProducesBodyProblems().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapGet("/incidents/{reference}/timeline", GetTimeline).WithSummary("The timeline, oldest first");
+        api.MapPost("/incidents/{reference}/timeline", PostTimeline).WithSummary("Post an update, action or resolution").ProducesBodyProblems();
+        api.MapPost("/incidents/{reference}/links", AddLink).WithSummary("Link an alert, error group, trace or deploy")
+            .ProducesBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/stats", Stats).WithSummary("Counts, MTTR and top services over a window");
         return app;
     }
 
@@ -101,7 +103,7 @@ public static class IncidentsApi
         var number = errors.Reference(reference);
         var edit = new IncidentEdit
         {
-            Status = errors.Parse<IncidentStatus>(request.Status, "status", IncidentStatusText.TryParse, IncidentStatusText.Accepted),
+            Status = errors.Parse<IncidentStatus>(request.Status, "status", IncidentStatusText.TryParseChange, IncidentStatusText.ChangeAccepted),
             Severity = errors.Parse<Severity>(request.Severity, "severity", SeverityText.TryParse, SeverityText.Accepted),
             CommanderId = request.CommanderId,
             Title = request.Title,

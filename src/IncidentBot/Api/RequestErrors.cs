@@ -103,5 +103,6 @@ internal sealed class RequestErrors
         }
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    /// <summary>What of a caller's text goes back into a message: enough to recognise it, never all of a long one.</summary>
+    public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

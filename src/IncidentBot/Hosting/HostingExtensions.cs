@@ -6,6 +6,7 @@ using IncidentBot.Incidents;
 using IncidentBot.Reminders;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddIncidentBot(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddTelemetry();
         builder.AddStorage();
         builder.AddIncidents();
         builder.AddRestApi();
@@ -37,8 +39,10 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapHealthEndpoints();
+        app.MapTelemetry();
         app.MapIncidentsApi();
         app.MapAssistantApi();
+        app.MapApiDocument();
         app.MapSlackApp();
         app.MapAlertsApi();
         return app;
@@ -62,8 +66,9 @@ public static class HostingExtensions
             // Which of two equal keys wins differs between parsers, so a repeated key is refused like an unknown one.
             options.SerializerOptions.AllowDuplicateProperties = false;
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiExceptionHandler.Explain);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.AddApiDocument();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 
 namespace IncidentBot.Incidents;
 
@@ -10,14 +11,15 @@ namespace IncidentBot.Incidents;
 /// and tells the observers once, handing them what was committed. Reading is <see cref="IIncidentReader"/>'s.
 /// </summary>
 public sealed class IncidentService(
-    IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, ILogger<IncidentService> logger)
+    IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, IncidentBotMetrics metrics, ILogger<IncidentService> logger)
 {
     private readonly IIncidentObserver[] observers = [.. observers];
 
     public async Task<Incident> DeclareAsync(IncidentDraft draft, CancellationToken cancellationToken = default)
     {
         var incident = await store.CreateAsync(IncidentChanges.Declare(draft, Now()), cancellationToken);
-        logger.LogInformation("Declared {Incident} ({Severity})", incident.Reference, incident.Severity.ToLabel());
+        logger.LogInformation("{Incident} declared {Severity} \"{Title}\"{By}", incident.Reference, incident.Severity.ToLabel(), incident.Title, By(incident.DeclaredBy));
+        metrics.Declared(incident);
         Notify(new IncidentChanged(incident, []));
         return incident;
     }
@@ -62,7 +64,12 @@ public sealed class IncidentService(
         }, cancellationToken);
         foreach (var entry in update.Entries)
         {
-            logger.LogInformation("{Incident}: {Change}", update.After.Reference, entry.Kind.ToWireName());
+            LogChange(update.After, entry);
+        }
+
+        if (update.Before.Status != update.After.Status)
+        {
+            metrics.StatusChanged(update.Before.Status, update.After.Status);
         }
 
         NotifyIfChanged(update);
@@ -75,6 +82,7 @@ public sealed class IncidentService(
     {
         var now = Now();
         var update = await store.UpdateAsync(number, current => IncidentChanges.Post(current, kind, text, actorId, now), cancellationToken);
+        logger.LogInformation("{Incident} {Kind} posted{By}", update.After.Reference, kind.ToWireName(), By(actorId));
         NotifyIfChanged(update);
         return update.Entries.Single();
     }
@@ -139,6 +147,34 @@ public sealed class IncidentService(
         NotifyIfChanged(update);
         return draft;
     }
+
+    /// <summary>One line per change, saying from what to what: <c>INC-4 status active → stable by U0123</c>.</summary>
+    private void LogChange(Incident incident, TimelineEntry entry)
+    {
+        var what = entry.Kind switch
+        {
+            TimelineEntryKind.StatusChanged => "status",
+            TimelineEntryKind.SeverityChanged => "severity",
+            TimelineEntryKind.CommanderChanged => "commander",
+            TimelineEntryKind.DetailsChanged when entry.Data?["field"]?.GetValue<string>() == "title" => "title",
+            _ => null,
+        };
+        if (what is not null)
+        {
+            var (from, to) = (entry.Data?["from"]?.GetValue<string>() ?? "none", entry.Data?["to"]?.GetValue<string>() ?? "none");
+            logger.LogInformation("{Incident} {Field} {From} → {To}{By}", incident.Reference, what, from, to, By(entry.ActorId));
+        }
+        else if (entry.Kind == TimelineEntryKind.DetailsChanged)
+        {
+            logger.LogInformation("{Incident} {Field} changed{By}", incident.Reference, entry.Data?["field"]?.GetValue<string>() ?? "details", By(entry.ActorId));
+        }
+        else
+        {
+            logger.LogInformation("{Incident} {Change}{By}", incident.Reference, entry.Text, By(entry.ActorId));
+        }
+    }
+
+    private static string By(string? actorId) => actorId is null ? "" : $" by {actorId}";
 
     /// <summary>The store keeps milliseconds; working in them keeps what is returned equal to what is read back.</summary>
     private DateTimeOffset Now()

@@ -16,6 +16,11 @@ public static class IncidentStatusText
 {
     public const string Accepted = "active, stable, resolved or completed (also declared/investigating, mitigated, closed/fixed)";
 
+    /// <summary>What a change of status also takes: <c>reopen</c>, as <c>/incident reopen</c> says it.</summary>
+    public const string ChangeAccepted = Accepted + ", or reopen (active again)";
+
+    private const string Reopen = "reopen";
+
     private static readonly Dictionary<string, IncidentStatus> Names = new(StringComparer.OrdinalIgnoreCase)
     {
         ["active"] = IncidentStatus.Active,
@@ -45,5 +50,17 @@ public static class IncidentStatusText
     {
         status = IncidentStatus.Active;
         return !string.IsNullOrWhiteSpace(text) && Names.TryGetValue(text.Trim(), out status);
+    }
+
+    /// <summary>A status to move to: any of <see cref="TryParse"/>'s, or <c>reopen</c>, which is active.</summary>
+    public static bool TryParseChange(string? text, out IncidentStatus status)
+    {
+        if (string.Equals(text?.Trim(), Reopen, StringComparison.OrdinalIgnoreCase))
+        {
+            status = IncidentStatus.Active;
+            return true;
+        }
+
+        return TryParse(text, out status);
     }
 }

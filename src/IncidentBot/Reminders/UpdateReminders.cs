@@ -3,6 +3,7 @@ using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Models;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Reminders;
@@ -15,7 +16,7 @@ namespace IncidentBot.Reminders;
 /// </summary>
 public sealed class UpdateReminders(
     IIncidentReader reader, IReminderStore reminders, ISlackApiClient slack, IOptions<RemindersOptions> options, TimeProvider time,
-    ILogger<UpdateReminders> logger) : BackgroundService
+    IncidentBotMetrics metrics, ILogger<UpdateReminders> logger) : BackgroundService
 {
     public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(1);
 
@@ -63,6 +64,7 @@ public sealed class UpdateReminders(
             var text = ReminderActions.Text(incident, quiet);
             await slack.Chat.PostMessageAsync(new ChatMessage(incident.ChannelId!, text) { Blocks = ReminderActions.Blocks(incident, text) }, cancellationToken);
             logger.LogInformation("{Incident}: reminded the channel to post an update ({Quiet} without one)", incident.Reference, SlackText.Duration(quiet));
+            metrics.Reminded(incident);
             return true;
         }
         catch (Exception refused) when (refused is SlackApiException or HttpRequestException && !cancellationToken.IsCancellationRequested)

@@ -89,7 +89,7 @@ public sealed class ChannelCatchUp(
         }
         catch (Exception exception) when (exception is HttpRequestException or SlackApiException && !stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning("Catching up incident channels failed: {Error}", exception.Message);
+            logger.LogWarning("Catching up incident channels failed: {Cause}", CallFailure.Describe(exception));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

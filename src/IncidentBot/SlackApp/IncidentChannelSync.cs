@@ -21,6 +21,7 @@ public sealed class IncidentChannelSync(
     IIncidentReader reader,
     IncidentService incidents,
     ISlackSyncStore syncStore,
+    IIncidentLeases leases,
     ISlackApiClient slack,
     SlackIdentity identity,
     IOptions<SlackOptions> options,
@@ -35,13 +36,16 @@ public sealed class IncidentChannelSync(
     // Incidents whose progress record has been checked against what Slack shows, since this process started.
     private readonly ConcurrentDictionary<long, bool> reconciled = new();
 
-    /// <summary>Brings one incident up to date now; false when Slack refused and a retry is scheduled.</summary>
+    /// <summary>
+    /// Brings one incident up to date now; false when Slack refused and a retry is scheduled. While another replica
+    /// is at it, leaves it to that one: what it misses, the next rescan finds behind.
+    /// </summary>
     /// <param name="committed">The incident as a change just committed it, if known: it need not be read again.</param>
     public async Task<bool> SyncAsync(
         long number, bool ignoreBackoff = false, Incident? committed = null, CancellationToken cancellationToken = default)
     {
-        var incident = committed ?? await reader.GetAsync(number, cancellationToken);
-        if (incident is null)
+        await using var lease = await leases.TryTakeAsync(IncidentWork.SlackChannel, number, cancellationToken);
+        if (lease is null)
         {
             return true;
         }
@@ -50,6 +54,13 @@ public sealed class IncidentChannelSync(
         if (!ignoreBackoff && state.NextAttemptAt > time.GetUtcNow())
         {
             return false;
+        }
+
+        // Another replica may have shown a later version meanwhile; the card never goes back to an older one.
+        var incident = committed is not null && committed.Version >= state.CardVersion ? committed : await reader.GetAsync(number, cancellationToken);
+        if (incident is null)
+        {
+            return true;
         }
 
         try
@@ -90,9 +101,14 @@ public sealed class IncidentChannelSync(
             var bot = await identity.GetAsync(stoppingToken);
             logger.LogInformation("Slack: connected to {Workspace} as bot user {BotUserId}", bot.WorkspaceUrl, bot.UserId);
         }
-        catch (Exception exception) when (exception is SlackApiException or HttpRequestException && !stoppingToken.IsCancellationRequested)
+        catch (SlackApiException refused)
         {
-            logger.LogError("Slack: auth.test failed ({Error}); check Slack:BotToken and Slack:ApiBaseUrl. Retrying with each incident change.", exception.Message);
+            logger.LogError("Slack answered auth.test with {Error}; check Slack:BotToken. Retrying with each incident change.", refused.Error);
+        }
+        catch (HttpRequestException unreachable) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Slack could not be reached at {ApiBaseUrl}: {Cause}; check Slack:ApiBaseUrl and the network. Retrying with each incident change.",
+                options.Value.ApiBaseUrl, CallFailure.Describe(unreachable));
         }
     }
 
@@ -161,7 +177,7 @@ public sealed class IncidentChannelSync(
     {
         var channel = await CreateChannelAsync(incident, cancellationToken);
         var attached = await incidents.AttachChannelAsync(incident.Number, channel.Id, channel.Name ?? "", cancellationToken);
-        logger.LogInformation("{Incident}: opened channel {ChannelId} #{ChannelName}", incident.Reference, channel.Id, channel.Name);
+        logger.LogInformation("{Incident} channel #{ChannelName} ({ChannelId}) opened", incident.Reference, channel.Name, channel.Id);
         await InviteAsync(channel.Id, [incident.DeclaredBy, incident.CommanderId], cancellationToken);
         return attached;
     }
@@ -403,10 +419,16 @@ public sealed class IncidentChannelSync(
         await syncStore.SaveAsync(
             state with { Attempts = attempts, NextAttemptAt = time.GetUtcNow() + delay, LastError = exception.Message },
             cancellationToken);
-        if (attempts == 1 || attempts % 10 == 0)
+        // One line per backoff step; "refused" only when Slack answered.
+        if (CallFailure.WasAnswered(exception))
         {
-            logger.LogWarning("{Incident}: Slack refused an update ({Error}); attempt {Attempts}, retrying in {Delay}",
-                incident.Reference, exception.Message, attempts, delay);
+            logger.LogWarning("{Incident}: Slack refused an update: {Cause}; attempt {Attempts}, retrying in {Seconds} s",
+                incident.Reference, CallFailure.Describe(exception), attempts, delay.TotalSeconds);
+        }
+        else
+        {
+            logger.LogWarning("{Incident}: Slack could not be reached: {Cause}; attempt {Attempts}, retrying in {Seconds} s",
+                incident.Reference, CallFailure.Describe(exception), attempts, delay.TotalSeconds);
         }
     }
 }

@@ -4,13 +4,13 @@ namespace IncidentBot.Storage;
 
 /// <summary>
 /// Incidents by words: full-text, ranked. Kept apart from <see cref="IIncidentReader"/> because each storage
-/// provider brings its own text search (SQLite FTS5 here, PostgreSQL's later).
+/// provider brings its own text search (SQLite FTS5, PostgreSQL tsvector).
 /// </summary>
 public interface IIncidentSearch
 {
     /// <summary>
     /// Incidents that pass the filter and whose title, services, details or timeline text contain any of
-    /// the words, best match first (BM25), at most <see cref="IncidentFilter.Limit"/>. Each match names its
+    /// the words, best match first (BM25 on SQLite, ts_rank weighted alike on PostgreSQL), at most <see cref="IncidentFilter.Limit"/>. Each match names its
     /// best timeline entry, if the timeline matched, so the answer can cite it.
     /// </summary>
     Task<IReadOnlyList<IncidentTextMatch>> MatchAsync(SearchTerms terms, IncidentFilter filter, CancellationToken cancellationToken = default);

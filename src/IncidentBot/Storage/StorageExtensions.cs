@@ -1,6 +1,10 @@
 using IncidentBot.Configuration;
+using IncidentBot.Hosting;
 using IncidentBot.Slack.Handlers;
+using IncidentBot.Storage.Postgres;
 using IncidentBot.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Storage;
@@ -9,42 +13,100 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Every storage port on the configured provider, in one place: the incidents' write and read sides, search,
-    /// embeddings, the Slack channel progress and the Slack transport's durable inbox.
+    /// embeddings, the Slack channel progress, leases on per-incident work and the Slack transport's durable inbox.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         builder.AddCheckedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
-        var services = builder.Services;
+        var provider = builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"];
+        if (StorageOptions.IsPostgres(provider))
+        {
+            AddPostgres(builder.Services);
+        }
+        else
+        {
+            AddSqlite(builder.Services);
+        }
+
+        return builder;
+    }
+
+    private static void AddSqlite(IServiceCollection services)
+    {
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton<IIncidentStore, SqliteIncidentStore>();
         services.AddSingleton<IIncidentReader, SqliteIncidentReader>();
         services.AddSingleton<IIncidentSearch, SqliteIncidentSearch>();
         services.AddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
+        services.AddSingleton<IIncidentLeases, LocalIncidentLeases>();
         services.AddSingleton<IReminderStore, SqliteReminderStore>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
-        services.AddHostedService<StorageInitializer>();
-        return builder;
+        // The writer loop ends when the host disposes SqliteDatabase, after everything that writes has stopped,
+        // and commits what is still queued.
+        services.AddHostedService(sp =>
+        {
+            var database = sp.GetRequiredService<SqliteDatabase>();
+            return new StorageInitializer($"SQLite {database.DataSource}", async cancellationToken =>
+            {
+                try
+                {
+                    return await database.MigrateAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+                {
+                    throw new StartupException(SqliteFileProblem.Describe(database.DataSource, e), e);
+                }
+            }, sp.GetRequiredService<ILogger<StorageInitializer>>());
+        });
+    }
+
+    private static void AddPostgres(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
+        services.AddSingleton<IIncidentReader, PostgresIncidentReader>();
+        services.AddSingleton<IIncidentSearch, PostgresIncidentSearch>();
+        services.AddSingleton<IIncidentEmbeddingStore, PostgresIncidentEmbeddingStore>();
+        services.AddSingleton<ISlackSyncStore, PostgresSlackSyncStore>();
+        services.AddSingleton<IIncidentLeases, PostgresIncidentLeases>();
+        services.AddSingleton<IReminderStore, PostgresReminderStore>();
+        services.AddSingleton<ISlackInboxStore, PostgresSlackInboxStore>();
+        services.AddHostedService(sp =>
+        {
+            var database = sp.GetRequiredService<PostgresDatabase>();
+            return new StorageInitializer($"PostgreSQL {database.Description}", async cancellationToken =>
+            {
+                try
+                {
+                    return await database.MigrateAsync(cancellationToken);
+                }
+                catch (NpgsqlException e)
+                {
+                    throw new StartupException(
+                        $"The PostgreSQL database {database.Description} cannot be opened ({e.Message}); check Storage:ConnectionString and that the server is running.", e);
+                }
+            }, sp.GetRequiredService<ILogger<StorageInitializer>>());
+        });
     }
 }
 
-/// <summary>
-/// Creates or upgrades the database before the host starts taking requests. The writer loop ends when the host
-/// disposes <see cref="SqliteDatabase"/>, after everything that writes has stopped, and commits what is still queued.
-/// </summary>
-internal sealed class StorageInitializer(SqliteDatabase database, ILogger<StorageInitializer> logger) : IHostedService
+/// <summary>Creates or upgrades the database before the host starts taking requests.</summary>
+internal sealed class StorageInitializer(
+    string database, Func<CancellationToken, Task<(int From, int To)>> migrate, ILogger<StorageInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var (from, to) = await database.MigrateAsync(cancellationToken);
+        var (from, to) = await migrate(cancellationToken);
         if (from == to)
         {
-            logger.LogInformation("Storage: SQLite {File}, schema version {Version}", database.DataSource, to);
+            // The start line says where the storage is; only an upgrade is news.
+            logger.LogDebug("Storage: {Database}, schema version {Version}", database, to);
         }
         else
         {
-            logger.LogInformation("Storage: SQLite {File}, schema upgraded from version {From} to {To}", database.DataSource, from, to);
+            logger.LogInformation("Storage: {Database}, schema upgraded from version {From} to {To}", database, from, to);
         }
     }
 

@@ -13,6 +13,11 @@ public sealed class StorageOptions
     [Required]
     public string Provider { get; set; } = Sqlite;
 
-    /// <summary>For SQLite, defaults to a file <c>incidentbot.db</c> in the working directory.</summary>
+    /// <summary>
+    /// For SQLite, defaults to a file <c>incidentbot.db</c> in the working directory; for PostgreSQL, required
+    /// (<c>Host=…;Database=…;Username=…;Password=…</c>).
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    public static bool IsPostgres(string? provider) => string.Equals(provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
 }

@@ -257,6 +257,8 @@ public sealed class SlackDispatcherTests
         public Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task WaitForWorkAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
+        public Task<int> CountPendingAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
     }
 
     private sealed class FailingCommand : ISlashCommandHandler

@@ -42,6 +42,21 @@ public sealed class SocketModeConnectionTests
     }
 
     [Fact]
+    public async Task TheLogSaysConnectingFirstAndConnectedOnlyOnceSlackSaidHello()
+    {
+        await using var host = await SocketModeTestHost.StartAsync(beforeStart: slack => slack.SocketMode.SendHelloOnConnect = false);
+        var socket = await host.SocketMode.WaitForConnectionAsync(0);
+        Assert.DoesNotContain(host.Logs.Entries, entry => entry.Message.Contains("connected", StringComparison.Ordinal));
+
+        await socket.SendHelloAsync();
+
+        var connected = await host.Logs.WaitForAsync(entry => entry.Message.Contains(": connected, hello from", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, connected.Level);
+        var shown = host.Logs.AtLeast(LogLevel.Information);
+        Assert.StartsWith("Socket Mode: connecting to Slack", shown.First(entry => entry.Message.StartsWith("Socket Mode", StringComparison.Ordinal)).Message);
+    }
+
+    [Fact]
     public async Task ADroppedSocketIsReconnectedWithAFreshUrlAndNoEventIsHandledTwice()
     {
         await using var host = await SocketModeTestHost.StartAsync();

@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Diagnostics.Metrics;
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Model;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
 using IncidentBot.Assistant.Related;
 using IncidentBot.Assistant.Summary;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace IncidentBot.Tests.Assistant;
 
@@ -24,6 +28,24 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
         Assert.Contains("The model engine did not answer (TimeoutException)", summary.FallbackReason);
         Assert.Equal(3, answer.Count);
         Assert.NotNull(answer.FallbackReason);
+    }
+
+    [Fact]
+    public async Task AFallbackIsCountedAgainstItsFeatureAndTheEngineThatDidNotAnswer()
+    {
+        var meters = world.Bot.App.Services.GetRequiredService<IMeterFactory>();
+        using var fallbacks = new MetricCollector<long>(meters, IncidentBotMetrics.MeterName, "incidentbot.assistant.fallbacks");
+        using var answers = new MetricCollector<long>(meters, IncidentBotMetrics.MeterName, "incidentbot.assistant.answers");
+
+        await AssistantWith(new FailingModel(new ModelUnavailableException("was rate-limited (HTTP 429)"))).SummarizeAsync(world.Checkout);
+
+        var fallback = Assert.Single(fallbacks.GetMeasurementSnapshot());
+        Assert.Equal(
+            [("engine", "model"), ("feature", "summary"), ("reason", "unavailable")],
+            fallback.Tags.OrderBy(tag => tag.Key).Select(tag => (tag.Key, (string)tag.Value!)));
+        Assert.Equal(
+            ["deterministic answered", "model failed"],
+            answers.GetMeasurementSnapshot().Select(m => $"{m.Tags["engine"]} {m.Tags["outcome"]}").Order());
     }
 
     [Fact]
@@ -80,7 +102,7 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
 
         FeatureSteps<TStep> Steps<TStep>(params TStep[] steps)
             where TStep : IAssistantStep =>
-            new(steps, services.GetRequiredService<ILogger<FeatureSteps<TStep>>>());
+            new(steps, services.GetRequiredService<IncidentBotMetrics>(), world.Clock, services.GetRequiredService<ILogger<FeatureSteps<TStep>>>());
     }
 
     private sealed class FailingModel(Exception? failure = null) : ISummaryStep, IRelatedStep, IQuestionStep, IPostmortemStep

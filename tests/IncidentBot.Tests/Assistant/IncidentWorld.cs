@@ -10,11 +10,22 @@ namespace IncidentBot.Tests.Assistant;
 /// A running IncidentBot with a history of incidents written the way responders write them: alerts,
 /// hypotheses, a rollback, questions (answered and not), follow-ups. Messages go through
 /// <see cref="IncidentService.RecordMessageAsync"/> as the Slack side stores them, state changes through
-/// <see cref="IncidentService"/> too. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC).
+/// <see cref="IncidentService"/> too. The clock ends at <see cref="Now"/> (2026-11-02 09:00 UTC). On SQLite;
+/// <see cref="PostgresIncidentWorld"/> is the same world on PostgreSQL.
 /// </summary>
-public sealed class IncidentWorld() : SeededWorld(new DateTimeOffset(2026, 9, 1, 10, 0, 0, TimeSpan.Zero))
+public class IncidentWorld : SeededWorld
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    public IncidentWorld()
+        : this(new SqliteStorage())
+    {
+    }
+
+    protected IncidentWorld(StorageProvider storage)
+        : base(new DateTimeOffset(2026, 9, 1, 10, 0, 0, TimeSpan.Zero), storage)
+    {
+    }
 
     /// <summary>INC-1: refunds stuck, payments-api, 2026-09-01, resolved. Outside "the past month".</summary>
     public long RefundsStuck { get; private set; }
@@ -189,3 +200,5 @@ public sealed class IncidentWorld() : SeededWorld(new DateTimeOffset(2026, 9, 1,
         SetClock(Now);
     }
 }
+
+public sealed class PostgresIncidentWorld() : IncidentWorld(new PostgresStorage());

@@ -3,9 +3,11 @@ using IncidentBot.Incidents;
 
 namespace IncidentBot.Tests.Assistant;
 
-public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<IncidentWorld>
+/// <summary>Related incidents rank alike on every storage provider.</summary>
+public abstract class RelatedIncidentsContract<TWorld>(TWorld world) : IClassFixture<TWorld>
+    where TWorld : IncidentWorld
 {
-    [Fact]
+    [SkippableFact]
     public async Task TheIncidentSharingServicesAndWordsRanksFirstAndSaysWhy()
     {
         var related = await world.Assistant.FindRelatedAsync(world.Checkout);
@@ -23,7 +25,7 @@ public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<I
         await world.AssertCitationsPointAtRealEntriesAsync(related.Citations);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ByDefaultOnlyIncidentsOpenInThePastTwoHoursAreConsidered()
     {
         var related = await world.Assistant.FindRelatedAsync(world.Checkout);
@@ -33,7 +35,7 @@ public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<I
         Assert.DoesNotContain(related.Hits, h => h.Incident.Number == world.Checkout);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AQueryWithATimeFrameFindsActiveAndResolvedIncidentsInIt()
     {
         var pastMonth = await world.Assistant.FindRelatedAsync(new RelatedRequest(Query: "DDOS attacks", Since: IncidentWorld.Now.AddDays(-30)));
@@ -47,7 +49,7 @@ public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<I
         await world.AssertCitationsPointAtRealEntriesAsync(allHistory.Citations);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AHitFoundByATimelineMessageCitesThatMessage()
     {
         var related = await world.Assistant.FindRelatedAsync(new RelatedRequest(Query: "botnet"));
@@ -63,7 +65,7 @@ public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<I
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WordsThatMatchNothingSaySo()
     {
         var related = await world.Assistant.FindRelatedAsync(new RelatedRequest(Query: "kubernetes etcd quorum"));
@@ -73,7 +75,7 @@ public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<I
         Assert.Empty(related.Citations);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("\"DDOS")]
     [InlineData("DDOS NEAR/2 attack")]
     [InlineData("NEAR(ddos attack)")]
@@ -100,3 +102,7 @@ public sealed class RelatedIncidentsTests(IncidentWorld world) : IClassFixture<I
         }
     }
 }
+
+public sealed class RelatedIncidentsTests(IncidentWorld world) : RelatedIncidentsContract<IncidentWorld>(world);
+
+public sealed class PostgresRelatedIncidentsTests(PostgresIncidentWorld world) : RelatedIncidentsContract<PostgresIncidentWorld>(world);

@@ -10,8 +10,9 @@ namespace IncidentBot.Tests.Assistant;
 /// A running IncidentBot on a clock the history sets, with the ways to write that history as responders do:
 /// declare, Slack messages (through <see cref="IncidentService.RecordMessageAsync"/>, as the Slack side stores them),
 /// posts and edits, each moving the clock on a minute. A world writes its history in <see cref="SeedAsync"/>.
+/// On SQLite unless a world names another <see cref="StorageProvider"/>.
 /// </summary>
-public abstract class SeededWorld(DateTimeOffset start) : IAsyncLifetime
+public abstract class SeededWorld(DateTimeOffset start, StorageProvider? storageProvider = null) : IAsyncLifetime
 {
     public const string Alice = "U0ALICE";
     public const string Bob = "U0BOB";
@@ -20,7 +21,7 @@ public abstract class SeededWorld(DateTimeOffset start) : IAsyncLifetime
     public const string Erin = "U0ERIN";
     public const string DatadogBot = "B0DATADOG";
 
-    private readonly TemporaryDatabase database = new();
+    private readonly StorageProvider storage = storageProvider ?? new SqliteStorage();
 
     public ManualClock Clock { get; } = new(start);
 
@@ -34,7 +35,9 @@ public abstract class SeededWorld(DateTimeOffset start) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Bot = await TestBot.StartAsync(database.ConnectionString, Clock, Settings);
+        await storage.InitializeAsync();
+        Bot = await TestBot.StartAsync(
+            storage.Settings["Storage:ConnectionString"]!, Clock, Settings is { } extra ? new Dictionary<string, string?>(storage.Settings.Concat(extra)) : storage.Settings);
         await SeedAsync();
     }
 
@@ -43,8 +46,12 @@ public abstract class SeededWorld(DateTimeOffset start) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Bot.DisposeAsync();
-        database.Dispose();
+        if (Bot is not null)
+        {
+            await Bot.DisposeAsync();
+        }
+
+        await storage.DisposeAsync();
     }
 
     protected abstract Task SeedAsync();

@@ -20,6 +20,8 @@ public sealed class ConfigurationCheckTests
     [InlineData("Alerts:PagerDuty:SigningSecret", "x", "Alerts:PagerDuty:SigningSecret is not a setting IncidentBot knows")]
     [InlineData("Alerts:Alertmanager:Enabled", "maybe", "'Alerts:Alertmanager:Enabled'")]
     [InlineData("Alerts:Reminders", "x", "Alerts:Reminders is not a setting IncidentBot knows")]
+    [InlineData("Telemetry:MetricsRequireApiKey", "sometimes", "'Telemetry:MetricsRequireApiKey'")]
+    [InlineData("Telemetry:MetricsPort", "9464", "Telemetry:MetricsPort is not a setting IncidentBot knows")]
     public void AWrongSettingIsReportedInOneLineNamingTheKey(string key, string value, string expected)
     {
         var error = FindError(new Dictionary<string, string?> { [key] = value });
@@ -37,21 +39,101 @@ public sealed class ConfigurationCheckTests
         Assert.Equal("Ai:Model is required when Ai:Provider is 'openai'.", error);
     }
 
+    [Theory]
+    [InlineData("Slak:BotToken", "xoxb-1", "Slak:BotToken is not a setting IncidentBot knows: did you mean Slack:BotToken?")]
+    [InlineData("Storge:Provider", "mongo", "Storge:Provider is not a setting IncidentBot knows: did you mean Storage:Provider?")]
+    [InlineData("Storage:Provder", "sqlite", "Storage:Provder is not a setting IncidentBot knows: did you mean Storage:Provider?")]
+    [InlineData("Ai:Modle", "llama3.1", "Ai:Modle is not a setting IncidentBot knows: did you mean Ai:Model?")]
+    public void AMisspeltSectionOrKeyIsRefusedWithWhatWasMeant(string key, string value, string expected)
+    {
+        Assert.Equal(expected, FindError(new Dictionary<string, string?> { [key] = value }));
+    }
+
+    [Fact]
+    public void AnUnknownSectionUnlikeAnyOfTheBotsNamesTheSections()
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true" });
+
+        Assert.NotNull(error);
+        Assert.StartsWith("Dashboard:Enabled is not a setting IncidentBot knows: its sections are Ai, ", error);
+        Assert.EndsWith(", Storage, Telemetry, besides the framework's (Logging, Kestrel, AllowedHosts, Urls).", error);
+        Assert.All(["Api", "Assistant", "Slack"], section => Assert.Contains($" {section},", error));
+    }
+
+    [Theory]
+    [InlineData("Logging:LogLevel:Default", "Debug")]
+    [InlineData("Logging:Console:FormatterName", "json")]
+    [InlineData("AllowedHosts", "bot.example.com")]
+    [InlineData("Kestrel:Limits:MaxConcurrentConnections", "100")]
+    [InlineData("Urls", "http://127.0.0.1:0")]
+    [InlineData("http_ports", "8080")]
+    [InlineData("shutdownTimeoutSeconds", "10")]
+    public void TheFrameworksSectionsAreAccepted(string key, string value)
+    {
+        Assert.Null(FindError(new Dictionary<string, string?> { [key] = value }));
+    }
+
+    [Fact]
+    public void TheEnvironmentRefusesOnlyWhatLooksLikeTheBotsSections()
+    {
+        var prefix = $"IBTEST{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable(prefix + "PATHLIKE", "/usr/bin");
+        Environment.SetEnvironmentVariable(prefix + "Other__Program__Setting", "1");
+        try
+        {
+            Assert.Null(FindError([], builder => builder.AddEnvironmentVariables(prefix)));
+
+            Environment.SetEnvironmentVariable(prefix + "Slakc__BotToken", "xoxb-1");
+            Assert.Equal(
+                "Slakc__BotToken (environment variable) is not a setting IncidentBot knows: did you mean Slack__BotToken?",
+                FindError([], builder => builder.AddEnvironmentVariables(prefix)));
+        }
+        finally
+        {
+            foreach (var name in new[] { "PATHLIKE", "Other__Program__Setting", "Slakc__BotToken" })
+            {
+                Environment.SetEnvironmentVariable(prefix + name, null);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("", "Storage:ConnectionString is required with Storage:Provider 'postgres'")]
+    [InlineData("Database=incidentbot", "Storage:ConnectionString names no Host for PostgreSQL.")]
+    [InlineData("Hots=db", "Storage:ConnectionString is not a PostgreSQL connection string")]
+    public void PostgresNeedsAConnectionStringNamingItsHost(string connectionString, string expected)
+    {
+        var error = FindError(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = connectionString });
+
+        Assert.NotNull(error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public void APostgresConnectionStringIsAGoodConfiguration()
+    {
+        Assert.Null(FindError(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = "Host=db;Database=incidentbot" }));
+    }
+
     [Fact]
     public void TheDefaultsAreAGoodConfiguration()
     {
         Assert.Null(FindError([]));
     }
 
-    private static string? FindError(Dictionary<string, string?> settings)
+    private static string? FindError(Dictionary<string, string?> settings, Action<IConfigurationBuilder>? addSources = null)
     {
         using var database = new TemporaryDatabase();
         var app = IncidentBotApp.Build(
             new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory },
-            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+            builder =>
             {
-                ["Storage:ConnectionString"] = database.ConnectionString,
-            }));
+                var merged = new Dictionary<string, string?>(settings);
+                merged.TryAdd("Storage:ConnectionString", database.ConnectionString);
+                builder.Configuration.AddInMemoryCollection(merged);
+                addSources?.Invoke(builder.Configuration);
+            });
         return app.FindConfigurationError();
     }
 }

@@ -4,8 +4,10 @@ using IncidentBot.Incidents;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
 using IncidentBot.Storage.Sqlite;
+using IncidentBot.Telemetry;
 using IncidentBot.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using System.Diagnostics.Metrics;
 
 namespace IncidentBot.Tests.Incidents;
 
@@ -15,6 +17,7 @@ public sealed class IncidentServiceTests : IAsyncLifetime
     private readonly TemporaryDatabase file = new();
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
     private readonly RecordingObserver observer = new();
+    private readonly ServiceProvider meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private SqliteDatabase database = null!;
     private IncidentService incidents = null!;
     private SqliteIncidentReader reader = null!;
@@ -23,13 +26,15 @@ public sealed class IncidentServiceTests : IAsyncLifetime
     {
         database = new SqliteDatabase(file.ConnectionString);
         await database.MigrateAsync();
-        incidents = new IncidentService(new SqliteIncidentStore(database), [observer], clock, NullLogger<IncidentService>.Instance);
         reader = new SqliteIncidentReader(database);
+        var metrics = new IncidentBotMetrics(meters.GetRequiredService<IMeterFactory>(), meters);
+        incidents = new IncidentService(new SqliteIncidentStore(database), [observer], clock, metrics, NullLogger<IncidentService>.Instance);
     }
 
     public async Task DisposeAsync()
     {
         await database.DisposeAsync();
+        await meters.DisposeAsync();
         file.Dispose();
     }
 

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using IncidentBot.Reminders;
+using IncidentBot.Telemetry;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace IncidentBot.Tests.Reminders;
 
@@ -41,6 +44,21 @@ public sealed class UpdateReminderTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(0, await reminders.RemindWhereDueAsync());
         Assert.Single(Reminders(channel));
+    }
+
+    [Fact]
+    public async Task AReminderPostedIsCountedBySeverity()
+    {
+        using var sent = new MetricCollector<long>(
+            slack.Bot.App.Services.GetRequiredService<IMeterFactory>(), IncidentBotMetrics.MeterName, "incidentbot.reminders.sent");
+        var (_, channel) = await DeclareAsync("sev2");
+
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await reminders.RemindWhereDueAsync();
+        await WaitForReminderAsync(channel);
+
+        var reminder = Assert.Single(sent.GetMeasurementSnapshot());
+        Assert.Equal("SEV-2", reminder.Tags["severity"]);
     }
 
     [Fact]

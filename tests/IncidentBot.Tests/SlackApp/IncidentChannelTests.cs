@@ -186,6 +186,7 @@ public sealed class IncidentChannelTests : IAsyncLifetime
     [InlineData("", "/incident declare")]
     [InlineData("help", "/incident declare")]
     [InlineData("frobnicate", "Usage")]
+    [InlineData("stabel", "Did you mean stable?\nUsage: /incident <")]
     [InlineData("severity sev9", "Usage")]
     public async Task HelpAndWrongCommandsGetAPrivateUsageLine(string text, string expected)
     {

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IncidentBot.Hosting;
+using IncidentBot.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,8 +34,9 @@ public sealed class TestBot : IAsyncDisposable
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
+    /// <param name="logs">Gets every log line at the levels of appsettings.json, as an operator's console would.</param>
     public static async Task<TestBot> StartAsync(
-        string connectionString, TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+        string connectionString, TimeProvider? clock = null, IDictionary<string, string?>? settings = null, LogCapture? logs = null)
     {
         var app = IncidentBotApp.Build(
             new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory },
@@ -55,6 +57,11 @@ public sealed class TestBot : IAsyncDisposable
 
                 builder.WebHost.UseUrls("http://127.0.0.1:0");
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                if (logs is not null)
+                {
+                    builder.Logging.AddProvider(logs);
+                }
+
                 if (clock is not null)
                 {
                     builder.Services.AddSingleton(clock);

@@ -35,9 +35,6 @@ public sealed class ModelClients : IDisposable
         Embeddings = EmbeddingModel is null
             ? null
             : new EmbeddingClient(EmbeddingModel, credential, ClientOptions(ai, http.CreateClient(EmbeddingHttpClient))).AsIEmbeddingGenerator();
-        loggers.CreateLogger<ModelClients>().LogInformation(
-            "Assistant: model {Model} at {Endpoint}{Embeddings}", Model, ai.Endpoint is { Length: > 0 } endpoint ? new Uri(endpoint).GetLeftPart(UriPartial.Path) : "api.openai.com",
-            EmbeddingModel is null ? "" : $", embeddings by {EmbeddingModel}");
     }
 
     public IChatCompletionService Chat { get; }

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using IncidentBot.Slack.Api;
 using Microsoft.SemanticKernel;
 using Polly;
 using Polly.CircuitBreaker;
@@ -24,7 +25,7 @@ public sealed class ModelUnavailableException(string reason, Exception? innerExc
         // The connector wraps the SDK's ClientResultException; the embedding generator does not.
         HttpOperationException { StatusCode: { } status } => Describe((int)status, timeout),
         ClientResultException { Status: > 0 } e => Describe(e.Status, timeout),
-        HttpOperationException or ClientResultException or HttpRequestException => "could not be reached",
+        HttpOperationException or ClientResultException or HttpRequestException => $"could not be reached ({CallFailure.DescribeConnection(exception)})",
         TimeoutRejectedException or TimeoutException or OperationCanceledException => $"did not answer within {Seconds(timeout)} s",
         BrokenCircuitException => "is paused after repeated failures",
         _ => $"failed ({exception.GetType().Name})",

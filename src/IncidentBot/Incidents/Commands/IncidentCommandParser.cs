@@ -79,9 +79,12 @@ public static partial class IncidentCommandParser
         name = name.TrimEnd(':');
         var subcommand = Array.Find(Subcommands, s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
         return subcommand is null
-            ? new InvalidCommand($"'{Shorten(name)}' is not an /incident subcommand.", UnknownUsage)
+            ? new InvalidCommand($"'{Shorten(name)}' is not an /incident subcommand.{DidYouMean(name)}", UnknownUsage)
             : subcommand.Read(args, subcommand);
     }
+
+    private static string DidYouMean(string name) =>
+        Spelling.Closest(name, Subcommands.Select(s => s.Name)) is { } meant ? $" Did you mean {meant}?" : "";
 
     private static IncidentCommand ReadDeclare(string args, Subcommand self)
     {

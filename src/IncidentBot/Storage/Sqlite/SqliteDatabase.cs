@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using IncidentBot.Incidents;
 using Microsoft.Data.Sqlite;
 
 namespace IncidentBot.Storage.Sqlite;
@@ -8,7 +10,7 @@ namespace IncidentBot.Storage.Sqlite;
 /// Writes go through one writer loop (see <see cref="WriteAsync{T}"/>), started by the first write and ended by
 /// <see cref="DisposeAsync"/>, which the host calls when it stops: writes already queued are committed first.
 /// </remarks>
-public sealed class SqliteDatabase : IAsyncDisposable
+public sealed partial class SqliteDatabase : IAsyncDisposable
 {
     private const int MaxWritesPerTransaction = 256;
 
@@ -49,6 +51,36 @@ public sealed class SqliteDatabase : IAsyncDisposable
         this.migrations = migrations;
         beforeEveryCommit = [.. migrations.Select(migration => migration.BeforeEveryCommit).OfType<string>()];
         writer = new Lazy<Task>(() => Task.Run(RunWritesAsync));
+    }
+
+    /// <returns>Null when SQLite can read <paramref name="connectionString"/>; otherwise what is wrong and how it is written.</returns>
+    public static string? FindConnectionStringProblem(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+
+        if (!connectionString.Contains('='))
+        {
+            return $"Storage:ConnectionString '{connectionString.Trim()}' is not a connection string: write 'Data Source={connectionString.Trim()}'.";
+        }
+
+        try
+        {
+            _ = new SqliteConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            var keyword = UnknownKeyword().Match(e.Message) is { Success: true } match ? match.Groups["keyword"].Value : null;
+            var known = new SqliteConnectionStringBuilder().Keys.Cast<string>();
+            return keyword is null
+                ? "Storage:ConnectionString is not a SQLite connection string: write 'Data Source=<file>', e.g. 'Data Source=/var/lib/incidentbot/incidentbot.db'."
+                : $"Storage:ConnectionString has '{keyword}', which SQLite does not know" +
+                  (Spelling.Closest(keyword, known) is { } meant ? $": did you mean '{meant}'?" : "") +
+                  " Write 'Data Source=<file>', e.g. 'Data Source=/var/lib/incidentbot/incidentbot.db'.";
+        }
     }
 
     /// <summary>The full path of the file.</summary>
@@ -311,6 +343,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    // Microsoft.Data.Sqlite: "Connection string keyword 'data sorce' is not supported." (older: "Keyword not supported: 'x'.")
+    [GeneratedRegex(@"[Kk]eyword (not supported: )?'(?<keyword>[^']+)'")]
+    private static partial Regex UnknownKeyword();
 
     private static bool IsInMemory(string dataSource) =>
         dataSource.Length == 0 || dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase);

@@ -26,6 +26,35 @@ internal static class SqliteIncidentQueries
 
     public static int Limit(IncidentFilter filter) => Math.Clamp(filter.Limit, 1, IncidentFilter.MaxLimit);
 
+    /// <summary>The entries that count as telling the people following an incident where it stands.</summary>
+    public const string LastUpdateKinds = "'declared', 'update', 'status_changed', 'severity_changed'";
+
+    /// <summary>The figures of the incidents declared in the window; the SQL is the same on every provider.</summary>
+    public static async Task<IncidentStats> ReadStatsAsync(
+        IDbConnection connection, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var window = new { Since = UnixMs.From(since), Until = UnixMs.From(until) };
+        var figures = await connection.QueryAsync<(long Severity, string Status, long DeclaredAt, long? ResolvedAt, long? ImpactStartedAt)>(new CommandDefinition("""
+            SELECT severity, status, declared_at, resolved_at, impact_started_at FROM incidents
+            WHERE declared_at >= @Since AND declared_at <= @Until;
+            """, window, cancellationToken: cancellationToken));
+        var services = await connection.QueryAsync<(string Service, long Incidents)>(new CommandDefinition("""
+            SELECT s.service, COUNT(*) FROM incident_services s JOIN incidents i ON i.number = s.incident_number
+            WHERE i.declared_at >= @Since AND i.declared_at <= @Until
+            GROUP BY s.service ORDER BY COUNT(*) DESC, s.service LIMIT 10;
+            """, window, cancellationToken: cancellationToken));
+        return IncidentStats.Compute(
+            since,
+            until,
+            figures.Select(f => new IncidentFigures(
+                (Severity)f.Severity,
+                IncidentStatusText.TryParse(f.Status, out var status) ? status : IncidentStatus.Active,
+                f.ResolvedAt is { } resolved ? TimeSpan.FromMilliseconds(resolved - f.DeclaredAt) : null,
+                UnixMs.To(f.DeclaredAt),
+                f.ImpactStartedAt is { } impact ? TimeSpan.FromMilliseconds(Math.Max(0, f.DeclaredAt - impact)) : null)).ToList(),
+            services.Select(s => new ServiceCount(s.Service, (int)s.Incidents)).ToList());
+    }
+
     /// <summary>
     /// Whether the filter is likely to keep far fewer incidents than all of them. An upper time bound alone is not
     /// counted: "until now" keeps nearly everything.

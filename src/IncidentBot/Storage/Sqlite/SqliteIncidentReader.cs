@@ -95,9 +95,9 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Number, long At)>(new CommandDefinition("""
+        var rows = await connection.QueryAsync<(long Number, long At)>(new CommandDefinition($"""
             SELECT incident_number, MAX(occurred_at) FROM timeline_entries
-            WHERE incident_number IN @Numbers AND kind IN ('declared', 'update', 'status_changed', 'severity_changed')
+            WHERE incident_number IN @Numbers AND kind IN ({LastUpdateKinds})
             GROUP BY incident_number;
             """, new { Numbers = numbers.Distinct().ToList() }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Number, r => UnixMs.To(r.At));
@@ -123,27 +123,8 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
 
     public async Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
-        var window = new { Since = UnixMs.From(since), Until = UnixMs.From(until) };
         await using var connection = await database.OpenAsync(cancellationToken);
-        var figures = await connection.QueryAsync<(long Severity, string Status, long DeclaredAt, long? ResolvedAt, long? ImpactStartedAt)>(new CommandDefinition("""
-            SELECT severity, status, declared_at, resolved_at, impact_started_at FROM incidents
-            WHERE declared_at >= @Since AND declared_at <= @Until;
-            """, window, cancellationToken: cancellationToken));
-        var services = await connection.QueryAsync<(string Service, long Incidents)>(new CommandDefinition("""
-            SELECT s.service, COUNT(*) FROM incident_services s JOIN incidents i ON i.number = s.incident_number
-            WHERE i.declared_at >= @Since AND i.declared_at <= @Until
-            GROUP BY s.service ORDER BY COUNT(*) DESC, s.service LIMIT 10;
-            """, window, cancellationToken: cancellationToken));
-        return IncidentStats.Compute(
-            since,
-            until,
-            figures.Select(f => new IncidentFigures(
-                (Severity)f.Severity,
-                IncidentStatusText.TryParse(f.Status, out var status) ? status : IncidentStatus.Active,
-                f.ResolvedAt is { } resolved ? TimeSpan.FromMilliseconds(resolved - f.DeclaredAt) : null,
-                UnixMs.To(f.DeclaredAt),
-                f.ImpactStartedAt is { } impact ? TimeSpan.FromMilliseconds(Math.Max(0, f.DeclaredAt - impact)) : null)).ToList(),
-            services.Select(s => new ServiceCount(s.Service, (int)s.Incidents)).ToList());
+        return await ReadStatsAsync(connection, since, until, cancellationToken);
     }
 
     public async Task<IReadOnlyList<PostmortemDraft>> GetPostmortemDraftsAsync(long number, CancellationToken cancellationToken = default)

@@ -92,13 +92,13 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
     public async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, string Kind, long RetryNum, string? RetryReason, bool AnyOrder)>(
+        var rows = await connection.QueryAsync<(long Id, string Kind, long RetryNum, string? RetryReason, bool AnyOrder, long EnqueuedAt)>(
             new CommandDefinition("""
-                SELECT id, kind, retry_num, retry_reason, any_order FROM slack_work_items
+                SELECT id, kind, retry_num, retry_reason, any_order, enqueued_at FROM slack_work_items
                 WHERE id > @AfterId ORDER BY id LIMIT @Limit;
                 """, new { AfterId = afterId, Limit = limit }, cancellationToken: cancellationToken));
         var pending = new List<PendingSlackWork>();
-        var unknown = new List<(long Id, string Kind, long RetryNum, string? RetryReason, bool AnyOrder)>();
+        var unknown = new List<(long Id, string Kind, long RetryNum, string? RetryReason, bool AnyOrder, long EnqueuedAt)>();
         foreach (var row in rows)
         {
             if (acceptedHere.TryGetValue(row.Id, out var accepted))
@@ -120,7 +120,10 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
                 .ToDictionary(row => row.Id, row => row.Payload);
             pending.AddRange(unknown.Where(row => payloads.ContainsKey(row.Id)).Select(row => new PendingSlackWork(row.Id, new SlackWorkItem(
                 Enum.Parse<SlackWorkKind>(row.Kind), payloads[row.Id], (int)row.RetryNum, row.RetryReason,
-                Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder))));
+                Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder)
+            {
+                AcceptedAt = UnixMs.To(row.EnqueuedAt),
+            })));
             pending.Sort((a, b) => a.Id.CompareTo(b.Id));
         }
 
@@ -151,4 +154,10 @@ public sealed class SqliteSlackInboxStore(SqliteDatabase database, TimeProvider 
     }
 
     public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
+
+    public async Task<int> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM slack_work_items;", cancellationToken: cancellationToken));
+    }
 }

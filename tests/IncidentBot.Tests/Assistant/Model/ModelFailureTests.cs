@@ -112,7 +112,7 @@ public sealed class ModelFailureTests(IncidentWorld world) : IClassFixture<Incid
         Assert.Contains("is paused after repeated failures", paused.FallbackReason);
         Assert.Equal(AssistantEngines.Model, answer.Engine);
         Assert.Single(model.Logs.AtLeast(LogLevel.Warning));
-        Assert.Single(model.Logs.Lines, line => line.Message == "The chat model answers again");
+        Assert.Single(model.Logs.Entries, line => line.Message == "The chat model answers again");
     }
 
     private static FakeChatReply Reply(string failure) => failure switch

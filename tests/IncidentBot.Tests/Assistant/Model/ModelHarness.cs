@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using IncidentBot.Assistant;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Assistant.Postmortem;
@@ -8,6 +7,7 @@ using IncidentBot.Assistant.Summary;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using IncidentBot.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -93,7 +93,7 @@ public sealed class ModelHarness : IAsyncDisposable
 
         FeatureSteps<TStep> Steps<TStep>(params TStep[] steps)
             where TStep : IAssistantStep =>
-            new(steps, loggers.CreateLogger<FeatureSteps<TStep>>());
+            new(steps, app.GetRequiredService<IncidentBotMetrics>(), world.Clock, loggers.CreateLogger<FeatureSteps<TStep>>());
     }
 
     /// <summary>Quick to fail and to open the circuit, for failure tests.</summary>
@@ -109,34 +109,5 @@ public sealed class ModelHarness : IAsyncDisposable
     {
         await services.DisposeAsync();
         await Fake.DisposeAsync();
-    }
-}
-
-/// <summary>Keeps every log line written, with its level and category.</summary>
-public sealed class LogCapture : ILoggerProvider
-{
-    private readonly ConcurrentQueue<LogLine> lines = new();
-
-    public IReadOnlyList<LogLine> Lines => [.. lines];
-
-    public IReadOnlyList<LogLine> AtLeast(LogLevel level) => [.. lines.Where(l => l.Level >= level)];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-    public void Dispose()
-    {
-    }
-
-    public sealed record LogLine(string Category, LogLevel Level, string Message);
-
-    private sealed class Logger(string category, ConcurrentQueue<LogLine> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(new LogLine(category, logLevel, formatter(state, exception)));
     }
 }

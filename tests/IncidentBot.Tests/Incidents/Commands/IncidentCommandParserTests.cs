@@ -38,6 +38,26 @@ public sealed class IncidentCommandParserTests
     }
 
     [Theory]
+    [InlineData("stabel", "stable")]
+    [InlineData("resovle rolled back", "resolve")]
+    [InlineData("Severty sev1", "severity")]
+    [InlineData("declar outage", "declare")]
+    [InlineData("sumary", "summary")]
+    public void AMistypedSubcommandSuggestsTheClosestOne(string text, string meant)
+    {
+        var invalid = Parse<InvalidCommand>(text);
+
+        Assert.EndsWith($"is not an /incident subcommand. Did you mean {meant}?", invalid.Error);
+        Assert.StartsWith("Usage: /incident <", invalid.Usage);
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("xyz")]
+    public void AWordLikeNoSubcommandGetsNoSuggestion(string text) =>
+        Assert.Equal($"'{text}' is not an /incident subcommand.", Parse<InvalidCommand>(text).Error);
+
+    [Theory]
     [InlineData("Checkout failing", "Checkout failing", null, "")]
     [InlineData("Checkout failing sev2", "Checkout failing", Severity.Sev2, "")]
     [InlineData("sev1 Checkout failing", "Checkout failing", Severity.Sev1, "")]

@@ -1,0 +1,59 @@
+using IncidentBot.Configuration;
+using IncidentBot.Slack;
+using IncidentBot.SlackApp;
+using IncidentBot.Storage;
+using IncidentBot.Storage.Sqlite;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Hosting;
+
+/// <summary>The one line logged once the bot has started, saying how it runs.</summary>
+public static class StartupSummary
+{
+    public static string Describe(WebApplication app)
+    {
+        var services = app.Services;
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return $"IncidentBot listening on {string.Join(", ", addresses)}: " + string.Join(" · ",
+            Slack(app.Configuration, services),
+            Storage(services),
+            Assistant(services.GetRequiredService<IOptions<AiOptions>>().Value),
+            Api(services.GetRequiredService<IOptions<ApiOptions>>().Value),
+            "dashboard off");
+    }
+
+    private static string Slack(IConfiguration configuration, IServiceProvider services)
+    {
+        if (!configuration.IsSlackConfigured())
+        {
+            return "Slack off (no Slack:BotToken)";
+        }
+
+        var slack = services.GetRequiredService<IOptions<SlackOptions>>().Value;
+        return string.IsNullOrWhiteSpace(slack.AppToken)
+            ? $"Slack over HTTP (requests at /slack/…, Web API {slack.ApiBaseUrl})"
+            : $"Slack Socket Mode ({Count(slack.SocketModeConnections, "connection")})";
+    }
+
+    private static string Storage(IServiceProvider services) =>
+        $"storage {services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider} {services.GetRequiredService<SqliteDatabase>().DataSource}";
+
+    private static string Assistant(AiOptions ai)
+    {
+        if (!string.Equals(ai.Provider?.Trim(), AiOptions.OpenAi, StringComparison.OrdinalIgnoreCase))
+        {
+            return "assistant deterministic (no model)";
+        }
+
+        var endpoint = string.IsNullOrWhiteSpace(ai.Endpoint) ? "api.openai.com" : new Uri(ai.Endpoint).GetLeftPart(UriPartial.Path);
+        var embeddings = string.IsNullOrWhiteSpace(ai.EmbeddingModel) ? "embeddings off" : $"embeddings {ai.EmbeddingModel.Trim()}";
+        return $"assistant model {ai.Model?.Trim()} at {endpoint}, {embeddings}";
+    }
+
+    private static string Api(ApiOptions api) =>
+        api.Keys.Length == 0 ? "REST API closed (no Api:Keys)" : $"REST API open ({Count(api.Keys.Length, "key")})";
+
+    private static string Count(int count, string thing) => count == 1 ? $"1 {thing}" : $"{count} {thing}s";
+}

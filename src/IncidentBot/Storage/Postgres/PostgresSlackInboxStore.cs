@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Dapper;
+using IncidentBot.Slack.Handlers;
+using IncidentBot.Storage.Sqlite;
+
+namespace IncidentBot.Storage.Postgres;
+
+/// <summary>
+/// The Slack transport's inbox on PostgreSQL, shared by every replica. Accepting is one statement that claims the
+/// event id and stores the work together, so a retried delivery is stored once whichever replica it reaches.
+/// Reading pending work claims it for this store (<c>FOR UPDATE SKIP LOCKED</c>) until <see cref="ClaimTime"/> has
+/// passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
+/// another replica, and the work of a replica that died is taken over once its claim has lapsed.
+/// </summary>
+public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresSlackInboxStore> logger)
+    : ISlackInboxStore
+{
+    /// <summary>How long work read by one replica is kept from the others.</summary>
+    public static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(30);
+
+    // Slack stops retrying an event within about an hour.
+    private static readonly TimeSpan ClaimWindow = TimeSpan.FromHours(2);
+
+    private const string AcceptSql = """
+        WITH claim AS (
+            INSERT INTO slack_event_claims (event_id, claimed_at) SELECT @EventId, @Now WHERE @EventId IS NOT NULL
+            ON CONFLICT DO NOTHING
+            RETURNING event_id
+        )
+        INSERT INTO slack_work_items (kind, payload, retry_num, retry_reason, enqueued_at, any_order)
+        SELECT @Kind, @Payload, @RetryNum, @RetryReason, @Now, @AnyOrder
+        WHERE @EventId IS NULL OR EXISTS (SELECT 1 FROM claim)
+        RETURNING id;
+        """;
+
+    // Claims are taken one replica at a time (a transaction-scoped advisory lock), so each sees the others' claims.
+    private const long ClaimLockKey = 0x494E_4342_0002;
+    private static readonly string LockClaimsSql = $"SELECT pg_advisory_xact_lock({ClaimLockKey});";
+
+    private const string ReadCandidatesSql = """
+        SELECT id, any_order, claimed_by IS NOT NULL AND claimed_by <> @Owner AND claimed_until >= @Now AS held_elsewhere
+        FROM slack_work_items
+        WHERE id > @AfterId
+        ORDER BY id LIMIT @Window
+        FOR UPDATE SKIP LOCKED;
+        """;
+
+    private const string ClaimSql = """
+        UPDATE slack_work_items SET claimed_by = @Owner, claimed_until = @Until
+        WHERE id = ANY(@Ids)
+        RETURNING id, kind, payload, retry_num, retry_reason, any_order, enqueued_at;
+        """;
+
+    // Other replicas' work stepped over while looking for this one's.
+    private const int MaxHeldElsewhere = 4096;
+
+    private readonly string owner = Guid.NewGuid().ToString("N");
+
+    // Work this replica accepted and has not yet completed, as accepted (with the parsed payload), by stored id.
+    private const int MaxKeptInMemory = 10_000;
+    private readonly ConcurrentDictionary<long, SlackWorkItem> acceptedHere = new();
+    private int keptInMemory;
+
+    private readonly Channel<bool> wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long claimsSincePrune;
+
+    public async ValueTask<Acceptance> AcceptAsync(SlackWorkItem item, CancellationToken cancellationToken = default)
+    {
+        var now = UnixMs.From(time.GetUtcNow());
+        long? storedId;
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            storedId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AcceptSql, new
+            {
+                item.EventId,
+                Now = now,
+                Kind = item.Kind.ToString(),
+                item.Payload,
+                item.RetryNum,
+                item.RetryReason,
+                AnyOrder = item.Order == SlackWorkOrder.AnyOrder,
+            }, cancellationToken: cancellationToken));
+            if (item.EventId is not null && Interlocked.Increment(ref claimsSincePrune) % 1000 == 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM slack_event_claims WHERE claimed_at < @Before;",
+                    new { Before = now - (long)ClaimWindow.TotalMilliseconds }, cancellationToken: cancellationToken));
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Could not store a Slack {Kind}; Slack will be asked to send it again", item.Kind);
+            return Acceptance.Rejected;
+        }
+
+        if (storedId is not { } stored)
+        {
+            return Acceptance.Duplicate;
+        }
+
+        // Counted apart: ConcurrentDictionary.Count takes every lock, on each ack.
+        if (Interlocked.Increment(ref keptInMemory) <= MaxKeptInMemory)
+        {
+            acceptedHere[stored] = item;
+        }
+        else
+        {
+            Interlocked.Decrement(ref keptInMemory);
+        }
+
+        wakeUp.Writer.TryWrite(true);
+        return Acceptance.Queued;
+    }
+
+    /// <summary>
+    /// Claims for this replica the pending work it may run now, in order: work no other replica holds, up to the first
+    /// in-order item that would have to jump over work held elsewhere. Another replica's any-order work is stepped over.
+    /// </summary>
+    public async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var claim = new { Owner = owner, Now = UnixMs.From(now), Until = UnixMs.From(now + ClaimTime), AfterId = afterId, Window = limit + MaxHeldElsewhere };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(LockClaimsSql, transaction: transaction, cancellationToken: cancellationToken));
+        var candidates = await connection.QueryAsync<(long Id, bool AnyOrder, bool HeldElsewhere)>(
+            new CommandDefinition(ReadCandidatesSql, claim, transaction, cancellationToken: cancellationToken));
+        var ids = Claimable(candidates, limit);
+        var rows = ids.Count == 0
+            ? []
+            : await connection.QueryAsync<(long Id, string Kind, string Payload, int RetryNum, string? RetryReason, bool AnyOrder, long EnqueuedAt)>(
+                new CommandDefinition(ClaimSql, new { claim.Owner, claim.Until, Ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return rows.OrderBy(row => row.Id).Select(row => new PendingSlackWork(
+            row.Id,
+            acceptedHere.TryGetValue(row.Id, out var accepted)
+                ? accepted
+                : new SlackWorkItem(
+                    Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, row.RetryNum, row.RetryReason,
+                    Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder)
+                {
+                    AcceptedAt = UnixMs.To(row.EnqueuedAt),
+                })).ToList();
+    }
+
+    /// <summary>The ids to claim: in order, stepping over work held elsewhere only while it and all before it may run in any order.</summary>
+    internal static List<long> Claimable(IEnumerable<(long Id, bool AnyOrder, bool HeldElsewhere)> candidates, int limit)
+    {
+        var ids = new List<long>();
+        var steppedOver = false;
+        foreach (var (id, anyOrder, heldElsewhere) in candidates)
+        {
+            if (ids.Count == limit || (!anyOrder && (heldElsewhere || steppedOver)))
+            {
+                break;
+            }
+
+            if (heldElsewhere)
+            {
+                steppedOver = true;
+                continue;
+            }
+
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    public async Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in ids)
+        {
+            if (acceptedHere.TryRemove(id, out _))
+            {
+                Interlocked.Decrement(ref keptInMemory);
+            }
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM slack_work_items WHERE id = ANY(@Ids);", new { Ids = ids.ToArray() }, cancellationToken: cancellationToken));
+    }
+
+    public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
+
+    public async Task<int> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM slack_work_items;", cancellationToken: cancellationToken));
+    }
+}
