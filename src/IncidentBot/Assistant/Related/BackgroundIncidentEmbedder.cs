@@ -69,16 +69,23 @@ public sealed class BackgroundIncidentEmbedder(
             return;
         }
 
-        await RunAsync(null, stoppingToken);
-        while (await changed.Reader.WaitToReadAsync(stoppingToken))
+        try
         {
-            var numbers = new HashSet<long>();
-            while (changed.Reader.TryRead(out var number))
+            await RunAsync(null, stoppingToken);
+            while (await changed.Reader.WaitToReadAsync(stoppingToken))
             {
-                numbers.Add(number);
-            }
+                var numbers = new HashSet<long>();
+                while (changed.Reader.TryRead(out var number))
+                {
+                    numbers.Add(number);
+                }
 
-            await RunAsync(numbers, stoppingToken);
+                await RunAsync(numbers, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, also when the host fails to start: nothing to report, the next start catches up.
         }
     }
 
