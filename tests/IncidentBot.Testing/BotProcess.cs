@@ -35,6 +35,9 @@ public static class BotProcess
             ["Slack__SigningSecret"] = settings.SigningSecret,
             ["Slack__ApiBaseUrl"] = settings.SlackApiBaseUrl.ToString(),
             ["Api__Keys__0"] = settings.ApiKey,
+
+            // Embedding every incident in the background would take the cores a measurement is about.
+            ["Assistant__LocalEmbeddings"] = "false",
         };
         if (settings.LogLevel is { } level)
         {

@@ -23,6 +23,7 @@ public static class AssistantExtensions
         services.AddSingleton(typeof(FeatureSteps<>));
         AddStep<ISummaryStep, DeterministicSummary>(services);
         AddStep<IRelatedStep, DeterministicRelated>(services);
+        services.AddRelatedEmbeddings();
         AddStep<IQuestionStep, DeterministicQuestions>(services);
         AddStep<IPostmortemStep, DeterministicPostmortem>(services);
         if (IsModelConfigured(builder.Configuration))

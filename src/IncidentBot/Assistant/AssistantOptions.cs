@@ -8,6 +8,12 @@ public sealed class AssistantOptions
 
     /// <summary>A Markdown file replacing the default postmortem template (<see cref="PostmortemTemplate.Variables"/>).</summary>
     public string? PostmortemTemplatePath { get; set; }
+
+    /// <summary>
+    /// Related incidents are ranked by meaning too, with all-MiniLM-L6-v2 run in-process (no network), unless a
+    /// configured embedding model (<c>Ai:EmbeddingModel</c>) replaces it. False: words and services only.
+    /// </summary>
+    public bool LocalEmbeddings { get; set; } = true;
 }
 
 internal sealed class AssistantOptionsValidator : IValidateOptions<AssistantOptions>

@@ -91,7 +91,9 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
         var plugin = new IncidentPlugin(reader, services.GetRequiredService<IIncidentSearch>(), world.Clock);
         return new IncidentAssistant(
             Steps<ISummaryStep>(new DeterministicSummary(plugin, world.Clock), model),
-            Steps<IRelatedStep>(new DeterministicRelated(plugin, world.Clock), model),
+            Steps<IRelatedStep>(new DeterministicRelated(
+                plugin, world.Clock, IncidentEmbeddingModel.None, services.GetRequiredService<IIncidentEmbeddingStore>(), reader,
+                services.GetRequiredService<ILogger<DeterministicRelated>>()), model),
             Steps<IQuestionStep>(new DeterministicQuestions(plugin, world.Clock), model),
             Steps<IPostmortemStep>(new DeterministicPostmortem(plugin, services.GetRequiredService<PostmortemTemplateSource>(), world.Clock), model),
             reader,

@@ -36,9 +36,13 @@ public abstract class SeededWorld(DateTimeOffset start, StorageProvider? storage
     public async Task InitializeAsync()
     {
         await storage.InitializeAsync();
-        Bot = await TestBot.StartAsync(storage.Settings["Storage:ConnectionString"]!, Clock, storage.Settings);
+        Bot = await TestBot.StartAsync(
+            storage.Settings["Storage:ConnectionString"]!, Clock, Settings is { } extra ? new Dictionary<string, string?>(storage.Settings.Concat(extra)) : storage.Settings);
         await SeedAsync();
     }
+
+    /// <summary>Configuration added to the test bot's, e.g. to turn a feature on.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
 
     public async Task DisposeAsync()
     {

@@ -46,6 +46,9 @@ public sealed class TestBot : IAsyncDisposable
                 {
                     ["Storage:ConnectionString"] = connectionString,
                     ["Api:Keys:0"] = ApiKey,
+
+                    // Most tests pin the ranking by words; those about meaning turn the in-process model on.
+                    ["Assistant:LocalEmbeddings"] = "false",
                 });
                 if (settings is not null)
                 {

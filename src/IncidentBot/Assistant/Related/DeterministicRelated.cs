@@ -4,10 +4,11 @@ using IncidentBot.Storage;
 namespace IncidentBot.Assistant.Related;
 
 /// <summary>
-/// Related incidents without a model: those open in the same time ranked by shared services and words (BM25),
-/// or those matching the words asked for, each with why it matched.
+/// Related incidents without a chat model: those open in the same time ranked by shared services and words (BM25),
+/// or those matching the words asked for, and by similarity in meaning when there is an embedding model
+/// (<see cref="IncidentEmbeddingModel"/>; <see cref="SemanticRanker"/> fuses the three), each with why it matched.
 /// </summary>
-public sealed class DeterministicRelated(IncidentPlugin plugin, TimeProvider time) : IRelatedStep
+public sealed class DeterministicRelated : IRelatedStep
 {
     /// <summary>"Related" with no words: other incidents open at some moment in the past two hours.</summary>
     public static readonly TimeSpan DefaultRelatedWindow = TimeSpan.FromHours(2);
@@ -18,20 +19,78 @@ public sealed class DeterministicRelated(IncidentPlugin plugin, TimeProvider tim
     /// <summary>A shared service counts as much as a good word match.</summary>
     private const double SharedServiceWeight = 1.5;
 
-    private readonly IncidentHits hits = new(plugin);
+    private readonly IncidentPlugin plugin;
+    private readonly TimeProvider time;
+    private readonly IncidentHits hits;
+    private readonly SemanticRanker? ranker;
+
+    public DeterministicRelated(
+        IncidentPlugin plugin, TimeProvider time, IncidentEmbeddingModel embeddingModel, IIncidentEmbeddingStore embeddings, IIncidentReader reader,
+        ILogger<DeterministicRelated> logger)
+    {
+        this.plugin = plugin;
+        this.time = time;
+        hits = new IncidentHits(plugin);
+        ranker = embeddingModel is { Generator: { } generator, Name: { } name }
+            ? new SemanticRanker(generator, name, embeddingModel.IsKeptInBackground, embeddings, reader, plugin, time, logger)
+            : null;
+    }
 
     public string Engine => AssistantEngines.Deterministic;
 
-    public async Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken = default)
+    /// <summary>The embedding model the ranking uses; null when it is by words and services only.</summary>
+    public string? EmbeddingModel => ranker?.Model;
+
+    public async Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken = default) =>
+        (await RankAsync(request, subject, cancellationToken)).Answer;
+
+    /// <summary>The ranking every related answer shows; <c>Meaning</c> is null without an embedding model or when it failed.</summary>
+    internal async Task<(RelatedAnswer Answer, SemanticRanking? Meaning)> RankAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken)
     {
         var until = request.Until ?? time.GetUtcNow();
+        RelatedAnswer byWords;
         if (!string.IsNullOrWhiteSpace(request.Query))
         {
-            return await RelatedToWordsAsync(request.Query, request.Number, request.Since, until, cancellationToken);
+            byWords = await RelatedToWordsAsync(request.Query, request.Number, request.Since, until, cancellationToken);
+        }
+        else
+        {
+            ArgumentNullException.ThrowIfNull(subject);
+            byWords = await RelatedToIncidentAsync(subject, request.Since ?? until - DefaultRelatedWindow, until, cancellationToken);
         }
 
-        ArgumentNullException.ThrowIfNull(subject);
-        return await RelatedToIncidentAsync(subject, request.Since ?? until - DefaultRelatedWindow, until, cancellationToken);
+        var meaning = ranker is null ? null : await ranker.RankAsync(request, subject, byWords, cancellationToken);
+        return (Write(byWords, subject, meaning?.Hits ?? byWords.Hits, MeaningNote(meaning), byMeaning: meaning is not null), meaning);
+    }
+
+    /// <summary>How similarity in meaning took part, for the line that says how the hits are ranked.</summary>
+    private string MeaningNote(SemanticRanking? meaning) =>
+        ranker is null ? ""
+        : meaning is null ? "; similarity in meaning could not be computed this time"
+        : $", and similarity in meaning ({ranker.Model}, {meaning.Compared} incidents compared)";
+
+    private static RelatedAnswer Write(RelatedAnswer byWords, Incident? subject, IReadOnlyList<RelatedIncident> ranked, string meaningNote, bool byMeaning)
+    {
+        var writer = new AnswerWriter();
+        if (subject is not null)
+        {
+            writer.Line($"**Incidents related to {subject.Reference} · {subject.Title}**");
+            writer.Line($"_Other incidents open at some time between {AnswerWriter.Time(byWords.Since!.Value)} and {AnswerWriter.Time(byWords.Until)}, most similar first "
+                + $"(shared services, then shared words{meaningNote}); {AnswerWriter.EngineNote}._");
+            IncidentHits.Write(writer, ranked, "No other incident was open in that time.");
+        }
+        else
+        {
+            writer.Line($"**Incidents related to “{EntryClassifier.Excerpt(byWords.Query!, 100)}”**");
+            writer.Line(byWords.Since is not { } since
+                ? $"_All incidents up to {AnswerWriter.Time(byWords.Until)}, active and resolved, best match first{meaningNote}; {AnswerWriter.EngineNote}._"
+                : $"_Incidents open at some time between {AnswerWriter.Time(since)} and {AnswerWriter.Time(byWords.Until)}, active and resolved, best match first{meaningNote}; {AnswerWriter.EngineNote}._");
+            var words = SearchWords.Words(byWords.Query);
+            IncidentHits.Write(writer, ranked, byMeaning ? "No incident matches those words or their meaning."
+                : words.Count == 0 ? "Those words give nothing to search for." : "No incident matches those words.");
+        }
+
+        return byWords with { Text = writer.Finish(), Citations = writer.Citations, Hits = ranked };
     }
 
     private async Task<RelatedAnswer> RelatedToIncidentAsync(Incident incident, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
@@ -57,15 +116,10 @@ public sealed class DeterministicRelated(IncidentPlugin plugin, TimeProvider tim
             .Take(IncidentHits.Max)
             .ToList();
 
-        var writer = new AnswerWriter();
-        writer.Line($"**Incidents related to {incident.Reference} · {incident.Title}**");
-        writer.Line($"_Other incidents open at some time between {AnswerWriter.Time(since)} and {AnswerWriter.Time(until)}, most similar first "
-            + $"(shared services, then shared words); {AnswerWriter.EngineNote}._");
-        IncidentHits.Write(writer, ranked, "No other incident was open in that time.");
         return new RelatedAnswer
         {
-            Text = writer.Finish(),
-            Citations = writer.Citations,
+            Text = "",
+            Citations = [],
             Number = incident.Number,
             Since = since,
             Until = until,
@@ -79,16 +133,10 @@ public sealed class DeterministicRelated(IncidentPlugin plugin, TimeProvider tim
         var words = SearchWords.Words(query);
         var found = await hits.SearchAsync(
             words, new IncidentFilter { ActiveFrom = since, ActiveUntil = until, ExcludeNumber = number, Limit = IncidentHits.Max }, cancellationToken);
-        var writer = new AnswerWriter();
-        writer.Line($"**Incidents related to “{EntryClassifier.Excerpt(query, 100)}”**");
-        writer.Line(since is null
-            ? $"_All incidents up to {AnswerWriter.Time(until)}, active and resolved, best match first; {AnswerWriter.EngineNote}._"
-            : $"_Incidents open at some time between {AnswerWriter.Time(since.Value)} and {AnswerWriter.Time(until)}, active and resolved, best match first; {AnswerWriter.EngineNote}._");
-        IncidentHits.Write(writer, found, words.Count == 0 ? "Those words give nothing to search for." : "No incident matches those words.");
         return new RelatedAnswer
         {
-            Text = writer.Finish(),
-            Citations = writer.Citations,
+            Text = "",
+            Citations = [],
             Number = number,
             Query = query,
             Since = since,

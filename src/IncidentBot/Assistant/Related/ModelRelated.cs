@@ -1,12 +1,11 @@
 using IncidentBot.Assistant.Model;
 using IncidentBot.Incidents;
-using IncidentBot.Storage;
 
 namespace IncidentBot.Assistant.Related;
 
 /// <summary>
-/// Related incidents ranked by words (BM25) and shared services as without a model, and by meaning when an embedding
-/// model is configured; the model then says in a few sentences what the hits have in common.
+/// Related incidents ranked as without a chat model (<see cref="DeterministicRelated.RankAsync"/>: words, shared services
+/// and meaning); the model then says in a few sentences what the hits have in common.
 /// </summary>
 public sealed class ModelRelated : IRelatedStep
 {
@@ -14,16 +13,11 @@ public sealed class ModelRelated : IRelatedStep
 
     private readonly DeterministicRelated lexical;
     private readonly ModelWriter model;
-    private readonly SemanticRanker? ranker;
 
-    public ModelRelated(
-        DeterministicRelated lexical, ModelWriter model, IIncidentEmbeddingStore embeddings, IncidentPlugin plugin, TimeProvider time, ILogger<ModelRelated> logger)
+    public ModelRelated(DeterministicRelated lexical, ModelWriter model)
     {
         this.lexical = lexical;
         this.model = model;
-        ranker = model.Clients.Embeddings is { } generator
-            ? new SemanticRanker(generator, model.Clients.EmbeddingModel!, embeddings, plugin, time, logger)
-            : null;
     }
 
     public string Engine => AssistantEngines.Model;
@@ -31,9 +25,8 @@ public sealed class ModelRelated : IRelatedStep
     public Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken = default) =>
         model.RunAsync(async token =>
         {
-            var byWords = await lexical.FindRelatedAsync(request, subject, token);
-            var ranked = ranker is null ? null : await ranker.RankAsync(request, subject, byWords, token);
-            var hits = ranked?.Hits ?? byWords.Hits;
+            var (byWords, ranked) = await lexical.RankAsync(request, subject, token);
+            var hits = byWords.Hits;
             var about = subject is null ? $"“{EntryClassifier.Excerpt(request.Query ?? "", 100)}”" : $"{subject.Reference} · {subject.Title}";
             var writer = new AnswerWriter();
             writer.Line($"**Incidents related to {about}**");
@@ -61,7 +54,7 @@ public sealed class ModelRelated : IRelatedStep
             ? $"open at some time between {AnswerWriter.Time(since)} and {AnswerWriter.Time(byWords.Until)}"
             : $"up to {AnswerWriter.Time(byWords.Until)}";
         var by = subject is null ? "matching words" : "shared services and words";
-        var embeddingModel = model.Clients.EmbeddingModel;
+        var embeddingModel = lexical.EmbeddingModel;
         var meaning = ranked is null
             ? embeddingModel is null ? "" : " (similarity in meaning could not be computed this time)"
             : $", and similarity in meaning ({embeddingModel}, {ranked.Compared} incidents compared)";

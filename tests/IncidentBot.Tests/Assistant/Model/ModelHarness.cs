@@ -65,6 +65,7 @@ public sealed class ModelHarness : IAsyncDisposable
                 EmbeddingModel = embeddings ? embeddingModel : null,
                 TimeoutSeconds = timeoutSeconds,
             }))
+            .AddSingleton(Options.Create(new AssistantOptions { LocalEmbeddings = false }))
             .AddSingleton(app.GetRequiredService<IncidentPlugin>())
             .AddModel(resilience);
         configure?.Invoke(collection);
@@ -77,10 +78,12 @@ public sealed class ModelHarness : IAsyncDisposable
             services.GetRequiredService<ModelClients>(), services.GetRequiredService<Kernel>(), plugin, reader, world.Clock, loggers.CreateLogger<ModelWriter>());
         var vectors = app.GetRequiredService<IIncidentEmbeddingStore>();
         var deterministicRelated = app.GetRequiredService<DeterministicRelated>();
+        var rankedWithTheModel = new DeterministicRelated(
+            plugin, world.Clock, IncidentEmbeddingModel.Create(services), vectors, reader, loggers.CreateLogger<DeterministicRelated>());
         var deterministicQuestions = app.GetRequiredService<DeterministicQuestions>();
         var assistant = new IncidentAssistant(
             Steps<ISummaryStep>(app.GetRequiredService<DeterministicSummary>(), new ModelSummary(model, world.Clock)),
-            Steps<IRelatedStep>(deterministicRelated, new ModelRelated(deterministicRelated, model, vectors, plugin, world.Clock, loggers.CreateLogger<ModelRelated>())),
+            Steps<IRelatedStep>(deterministicRelated, new ModelRelated(rankedWithTheModel, model)),
             Steps<IQuestionStep>(deterministicQuestions, new ModelQuestions(model, reader, deterministicQuestions)),
             Steps<IPostmortemStep>(app.GetRequiredService<DeterministicPostmortem>(), new ModelPostmortem(model, templates, world.Clock)),
             reader,

@@ -1,0 +1,58 @@
+using IncidentBot.Assistant.Related;
+using Microsoft.Extensions.AI;
+
+namespace IncidentBot.Tests.Assistant.Embeddings;
+
+/// <summary>The in-process all-MiniLM-L6-v2 behind Microsoft.Extensions.AI's embedding port.</summary>
+public sealed class MiniLmEmbeddingGeneratorTests(MiniLmFixture miniLm) : IClassFixture<MiniLmFixture>
+{
+    [Fact]
+    public async Task VectorsHave384DimensionsOfUnitLength()
+    {
+        var embeddings = await miniLm.Generator.GenerateAsync(["The API gateway dropped requests", "certificate expired"]);
+
+        Assert.Equal(2, embeddings.Count);
+        Assert.All(embeddings, embedding =>
+        {
+            Assert.Equal(MiniLmEmbeddingGenerator.Dimensions, embedding.Vector.Length);
+            Assert.Equal(1.0, Math.Sqrt(embedding.Vector.Span.ToArray().Sum(x => (double)x * x)), 3);
+            Assert.Equal(MiniLmEmbeddingGenerator.ModelId, embedding.ModelId);
+        });
+        Assert.Equal(MiniLmEmbeddingGenerator.Dimensions, miniLm.Generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelDimensions);
+    }
+
+    [Fact]
+    public async Task SentencesSimilarInMeaningScoreHigherThanUnrelatedOnes()
+    {
+        var embeddings = await miniLm.Generator.GenerateAsync([
+            "A botnet flooded our load balancers with junk packets",
+            "Distributed denial of service attack against the edge network",
+            "The quarterly marketing newsletter had a typo in the subject line",
+        ]);
+
+        var similar = SemanticRanker.Cosine(embeddings[0].Vector.Span, embeddings[1].Vector.Span);
+        var unrelated = SemanticRanker.Cosine(embeddings[0].Vector.Span, embeddings[2].Vector.Span);
+
+        Assert.True(similar > unrelated + 0.2, $"similar {similar:0.00}, unrelated {unrelated:0.00}");
+    }
+
+    [Fact]
+    public async Task CallersArrivingTogetherShareOneModel()
+    {
+        using var generator = new MiniLmEmbeddingGenerator();
+        Assert.False(generator.IsLoaded);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => generator.GenerateAsync([$"disk {i} is full"])));
+
+        Assert.True(generator.IsLoaded);
+        Assert.All(results, result => Assert.Equal(MiniLmEmbeddingGenerator.Dimensions, Assert.Single(result).Vector.Length));
+    }
+}
+
+/// <summary>One loaded model for a test class: loading takes about a second.</summary>
+public sealed class MiniLmFixture : IDisposable
+{
+    public MiniLmEmbeddingGenerator Generator { get; } = new();
+
+    public void Dispose() => Generator.Dispose();
+}
