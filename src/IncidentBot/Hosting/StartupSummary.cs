@@ -1,7 +1,9 @@
+using IncidentBot.Assistant.Related;
 using IncidentBot.Configuration;
 using IncidentBot.Slack;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
+using IncidentBot.Storage.Postgres;
 using IncidentBot.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,7 +21,7 @@ public static class StartupSummary
         return $"IncidentBot listening on {string.Join(", ", addresses)}: " + string.Join(" · ",
             Slack(app.Configuration, services),
             Storage(services),
-            Assistant(services.GetRequiredService<IOptions<AiOptions>>().Value),
+            Assistant(services.GetRequiredService<IOptions<AiOptions>>().Value, services.GetRequiredService<IncidentEmbeddingModel>()),
             Api(services.GetRequiredService<IOptions<ApiOptions>>().Value),
             "dashboard off");
     }
@@ -38,18 +40,22 @@ public static class StartupSummary
     }
 
     private static string Storage(IServiceProvider services) =>
-        $"storage {services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider} {services.GetRequiredService<SqliteDatabase>().DataSource}";
+        StorageOptions.IsPostgres(services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider)
+            ? $"storage postgres {services.GetRequiredService<PostgresDatabase>().Description}"
+            : $"storage sqlite {services.GetRequiredService<SqliteDatabase>().DataSource}";
 
-    private static string Assistant(AiOptions ai)
+    private static string Assistant(AiOptions ai, IncidentEmbeddingModel embeddings)
     {
+        var related = embeddings.Name is { } name
+            ? $"related by meaning with {name}{(embeddings.IsKeptInBackground ? " (local)" : "")}"
+            : "related by words (no embeddings)";
         if (!string.Equals(ai.Provider?.Trim(), AiOptions.OpenAi, StringComparison.OrdinalIgnoreCase))
         {
-            return "assistant deterministic (no model)";
+            return $"assistant deterministic (no model), {related}";
         }
 
         var endpoint = string.IsNullOrWhiteSpace(ai.Endpoint) ? "api.openai.com" : new Uri(ai.Endpoint).GetLeftPart(UriPartial.Path);
-        var embeddings = string.IsNullOrWhiteSpace(ai.EmbeddingModel) ? "embeddings off" : $"embeddings {ai.EmbeddingModel.Trim()}";
-        return $"assistant model {ai.Model?.Trim()} at {endpoint}, {embeddings}";
+        return $"assistant model {ai.Model?.Trim()} at {endpoint}, {related}";
     }
 
     private static string Api(ApiOptions api) =>

@@ -35,7 +35,7 @@ public sealed class LogLineTests : IDisposable
 
         var output = bot.RecentOutput();
         Assert.Contains($"IncidentBot listening on {bot.Address.ToString().TrimEnd('/')}: Slack over HTTP", output);
-        Assert.Contains($"storage sqlite {database.FilePath} · assistant deterministic (no model) · REST API open (1 key) · dashboard off", output);
+        Assert.Contains($"storage sqlite {database.FilePath} · assistant deterministic (no model), related by words (no embeddings) · REST API open (1 key) · dashboard off", output);
         Assert.Contains("INC-1 declared SEV-3 \"Search is slow\"", output);
         Assert.Contains("INC-1 channel #incident-1-search-is-slow", output);
         Assert.DoesNotContain("System.Net.Http.HttpClient", output);
