@@ -1,3 +1,4 @@
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
@@ -26,6 +27,7 @@ public static class AssistantExtensions
         services.AddRelatedEmbeddings();
         AddStep<IQuestionStep, DeterministicQuestions>(services);
         AddStep<IPostmortemStep, DeterministicPostmortem>(services);
+        AddStep<ICatchupStep, DeterministicCatchup>(services);
         if (IsModelConfigured(builder.Configuration))
         {
             services.AddModel();

@@ -18,6 +18,7 @@ public static class SlackAppExtensions
     public static IHostApplicationBuilder AddSlackApp(this IHostApplicationBuilder builder)
     {
         builder.AddConfigurationCheck<SlackOptions>(SlackOptions.SectionName);
+        builder.AddCheckedOptions<CatchupOptions, CatchupOptionsValidator>(CatchupOptions.Section);
         if (!builder.Configuration.IsSlackConfigured())
         {
             return builder;
@@ -45,6 +46,10 @@ public static class SlackAppExtensions
         builder.Services.AddSingleton<SlackIdentity>();
         builder.Services.AddSingleton<ChannelSyncQueue>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ChannelSyncQueue>());
+        builder.Services.AddSingleton<ReturnWatch>();
+        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ReturnWatch>());
+        builder.Services.AddSingleton<WelcomeBack>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WelcomeBack>());
         builder.Services.AddSingleton<IncidentChannelSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentChannelSync>());
         return builder;

@@ -68,6 +68,7 @@ internal static class QuestionHelp
             QuestionKind.Mttr => "the mean time to resolve",
             QuestionKind.Mttd => "the mean time to detect",
             QuestionKind.Changes => "what changed",
+            QuestionKind.Catchup => "what you missed",
             QuestionKind.WhoDid => "who did something",
             QuestionKind.RootCause => "the root cause",
             QuestionKind.Search or QuestionKind.List or QuestionKind.Count when question.Reference is not null => "a question about one incident",

@@ -77,6 +77,17 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
             ORDER BY id LIMIT @Limit;
             """, new { Number = number, AfterId = afterEntryId, Limit = limit }, cancellationToken);
 
+    public async Task<TimelineEntry?> GetLastEntryByAsync(long number, string actorId, TimelineCursor before, CancellationToken cancellationToken = default)
+    {
+        var entries = await QueryEntriesAsync($"""
+            SELECT {TimelineColumns} FROM timeline_entries
+            WHERE incident_number = @Number AND actor_id = @Actor
+                AND (occurred_at < @BeforeAt OR (occurred_at = @BeforeAt AND id < @BeforeId))
+            ORDER BY occurred_at DESC, id DESC LIMIT 1;
+            """, new { Number = number, Actor = actorId, BeforeAt = UnixMs.From(before.OccurredAt), BeforeId = before.Id }, cancellationToken);
+        return entries.Count == 0 ? null : entries[0];
+    }
+
     public async Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
