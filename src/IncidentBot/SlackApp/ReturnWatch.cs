@@ -13,7 +13,7 @@ namespace IncidentBot.SlackApp;
 /// </summary>
 public sealed class ReturnWatch(IOptions<CatchupOptions> options, TimeProvider time) : IIncidentObserver
 {
-    /// <summary>A message older than this when stored was read back from the channel's history, not written just now.</summary>
+    /// <summary>A message further than this from now when stored was read back from the channel's history, not written just now.</summary>
     public static readonly TimeSpan LiveWindow = TimeSpan.FromMinutes(5);
 
     private readonly Channel<(long Number, TimelineEntry Message)> candidates =
@@ -29,7 +29,7 @@ public sealed class ReturnWatch(IOptions<CatchupOptions> options, TimeProvider t
     {
         var away = options.Value.AwayAfter;
         if (!options.Value.WelcomesBack || entry is not { Kind: TimelineEntryKind.Message, Slack.IsBot: false, ActorId: { } user, EditedAt: null, DeletedAt: null }
-            || time.GetUtcNow() - entry.OccurredAt > LiveWindow)
+            || (time.GetUtcNow() - entry.OccurredAt).Duration() > LiveWindow)
         {
             return;
         }

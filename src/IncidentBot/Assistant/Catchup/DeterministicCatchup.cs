@@ -6,7 +6,8 @@ namespace IncidentBot.Assistant.Catchup;
 /// <summary>
 /// The catch-up without a model: a <see cref="TimelineDigest"/> of only the window's entries, sorted into status and
 /// severity changes, new findings, actions, decisions and open questions, each line cited. An entry that fits several
-/// is listed once, under the first of: change, open question, decision, finding, action.
+/// is listed once, under the first of: change, open question, decision, finding, action. The person's own entries are
+/// left out: they are no news to them.
 /// </summary>
 public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider time) : ICatchupStep
 {
@@ -23,12 +24,12 @@ public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider tim
     public async Task<CatchupAnswer> CatchUpAsync(Incident incident, CatchupWindow window, CancellationToken cancellationToken = default)
     {
         var digest = await TimelineDigest.ReadAsync(plugin, incident, cancellationToken, ActionCapacity, window.After);
-        var listed = new HashSet<long>();
-        var changes = Take(digest.StateChanges, listed, incident);
-        var questions = Take(digest.OpenQuestions, listed, incident);
-        var decisions = Take(digest.Decisions.Concat(digest.ActionItems), listed, incident);
-        var findings = Take(FieldChange(digest, "impact").Concat(digest.Impact).Concat(digest.Hypotheses).Concat(digest.RootCause), listed, incident);
-        var actions = Take(digest.Done.Concat(digest.TryingNow), listed, incident);
+        var lines = new NewLines(incident, window.UserId);
+        var changes = lines.Take(digest.StateChanges);
+        var questions = lines.Take(digest.OpenQuestions);
+        var decisions = lines.Take(digest.Decisions.Concat(digest.ActionItems));
+        var findings = lines.Take(FieldChange(digest, "impact").Concat(digest.Impact).Concat(digest.Hypotheses).Concat(digest.RootCause));
+        var actions = lines.Take(digest.Done.Concat(digest.TryingNow));
 
         var writer = new AnswerWriter();
         writer.Line($"**{incident.Reference} since {window.Phrase} · {incident.Title}**");
@@ -88,7 +89,13 @@ public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider tim
     private static IEnumerable<NotedEntry> FieldChange(TimelineDigest digest, string field) =>
         digest.FieldSources.TryGetValue(field, out var entry) ? [entry] : [];
 
-    /// <summary>The entries not listed yet, in timeline order, as cited lines.</summary>
-    private static IReadOnlyList<CitedLine> Take(IEnumerable<NotedEntry> entries, HashSet<long> listed, Incident incident) =>
-        DigestLines.Cite(entries.Where(e => listed.Add(e.Id)).OrderBy(e => e.At).ThenBy(e => e.Id), incident);
+    /// <summary>Hands out each entry once, leaving out the reader's own.</summary>
+    private sealed class NewLines(Incident incident, string? readerId)
+    {
+        private readonly HashSet<long> listed = [];
+
+        /// <summary>The entries not listed yet, in timeline order, as cited lines.</summary>
+        public IReadOnlyList<CitedLine> Take(IEnumerable<NotedEntry> entries) =>
+            DigestLines.Cite(entries.Where(e => e.ActorId != readerId && listed.Add(e.Id)).OrderBy(e => e.At).ThenBy(e => e.Id), incident);
+    }
 }
