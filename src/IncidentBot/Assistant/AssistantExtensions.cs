@@ -36,6 +36,7 @@ public static class AssistantExtensions
             AddStep<IRelatedStep, ModelRelated>(services);
             AddStep<IQuestionStep, ModelQuestions>(services);
             AddStep<IPostmortemStep, ModelPostmortem>(services);
+            AddStep<ICatchupStep, ModelCatchup>(services);
         }
 
         services.AddSingleton<IncidentAssistant>();

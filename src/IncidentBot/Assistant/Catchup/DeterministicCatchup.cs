@@ -52,7 +52,7 @@ public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider tim
         };
         if (answer.NothingNew)
         {
-            writer.Line().Line($"Nothing new since {window.Phrase}: no status or severity change, finding, action, decision or open question.");
+            writer.Line().Line(NothingNew(window));
         }
         else
         {
@@ -62,6 +62,9 @@ public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider tim
         DeterministicSummary.WriteState(writer, incident, DeterministicSummary.Duration(incident, time.GetUtcNow()));
         return answer with { Text = writer.Finish(), Citations = writer.Citations };
     }
+
+    internal static string NothingNew(CatchupWindow window) =>
+        $"Nothing new since {window.Phrase}: no status or severity change, finding, action, decision or open question.";
 
     /// <summary>The sections that have lines, in the order a responder reads them.</summary>
     internal static void WriteSections(AnswerWriter writer, CatchupAnswer answer)

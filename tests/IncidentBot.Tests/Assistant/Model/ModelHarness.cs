@@ -87,7 +87,7 @@ public sealed class ModelHarness : IAsyncDisposable
             Steps<IRelatedStep>(deterministicRelated, new ModelRelated(rankedWithTheModel, model)),
             Steps<IQuestionStep>(deterministicQuestions, new ModelQuestions(model, reader, deterministicQuestions)),
             Steps<IPostmortemStep>(app.GetRequiredService<DeterministicPostmortem>(), new ModelPostmortem(model, templates, world.Clock)),
-            Steps<ICatchupStep>(app.GetRequiredService<DeterministicCatchup>()),
+            Steps<ICatchupStep>(app.GetRequiredService<DeterministicCatchup>(), new ModelCatchup(model, world.Clock)),
             reader,
             app.GetRequiredService<IncidentService>(),
             world.Clock);
