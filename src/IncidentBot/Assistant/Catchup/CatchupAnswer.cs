@@ -1,3 +1,5 @@
+using IncidentBot.Incidents;
+
 namespace IncidentBot.Assistant.Catchup;
 
 /// <summary>What changed in an incident since someone last looked, each line cited; <see cref="NothingNew"/> when nothing did.</summary>
@@ -31,4 +33,18 @@ public sealed record CatchupAnswer : AssistantAnswer
 
     /// <summary>Questions asked in the window that no one has answered yet.</summary>
     public IReadOnlyList<CitedLine> OpenQuestions { get; init; } = [];
+
+    /// <summary>A catch-up of the window with no lines yet; a step adds its sections, then its text.</summary>
+    public static CatchupAnswer Of(Incident incident, CatchupWindow window, int entriesRead, string engine) => new()
+    {
+        Text = "",
+        Citations = [],
+        Engine = engine,
+        Incident = IncidentBrief.Of(incident),
+        Basis = window.Basis,
+        From = window.From,
+        UserId = window.UserId,
+        LastSeenEntryId = window.LastSeen?.Id,
+        EntriesRead = entriesRead,
+    };
 }

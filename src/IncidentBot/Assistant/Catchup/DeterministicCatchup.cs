@@ -34,16 +34,8 @@ public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider tim
         var writer = new AnswerWriter();
         writer.Line($"**{incident.Reference} since {window.Phrase} · {incident.Title}**");
         writer.Line($"_From the {AnswerWriter.EngineNote}: read the {digest.EntriesRead} timeline entries after {AnswerWriter.Time(window.From)}; times in UTC._");
-        var answer = new CatchupAnswer
+        var answer = CatchupAnswer.Of(incident, window, digest.EntriesRead, Engine) with
         {
-            Text = "",
-            Citations = [],
-            Incident = IncidentBrief.Of(incident),
-            Basis = window.Basis,
-            From = window.From,
-            UserId = window.UserId,
-            LastSeenEntryId = window.LastSeen?.Id,
-            EntriesRead = digest.EntriesRead,
             StateChanges = changes,
             Findings = findings,
             Actions = actions,
@@ -67,7 +59,7 @@ public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider tim
         $"Nothing new since {window.Phrase}: no status or severity change, finding, action, decision or open question.";
 
     /// <summary>The sections that have lines, in the order a responder reads them.</summary>
-    internal static void WriteSections(AnswerWriter writer, CatchupAnswer answer)
+    private static void WriteSections(AnswerWriter writer, CatchupAnswer answer)
     {
         foreach (var (heading, lines) in new[]
         {

@@ -29,17 +29,8 @@ public sealed class ModelCatchup(ModelWriter model, TimeProvider time) : ICatchu
             writer.Line($"**{incident.Reference} since {window.Phrase} · {incident.Title}**");
             writer.Line($"_{AnswerWriter.Capitalized(model.Note)}; read {timeline.Phrase} after {AnswerWriter.Time(window.From)}; times in UTC._");
             var lines = Headings.ToDictionary(h => h, h => ModelWriter.WriteSection(writer, verdicts, h, sections.GetValueOrDefault(h), whenEmpty: null));
-            var answer = new CatchupAnswer
+            var answer = CatchupAnswer.Of(incident, window, timeline.EntriesRead, Engine) with
             {
-                Text = "",
-                Citations = [],
-                Engine = Engine,
-                Incident = IncidentBrief.Of(incident),
-                Basis = window.Basis,
-                From = window.From,
-                UserId = window.UserId,
-                LastSeenEntryId = window.LastSeen?.Id,
-                EntriesRead = timeline.EntriesRead,
                 StateChanges = lines[DeterministicCatchup.StateHeading],
                 Findings = lines[DeterministicCatchup.FindingsHeading],
                 Actions = lines[DeterministicCatchup.ActionsHeading],

@@ -79,13 +79,8 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
 
     public async Task<TimelineEntry?> GetLastEntryByAsync(long number, string actorId, TimelineCursor before, CancellationToken cancellationToken = default)
     {
-        var entries = await QueryEntriesAsync($"""
-            SELECT {TimelineColumns} FROM timeline_entries
-            WHERE incident_number = @Number AND actor_id = @Actor
-                AND (occurred_at < @BeforeAt OR (occurred_at = @BeforeAt AND id < @BeforeId))
-            ORDER BY occurred_at DESC, id DESC LIMIT 1;
-            """, new { Number = number, Actor = actorId, BeforeAt = UnixMs.From(before.OccurredAt), BeforeId = before.Id }, cancellationToken);
-        return entries.Count == 0 ? null : entries[0];
+        var (sql, parameters) = LastEntryBy(number, actorId, before);
+        return (await QueryEntriesAsync(sql, parameters, cancellationToken)).SingleOrDefault();
     }
 
     public async Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default)
