@@ -39,6 +39,25 @@ public sealed class ValidationMessageTests : IAsyncLifetime
         Assert.Equal("Unknown field 'model'; accepted fields: question, incident, actor.", problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task AMisspelledFieldIsAnsweredWithTheFieldMeant()
+    {
+        var problem = await ProblemAsync(HttpStatusCode.BadRequest, await SendJsonAsync(HttpMethod.Post, "/api/incidents", """{"title":"Checkout down","sevrity":"SEV-2"}"""));
+
+        Assert.Equal(
+            "Unknown field 'sevrity'; did you mean severity? Accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt.",
+            problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("sevrity", out _));
+    }
+
+    [Fact]
+    public async Task AMisspelledQuestionFieldIsAnsweredWithTheQuestionFieldMeant()
+    {
+        var problem = await ProblemAsync(HttpStatusCode.BadRequest, await bot.Client.PostAsJsonAsync("/api/ask", new { qeustion = "hi" }));
+
+        Assert.Equal("Unknown field 'qeustion'; did you mean question? Accepted fields: question, incident, actor.", problem.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("""{"title":"x","services":"checkout-api"}""", "services must be a list of service names")]
     [InlineData("""{"title":"x","services":[1]}""", "services must be a list of service names")]
