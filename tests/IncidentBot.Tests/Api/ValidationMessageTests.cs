@@ -39,23 +39,17 @@ public sealed class ValidationMessageTests : IAsyncLifetime
         Assert.Equal("Unknown field 'model'; accepted fields: question, incident, actor.", problem.GetProperty("detail").GetString());
     }
 
-    [Fact]
-    public async Task AMisspelledFieldIsAnsweredWithTheFieldMeant()
+    [Theory]
+    [InlineData("/api/incidents", """{"title":"Checkout down","sevrity":"SEV-2"}""", "sevrity",
+        "Unknown field 'sevrity'; did you mean severity? Accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt.")]
+    [InlineData("/api/ask", """{"qeustion":"hi"}""", "qeustion",
+        "Unknown field 'qeustion'; did you mean question? Accepted fields: question, incident, actor.")]
+    public async Task AMisspelledFieldIsAnsweredWithTheFieldMeant(string path, string body, string field, string expected)
     {
-        var problem = await ProblemAsync(HttpStatusCode.BadRequest, await SendJsonAsync(HttpMethod.Post, "/api/incidents", """{"title":"Checkout down","sevrity":"SEV-2"}"""));
+        var problem = await ProblemAsync(HttpStatusCode.BadRequest, await SendJsonAsync(HttpMethod.Post, path, body));
 
-        Assert.Equal(
-            "Unknown field 'sevrity'; did you mean severity? Accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt.",
-            problem.GetProperty("detail").GetString());
-        Assert.True(problem.GetProperty("errors").TryGetProperty("sevrity", out _));
-    }
-
-    [Fact]
-    public async Task AMisspelledQuestionFieldIsAnsweredWithTheQuestionFieldMeant()
-    {
-        var problem = await ProblemAsync(HttpStatusCode.BadRequest, await bot.Client.PostAsJsonAsync("/api/ask", new { qeustion = "hi" }));
-
-        Assert.Equal("Unknown field 'qeustion'; did you mean question? Accepted fields: question, incident, actor.", problem.GetProperty("detail").GetString());
+        Assert.Equal(expected, problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
     }
 
     [Theory]
