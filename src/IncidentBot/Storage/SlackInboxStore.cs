@@ -38,9 +38,10 @@ public abstract class SlackInboxStore(IStorageDatabase database, TimeProvider ti
             storedId = await StoreAsync(item, now, cancellationToken);
             if (item.EventId is not null && Interlocked.Increment(ref claimsSincePrune) % 1000 == 0)
             {
+                // In the waiting lane: this acknowledgement waits for it, and a background write may wait behind many.
                 await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
                     PruneClaimsSql, new { Before = now - (long)ClaimWindow.TotalMilliseconds }, transaction, cancellationToken: cancellationToken)),
-                    WriteLane.Background, cancellationToken);
+                    WriteLane.Waiting, cancellationToken);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
