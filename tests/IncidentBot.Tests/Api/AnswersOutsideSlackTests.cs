@@ -64,6 +64,18 @@ public sealed class AnswersOutsideSlackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SlackIsAskedForEachNameOnceNotForEachAnswer()
+    {
+        await AskAsync($"who is the commander of INC-{number}?");
+        await AskAsync($"what remediation actions did the responders take in INC-{number}?");
+        await AskAsync($"who is the commander of INC-{number}?");
+
+        var asked = slack.Slack.CallsTo("users.info").Select(call => call.Arg("user")).ToList();
+        Assert.Equal(1, asked.Count(user => user == Erin));
+        Assert.Equal(1, asked.Count(user => user == Gone));
+    }
+
+    [Fact]
     public async Task TheSummaryAndItsLinesNamePeopleToo()
     {
         var summary = await TestBot.ReadSuccessAsync(await slack.Bot.Client.GetAsync($"/api/incidents/{number}/summary"));
