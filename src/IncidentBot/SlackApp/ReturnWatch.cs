@@ -35,12 +35,16 @@ public sealed class ReturnWatch(IOptions<CatchupOptions> options, TimeProvider t
         }
 
         var seenBefore = lastWrote.TryGetValue((number, user), out var previous);
-        lastWrote[(number, user)] = entry.OccurredAt > previous ? entry.OccurredAt : previous;
+        Seen(number, user, entry.OccurredAt);
         if (!seenBefore || entry.OccurredAt - previous >= away)
         {
             candidates.Writer.TryWrite((number, entry));
         }
     }
+
+    /// <summary>The person was there at <paramref name="at"/> (wrote, or was told what changed): their next messages are not a return.</summary>
+    public void Seen(long number, string user, DateTimeOffset at) =>
+        lastWrote.AddOrUpdate((number, user), at, (_, earlier) => earlier > at ? earlier : at);
 
     public IAsyncEnumerable<(long Number, TimelineEntry Message)> ReadAllAsync(CancellationToken cancellationToken) =>
         candidates.Reader.ReadAllAsync(cancellationToken);

@@ -46,6 +46,7 @@ public sealed class WelcomeBack(
             return false;
         }
 
+        watch.Seen(number, user, before.OccurredAt);
         try
         {
             await slack.Chat.PostEphemeralAsync(user, new ChatMessage(channel, $"Welcome back to {IncidentReference.Format(number)}. While you were away:\n{text}"), cancellationToken);
