@@ -16,7 +16,7 @@ public static class AssistantApi
 
     public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireApiKey().WithTags("Assistant").ProducesApiProblems();
+        var api = app.MapGroup("/api").RequireApiKey().SeenByTheApiKey().WithTags("Assistant").ProducesApiProblems();
         api.MapGet("/incidents/{reference}/summary", Summary).WithSummary("A summary of the incident, with its sources");
         api.MapGet("/incidents/{reference}/related", Related).WithSummary("Related incidents, each with why it matched");
         api.MapPost("/incidents/{reference}/postmortem", DraftPostmortem).WithSummary("Draft a postmortem of a resolved incident")

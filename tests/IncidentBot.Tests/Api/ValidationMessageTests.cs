@@ -26,7 +26,7 @@ public sealed class ValidationMessageTests : IAsyncLifetime
         var problem = await ProblemAsync(HttpStatusCode.BadRequest, await SendJsonAsync(HttpMethod.Post, "/api/incidents", """{"title":"Checkout down","foo":1}"""));
 
         Assert.Equal(
-            "Unknown field 'foo'; accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt.",
+            "Unknown field 'foo'; accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt, private.",
             problem.GetProperty("detail").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("foo", out _));
     }
