@@ -86,8 +86,10 @@ public sealed class AudienceReader(IIncidentReader provider) : IIncidentReader
     private static Incident? Visible(Incident? incident) =>
         incident is not null && IncidentViewer.Current.CanSee(incident) ? incident : null;
 
+    /// <summary>One count, not a load, for the reads by number of an audience that does not see every incident.</summary>
     private async Task<bool> CanSeeAsync(long number, CancellationToken cancellationToken) =>
-        IncidentViewer.Current.CanSeePrivate(number) || (await SeenAsync([number], cancellationToken)).Count > 0;
+        IncidentViewer.Current.CanSeePrivate(number)
+        || await provider.CountAsync(ForViewer(new IncidentFilter { Numbers = [number] }), cancellationToken) > 0;
 
     /// <summary>Which of these incidents the audience sees.</summary>
     private async Task<HashSet<long>> SeenAsync(IReadOnlyCollection<long> numbers, CancellationToken cancellationToken)
