@@ -1,3 +1,5 @@
+using IncidentBot.SlackApp;
+using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.SlackApp;
@@ -105,5 +107,32 @@ public sealed class PrivateIncidentsInSlackTests : IAsyncLifetime
         var ts = $"1700000200.{Interlocked.Increment(ref mentions):D6}";
         await slack.EventAsync(new { type = "app_mention", channel, user, text = $"<@{slack.Slack.BotUserId}> {question}", ts });
         return (await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("thread_ts") == ts)).Arg("text")!;
+    }
+}
+
+/// <summary>The members of a private channel are read from Slack once a while, not for every question.</summary>
+public sealed class PrivateChannelMembersCacheTests : IAsyncLifetime
+{
+    private readonly FakeClock clock = new(DateTimeOffset.UtcNow);
+    private SlackTestBot slack = null!;
+
+    public async Task InitializeAsync() => slack = await SlackTestBot.StartAsync(clock: clock);
+
+    public async Task DisposeAsync() => await slack.DisposeAsync();
+
+    [Fact]
+    public async Task TheMembersAreReadAgainOnlyAfterTheCacheTime()
+    {
+        var number = await slack.DeclareAsync("--private Payroll ledger mismatch");
+        var channel = await slack.ChannelOfAsync(number);
+        int MemberReads() => slack.Slack.CallsTo("conversations.members").Count(c => c.Arg("channel") == channel.Id);
+
+        await slack.CommandAsync("stats");
+        await slack.CommandAsync("stats");
+        Assert.Equal(1, MemberReads());
+
+        clock.Advance(PrivateIncidentMembers.CacheFor + TimeSpan.FromSeconds(1));
+        await slack.CommandAsync("stats");
+        Assert.Equal(2, MemberReads());
     }
 }
