@@ -98,6 +98,20 @@ public sealed class PrivateIncidentsInSlackTests : IAsyncLifetime
         await SlackTestBot.EventuallyAsync(async () => (bool?)(await AnswerAsync($"summary INC-{secret}", Outsider) == $"INC-{secret} does not exist."));
     }
 
+    [Fact]
+    public async Task AppHomeListsItForAMemberOnly()
+    {
+        Assert.DoesNotContain("Payroll", await HomeAsync(Outsider));
+        Assert.Contains($"INC-{secret}: {Title}", await HomeAsync(SlackTestBot.Responder));
+    }
+
+    private async Task<string> HomeAsync(string user)
+    {
+        await slack.EventAsync(new { type = "app_home_opened", user, channel = "D0HOME", tab = "home" });
+        var publish = await slack.Slack.WaitForCallAsync("views.publish", c => c.Arg("user_id") == user);
+        return publish.Body.GetProperty("view").GetProperty("blocks").GetRawText();
+    }
+
     private async Task<string> AnswerAsync(string command, string user) =>
         await SlackTestBot.TextOfAsync(await slack.CommandAsync(command, slack.Ops.Id, user));
 
