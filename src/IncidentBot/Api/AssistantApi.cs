@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,6 +19,7 @@ public static class AssistantApi
     {
         var api = app.MapGroup("/api").RequireApiKey().SeenByTheApiKey().WithTags("Assistant").ProducesApiProblems();
         api.MapGet("/incidents/{reference}/summary", Summary).WithSummary("A summary of the incident, with its sources");
+        api.MapGet("/incidents/{reference}/catchup", Catchup).WithSummary("What changed since a time, or since a person last wrote in the incident");
         api.MapGet("/incidents/{reference}/related", Related).WithSummary("Related incidents, each with why it matched");
         api.MapPost("/incidents/{reference}/postmortem", DraftPostmortem).WithSummary("Draft a postmortem of a resolved incident")
             .ProducesBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
@@ -26,16 +28,57 @@ public static class AssistantApi
         return app;
     }
 
-    private static async Task<Ok<SummaryDto>> Summary(string reference, IncidentAssistant assistant, CancellationToken cancellationToken)
+    private static async Task<Ok<SummaryDto>> Summary(string reference, IncidentAssistant assistant, AnswerRenderer renderer, CancellationToken cancellationToken)
     {
         var number = new RequestErrors().Reference(reference);
-        return TypedResults.Ok(SummaryDto.From(await assistant.SummarizeAsync(number, cancellationToken)));
+        var summary = await assistant.SummarizeAsync(number, cancellationToken);
+        return TypedResults.Ok(SummaryDto.From(summary, await renderer.ForAsync(AnswerTarget.Markdown, SummaryDto.Texts(summary), cancellationToken)));
+    }
+
+    /// <summary>
+    /// With <c>since</c>: what changed after that time. With <c>user</c>: after that person's last entry in the timeline
+    /// (the whole incident when they have none). One of the two, not both.
+    /// </summary>
+    private static async Task<Ok<CatchupDto>> Catchup(
+        string reference,
+        IncidentAssistant assistant,
+        AnswerRenderer renderer,
+        TimeProvider time,
+        [FromQuery] string? since,
+        [FromQuery] string? user,
+        CancellationToken cancellationToken)
+    {
+        var errors = new RequestErrors();
+        var number = errors.Reference(reference);
+        var from = errors.ParseTime(since, "since", time.GetUtcNow());
+        string? userId = null;
+        try
+        {
+            userId = IncidentFieldRules.UserId(user, "user");
+        }
+        catch (IncidentValidationException invalid)
+        {
+            errors.Add("user", invalid.Message);
+        }
+
+        var (hasSince, hasUser) = (!string.IsNullOrWhiteSpace(since), !string.IsNullOrWhiteSpace(user));
+        if (hasSince == hasUser)
+        {
+            errors.Add("since", hasSince
+                ? "Give since or user, not both: user means since that person's last entry in the timeline."
+                : "Give since (a time, e.g. 2026-11-02T09:00:00Z, or PT30M back from now) or user (a Slack user id, e.g. U0123ABCD).");
+        }
+
+        errors.ThrowIfAny();
+        var answer = await assistant.CatchUpAsync(new CatchupRequest(number, userId, from), cancellationToken);
+        return TypedResults.Ok(CatchupDto.From(answer, await renderer.ForAsync(AnswerTarget.Markdown, CatchupDto.Texts(answer), cancellationToken)));
     }
 
     /// <summary>Without <c>q</c>: other incidents open since <c>since</c> (default: the past 2 hours). With it: matches in the window (default: all history).</summary>
     private static async Task<Ok<RelatedDto>> Related(
         string reference,
         IncidentAssistant assistant,
+        AnswerRenderer renderer,
         TimeProvider time,
         [FromQuery] string? q,
         [FromQuery] string? since,
@@ -59,7 +102,7 @@ public static class AssistantApi
 
         errors.ThrowIfAny();
         var answer = await assistant.FindRelatedAsync(new RelatedRequest(number, string.IsNullOrWhiteSpace(q) ? null : q, from, to), cancellationToken);
-        return TypedResults.Ok(RelatedDto.From(answer));
+        return TypedResults.Ok(RelatedDto.From(answer, await renderer.ForAsync(AnswerTarget.Markdown, RelatedDto.Texts(answer), cancellationToken)));
     }
 
     /// <summary>409 with the reason when the incident is still open or its timeline is too short.</summary>
@@ -67,6 +110,7 @@ public static class AssistantApi
         string reference,
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] PostmortemRequest? request,
         IncidentAssistant assistant,
+        AnswerRenderer renderer,
         CancellationToken cancellationToken)
     {
         var number = new RequestErrors().Reference(reference);
@@ -76,17 +120,20 @@ public static class AssistantApi
             throw new IncidentConflictException(answer.Refusal ?? "No postmortem draft was written.");
         }
 
-        return TypedResults.Created($"/api/incidents/{draft.Reference}/postmortems", PostmortemDto.From(answer, draft));
+        var say = await renderer.ForAsync(AnswerTarget.Markdown, [draft.Markdown], cancellationToken);
+        return TypedResults.Created($"/api/incidents/{draft.Reference}/postmortems", PostmortemDto.From(answer, draft, say));
     }
 
-    private static async Task<Ok<Page<PostmortemDraftDto>>> ListPostmortems(string reference, IncidentAssistant assistant, CancellationToken cancellationToken)
+    private static async Task<Ok<Page<PostmortemDraftDto>>> ListPostmortems(
+        string reference, IncidentAssistant assistant, AnswerRenderer renderer, CancellationToken cancellationToken)
     {
         var number = new RequestErrors().Reference(reference);
         var drafts = await assistant.ListPostmortemDraftsAsync(number, cancellationToken);
-        return TypedResults.Ok(new Page<PostmortemDraftDto>([.. drafts.Select(PostmortemDraftDto.From)], null));
+        var say = await renderer.ForAsync(AnswerTarget.Markdown, drafts.Select(draft => draft.Markdown), cancellationToken);
+        return TypedResults.Ok(new Page<PostmortemDraftDto>([.. drafts.Select(draft => PostmortemDraftDto.From(draft, say))], null));
     }
 
-    private static async Task<Ok<AnswerDto>> Ask(AskRequest request, IncidentAssistant assistant, CancellationToken cancellationToken)
+    private static async Task<Ok<AnswerDto>> Ask(AskRequest request, IncidentAssistant assistant, AnswerRenderer renderer, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         if (string.IsNullOrWhiteSpace(request.Question))
@@ -101,7 +148,7 @@ public static class AssistantApi
         long? current = request.Incident is null ? null : errors.Reference(request.Incident);
         errors.ThrowIfAny();
         var answer = await assistant.AnswerAsync(request.Question!, current, request.Actor ?? DefaultActor, cancellationToken);
-        return TypedResults.Ok(AnswerDto.From(request.Question!, answer));
+        return TypedResults.Ok(AnswerDto.From(request.Question!, answer, await renderer.RenderAsync(answer, AnswerTarget.Markdown, cancellationToken)));
     }
 }
 
@@ -121,10 +168,11 @@ public sealed record CitationDto(string Incident, long? EntryId, string? Permali
     public static IReadOnlyList<CitationDto> From(IEnumerable<Citation> citations) => [.. citations.Select(From)];
 }
 
+/// <summary>The DTOs' texts are said by <c>say</c>, <see cref="AnswerRenderer.ForAsync"/> for Markdown: people by name, links in Markdown.</summary>
 public sealed record CitedLineDto(string Text, IReadOnlyList<CitationDto> Sources, DateTime? At, string? Actor)
 {
-    public static IReadOnlyList<CitedLineDto> From(IEnumerable<CitedLine> lines) =>
-        [.. lines.Select(l => new CitedLineDto(l.Text, CitationDto.From(l.Sources), l.At?.UtcDateTime, l.ActorId))];
+    public static IReadOnlyList<CitedLineDto> From(IEnumerable<CitedLine> lines, Func<string, string> say) =>
+        [.. lines.Select(l => new CitedLineDto(say(l.Text), CitationDto.From(l.Sources), l.At?.UtcDateTime, l.ActorId))];
 }
 
 public sealed record IncidentBriefDto(
@@ -150,10 +198,45 @@ public sealed record SummaryDto(
     IReadOnlyList<CitedLineDto> Hypothesis,
     IReadOnlyList<CitationDto> Citations)
 {
-    public static SummaryDto From(SummaryAnswer s) => new(
-        IncidentBriefDto.From(s.Incident), s.Engine, s.FallbackReason, s.Text, s.EntriesRead, s.Parts, Math.Round(s.Duration.TotalSeconds),
-        CitedLineDto.From(s.Impact), CitedLineDto.From(s.Done), CitedLineDto.From(s.TryingNow), CitedLineDto.From(s.OpenQuestions),
-        CitedLineDto.From(s.Hypothesis), CitationDto.From(s.Citations));
+    public static SummaryDto From(SummaryAnswer s, Func<string, string> say) => new(
+        IncidentBriefDto.From(s.Incident), s.Engine, s.FallbackReason, say(s.Text), s.EntriesRead, s.Parts, Math.Round(s.Duration.TotalSeconds),
+        CitedLineDto.From(s.Impact, say), CitedLineDto.From(s.Done, say), CitedLineDto.From(s.TryingNow, say), CitedLineDto.From(s.OpenQuestions, say),
+        CitedLineDto.From(s.Hypothesis, say), CitationDto.From(s.Citations));
+
+    public static IEnumerable<string> Texts(SummaryAnswer s) =>
+        [s.Text, .. new[] { s.Impact, s.Done, s.TryingNow, s.OpenQuestions, s.Hypothesis }.SelectMany(lines => lines).Select(line => line.Text)];
+}
+
+/// <summary>
+/// <c>basis</c>: <c>lastSeen</c> (after the person's last entry, <c>lastSeenEntryId</c>), <c>since</c> (after the time given) or
+/// <c>never</c> (the person has none: the whole incident); <c>since</c> is where the window starts.
+/// </summary>
+public sealed record CatchupDto(
+    IncidentBriefDto Incident,
+    string Basis,
+    DateTime? Since,
+    string? User,
+    long? LastSeenEntryId,
+    bool NothingNew,
+    string Engine,
+    string? FallbackReason,
+    string Text,
+    int EntriesRead,
+    IReadOnlyList<CitedLineDto> StateChanges,
+    IReadOnlyList<CitedLineDto> Findings,
+    IReadOnlyList<CitedLineDto> Actions,
+    IReadOnlyList<CitedLineDto> Decisions,
+    IReadOnlyList<CitedLineDto> OpenQuestions,
+    IReadOnlyList<CitationDto> Citations)
+{
+    public static CatchupDto From(CatchupAnswer c, Func<string, string> say) => new(
+        IncidentBriefDto.From(c.Incident), System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(c.Basis.ToString()), c.From?.UtcDateTime, c.UserId,
+        c.LastSeenEntryId, c.NothingNew, c.Engine, c.FallbackReason, say(c.Text), c.EntriesRead, CitedLineDto.From(c.StateChanges, say),
+        CitedLineDto.From(c.Findings, say), CitedLineDto.From(c.Actions, say), CitedLineDto.From(c.Decisions, say), CitedLineDto.From(c.OpenQuestions, say),
+        CitationDto.From(c.Citations));
+
+    public static IEnumerable<string> Texts(CatchupAnswer c) =>
+        [c.Text, .. new[] { c.StateChanges, c.Findings, c.Actions, c.Decisions, c.OpenQuestions }.SelectMany(lines => lines).Select(line => line.Text)];
 }
 
 public sealed record RelatedHitDto(IncidentBriefDto Incident, double Score, IReadOnlyList<CitedLineDto> Reasons);
@@ -162,23 +245,25 @@ public sealed record RelatedDto(
     string? Incident, string? Query, DateTime? Since, DateTime Until, string Engine, string? FallbackReason, string Text,
     IReadOnlyList<RelatedHitDto> Hits, IReadOnlyList<CitationDto> Citations)
 {
-    public static RelatedDto From(RelatedAnswer r) => new(
-        r.Number is { } n ? IncidentReference.Format(n) : null, r.Query, r.Since?.UtcDateTime, r.Until.UtcDateTime, r.Engine, r.FallbackReason, r.Text,
-        [.. r.Hits.Select(h => new RelatedHitDto(IncidentBriefDto.From(h.Incident), h.Score, CitedLineDto.From(h.Reasons)))],
+    public static RelatedDto From(RelatedAnswer r, Func<string, string> say) => new(
+        r.Number is { } n ? IncidentReference.Format(n) : null, r.Query, r.Since?.UtcDateTime, r.Until.UtcDateTime, r.Engine, r.FallbackReason, say(r.Text),
+        [.. r.Hits.Select(h => new RelatedHitDto(IncidentBriefDto.From(h.Incident), h.Score, CitedLineDto.From(h.Reasons, say)))],
         CitationDto.From(r.Citations));
+
+    public static IEnumerable<string> Texts(RelatedAnswer r) => [r.Text, .. r.Hits.SelectMany(hit => hit.Reasons).Select(line => line.Text)];
 }
 
 public sealed record PostmortemDraftDto(string Incident, int Version, string Markdown, DateTime CreatedAt, string? CreatedBy)
 {
-    public static PostmortemDraftDto From(PostmortemDraft d) => new(d.Reference, d.Version, d.Markdown, d.CreatedAt.UtcDateTime, d.CreatedBy);
+    public static PostmortemDraftDto From(PostmortemDraft d, Func<string, string> say) => new(d.Reference, d.Version, say(d.Markdown), d.CreatedAt.UtcDateTime, d.CreatedBy);
 }
 
 public sealed record PostmortemDto(
     string Incident, int Version, string Markdown, DateTime CreatedAt, string? CreatedBy, string Engine, string? FallbackReason,
     IReadOnlyList<CitationDto> Citations)
 {
-    public static PostmortemDto From(PostmortemAnswer answer, PostmortemDraft d) => new(
-        d.Reference, d.Version, d.Markdown, d.CreatedAt.UtcDateTime, d.CreatedBy, answer.Engine, answer.FallbackReason, CitationDto.From(answer.Citations));
+    public static PostmortemDto From(PostmortemAnswer answer, PostmortemDraft d, Func<string, string> say) => new(
+        d.Reference, d.Version, say(d.Markdown), d.CreatedAt.UtcDateTime, d.CreatedBy, answer.Engine, answer.FallbackReason, CitationDto.From(answer.Citations));
 }
 
 /// <summary><c>understood</c> is false when the answer says what it did not understand instead of answering.</summary>
@@ -186,7 +271,8 @@ public sealed record AnswerDto(
     string Question, string Kind, string Engine, string? FallbackReason, string Text, int? Count,
     IReadOnlyList<IncidentBriefDto> Incidents, IReadOnlyList<CitationDto> Citations, bool Understood, double? DurationSeconds)
 {
-    public static AnswerDto From(string question, QuestionAnswer a) => new(
-        question, a.Kind, a.Engine, a.FallbackReason, a.Text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations),
+    /// <param name="text">The answer's text as said outside Slack (<see cref="AnswerRenderer"/>).</param>
+    public static AnswerDto From(string question, QuestionAnswer a, string text) => new(
+        question, a.Kind, a.Engine, a.FallbackReason, text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations),
         a.Understood, a.Duration is { } d ? Math.Round(d.TotalSeconds) : null);
 }

@@ -1,9 +1,11 @@
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
 using IncidentBot.Assistant.Related;
 using IncidentBot.Assistant.Summary;
 using IncidentBot.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBot.Assistant;
 
@@ -26,6 +28,7 @@ public static class AssistantExtensions
         services.AddRelatedEmbeddings();
         AddStep<IQuestionStep, DeterministicQuestions>(services);
         AddStep<IPostmortemStep, DeterministicPostmortem>(services);
+        AddStep<ICatchupStep, DeterministicCatchup>(services);
         if (IsModelConfigured(builder.Configuration))
         {
             services.AddModel();
@@ -34,9 +37,13 @@ public static class AssistantExtensions
             AddStep<IRelatedStep, ModelRelated>(services);
             AddStep<IQuestionStep, ModelQuestions>(services);
             AddStep<IPostmortemStep, ModelPostmortem>(services);
+            AddStep<ICatchupStep, ModelCatchup>(services);
         }
 
         services.AddSingleton<IncidentAssistant>();
+        services.AddSingleton<AnswerRenderer>();
+        // Slack's names when Slack is on (SlackApp registers them).
+        services.TryAddSingleton<IPersonNames, NoPersonNames>();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using IncidentBot.Assistant;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
 using IncidentBot.Slack;
@@ -18,6 +19,7 @@ public static class SlackAppExtensions
     public static IHostApplicationBuilder AddSlackApp(this IHostApplicationBuilder builder)
     {
         builder.AddConfigurationCheck<SlackOptions>(SlackOptions.SectionName);
+        builder.AddCheckedOptions<CatchupOptions, CatchupOptionsValidator>(CatchupOptions.Section);
         if (!builder.Configuration.IsSlackConfigured())
         {
             return builder;
@@ -47,8 +49,13 @@ public static class SlackAppExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddSingleton<ISlackConnectionObserver>(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddSingleton<SlackIdentity>();
+        builder.Services.AddSingleton<IPersonNames, SlackPersonNames>();
         builder.Services.AddSingleton<ChannelSyncQueue>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ChannelSyncQueue>());
+        builder.Services.AddSingleton<ReturnWatch>();
+        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ReturnWatch>());
+        builder.Services.AddSingleton<WelcomeBack>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WelcomeBack>());
         builder.Services.AddSingleton<IncidentChannelSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentChannelSync>());
         return builder;

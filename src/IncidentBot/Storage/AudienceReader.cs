@@ -45,6 +45,10 @@ public sealed class AudienceReader(IIncidentReader provider) : IIncidentReader
         long number, long afterEntryId, int limit = 200, CancellationToken cancellationToken = default) =>
         await CanSeeAsync(number, cancellationToken) ? await provider.GetChangesAfterAsync(number, afterEntryId, limit, cancellationToken) : [];
 
+    public async Task<TimelineEntry?> GetLastEntryByAsync(
+        long number, string actorId, TimelineCursor before, CancellationToken cancellationToken = default) =>
+        await CanSeeAsync(number, cancellationToken) ? await provider.GetLastEntryByAsync(number, actorId, before, cancellationToken) : null;
+
     public Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default) =>
         provider.GetLatestMessageTsAsync(channelId, cancellationToken);
 
