@@ -115,7 +115,11 @@ public sealed partial class FakeSlack
 
     private JsonObject List(RecordedCall call)
     {
-        var channels = Channels.Values.Where(channel => call.Arg("exclude_archived") != "true" || !channel.IsArchived).ToList();
+        var types = (call.Arg("types") ?? "public_channel").Split(',', StringSplitOptions.TrimEntries);
+        var channels = Channels.Values
+            .Where(channel => call.Arg("exclude_archived") != "true" || !channel.IsArchived)
+            .Where(channel => types.Contains(channel.IsPrivate ? "private_channel" : "public_channel") && IsVisibleToBot(channel))
+            .ToList();
         var (page, nextCursor) = Page(channels, call);
         return Ok(new()
         {
@@ -272,12 +276,15 @@ public sealed partial class FakeSlack
         })
         : Error("user_not_found");
 
+    /// <summary>As Slack: a private channel does not exist for a bot that is not in it.</summary>
     private JsonObject WithChannel(RecordedCall call, Func<FakeChannel, JsonObject> answer)
     {
         var key = call.Arg("channel") ?? "";
         var channel = Channels.GetValueOrDefault(key) ?? Channels.Values.FirstOrDefault(candidate => candidate.Name == key.TrimStart('#'));
-        return channel is null ? Error("channel_not_found") : answer(channel);
+        return channel is null || !IsVisibleToBot(channel) ? Error("channel_not_found") : answer(channel);
     }
+
+    private bool IsVisibleToBot(FakeChannel channel) => !channel.IsPrivate || channel.Members.Contains(BotUserId);
 
     private JsonObject WithMemberChannel(RecordedCall call, Func<FakeChannel, JsonObject> answer) =>
         WithChannel(call, channel => channel.Members.Contains(BotUserId) ? answer(channel) : Error("not_in_channel"));

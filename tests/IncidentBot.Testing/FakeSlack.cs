@@ -150,6 +150,24 @@ public sealed partial class FakeSlack : IAsyncDisposable
         }
     }
 
+    /// <summary>Someone joins the channel (as an invite by a member would make them); the bot hears of it only through an event the test sends.</summary>
+    public void Join(FakeChannel channel, string userId)
+    {
+        lock (gate)
+        {
+            channel.Members.Add(userId);
+        }
+    }
+
+    /// <summary>Someone leaves the channel, or is removed from it.</summary>
+    public void Leave(FakeChannel channel, string userId)
+    {
+        lock (gate)
+        {
+            channel.Members.Remove(userId);
+        }
+    }
+
     public FakeUser AddUser(string id, string name, string? realName = null)
     {
         lock (gate)

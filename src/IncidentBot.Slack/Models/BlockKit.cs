@@ -71,6 +71,7 @@ public sealed record InputBlock(TextObject Label, BlockElement Element) : Block
 [JsonDerivedType(typeof(UsersSelectElement), "users_select")]
 [JsonDerivedType(typeof(MultiUsersSelectElement), "multi_users_select")]
 [JsonDerivedType(typeof(PlainTextInputElement), "plain_text_input")]
+[JsonDerivedType(typeof(CheckboxesElement), "checkboxes")]
 public abstract record BlockElement
 {
     /// <summary>Routes the interaction to the handler registered for it.</summary>
@@ -110,6 +111,11 @@ public sealed record MultiUsersSelectElement : BlockElement
     public TextObject? Placeholder { get; init; }
     public IReadOnlyList<string>? InitialUsers { get; init; }
     public int? MaxSelectedItems { get; init; }
+}
+
+public sealed record CheckboxesElement(IReadOnlyList<SelectOption> Options) : BlockElement
+{
+    public IReadOnlyList<SelectOption>? InitialOptions { get; init; }
 }
 
 public sealed record PlainTextInputElement : BlockElement

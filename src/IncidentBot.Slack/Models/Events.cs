@@ -97,6 +97,15 @@ public sealed record MemberJoinedChannel : SlackEvent
     public string? Enterprise { get; init; }
 }
 
+public sealed record MemberLeftChannel : SlackEvent
+{
+    public string User { get; init; } = "";
+    public string Channel { get; init; } = "";
+    /// <summary>"C" for public, "G" for private channels.</summary>
+    public string? ChannelType { get; init; }
+    public string? Team { get; init; }
+}
+
 public sealed record AppHomeOpened : SlackEvent
 {
     public string User { get; init; } = "";

@@ -86,6 +86,7 @@ internal sealed class SlackEventConverter : TypeSwitchConverter<SlackEvent>
         "message" => MessageType(subtype),
         "app_mention" => typeof(AppMention),
         "member_joined_channel" => typeof(MemberJoinedChannel),
+        "member_left_channel" => typeof(MemberLeftChannel),
         "app_home_opened" => typeof(AppHomeOpened),
         _ => null,
     };

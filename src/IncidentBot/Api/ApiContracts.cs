@@ -19,7 +19,9 @@ public sealed record CreateIncidentRequest(
     [property: Description("a text: what customers feel")] string? Impact = null,
     [property: Description(FieldForms.Actor)] string? DeclaredBy = null,
     [property: Description(FieldForms.UserId)] string? CommanderId = null,
-    [property: Description(FieldForms.ImpactStartedAt)] string? ImpactStartedAt = null);
+    [property: Description(FieldForms.ImpactStartedAt)] string? ImpactStartedAt = null,
+    [property: Description("true: a private incident, with a private Slack channel; only the channel's members and keys of Api:PrivateIncidentKeys see it")]
+    bool? Private = null);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record UpdateIncidentRequest(
@@ -102,7 +104,8 @@ public sealed record IncidentDto(
     double? TimeToResolveSeconds,
     long Version,
     DateTime? ImpactStartedAt,
-    double? TimeToDetectSeconds)
+    double? TimeToDetectSeconds,
+    bool Private = false)
 {
     // Times leave as UTC DateTime so they serialise with a 'Z'.
     public static IncidentDto From(Incident i) => new(
@@ -129,7 +132,8 @@ public sealed record IncidentDto(
         i.TimeToResolve?.TotalSeconds,
         i.Version,
         i.ImpactStartedAt?.UtcDateTime,
-        i.TimeToDetect?.TotalSeconds);
+        i.TimeToDetect?.TotalSeconds,
+        i.IsPrivate);
 }
 
 public sealed record SlackSourceDto(string ChannelId, string Ts, string? ThreadTs, string? Permalink, bool IsBot);

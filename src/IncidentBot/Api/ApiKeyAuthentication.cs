@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using IncidentBot.Configuration;
+using IncidentBot.Incidents;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Api;
@@ -14,6 +15,9 @@ internal class RequiresApiKey
     public virtual bool AppliesTo(HttpContext context) => true;
 }
 
+/// <summary>What the request's key may see of the incidents; read by the endpoints that show incidents (<see cref="ApiKeyExtensions.SeenByTheApiKey"/>).</summary>
+internal sealed record ApiKeyAudience(IncidentAudience Audience);
+
 /// <summary>
 /// Checks the bearer key after routing and before the endpoint runs, so an unauthenticated request
 /// is refused before any of its body is read.
@@ -21,13 +25,21 @@ internal class RequiresApiKey
 internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> options, IProblemDetailsService problems)
 {
     // Compared as SHA-256 digests so that the comparison takes the same time whatever the key's length.
-    private readonly byte[][] keyDigests = options.Value.Keys.Select(key => Digest(key.Trim())).ToArray();
+    private readonly byte[][] keyDigests = options.Value.AllKeys.Select(key => Digest(key.Trim())).ToArray();
+    private readonly byte[][] privateIncidentKeyDigests = options.Value.PrivateIncidentKeys.Select(key => Digest(key.Trim())).ToArray();
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is not { } requirement || !requirement.AppliesTo(context)
-            || IsAuthorized(context.Request))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is not { } requirement || !requirement.AppliesTo(context))
         {
+            await next(context);
+            return;
+        }
+
+        if (PresentedKey(context.Request) is { } presented && Matches(presented, keyDigests))
+        {
+            var audience = Matches(presented, privateIncidentKeyDigests) ? IncidentAudience.Everyone : IncidentAudience.PublicOnly;
+            context.Features.Set(new ApiKeyAudience(audience));
             await next(context);
             return;
         }
@@ -41,17 +53,16 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions
         });
     }
 
-    private bool IsAuthorized(HttpRequest request)
+    private static byte[]? PresentedKey(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? Digest(header["Bearer ".Length..].Trim()) : null;
+    }
 
-        var presented = Digest(header["Bearer ".Length..].Trim());
+    private static bool Matches(byte[] presented, byte[][] digests)
+    {
         var matched = false;
-        foreach (var digest in keyDigests)
+        foreach (var digest in digests)
         {
             matched |= CryptographicOperations.FixedTimeEquals(presented, digest);
         }
@@ -72,4 +83,19 @@ internal static class ApiKeyExtensions
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(RequiresApiKey.Instance);
+
+    /// <summary>
+    /// The endpoints read incidents as the request's key may see them: a key of <c>Api:PrivateIncidentKeys</c> sees
+    /// every incident, any other key no private one (<see cref="IncidentViewer"/>).
+    /// </summary>
+    public static TBuilder SeenByTheApiKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var audience = context.HttpContext.Features.Get<ApiKeyAudience>()?.Audience ?? IncidentAudience.PublicOnly;
+            using (IncidentViewer.As(audience))
+            {
+                return await next(context);
+            }
+        });
 }

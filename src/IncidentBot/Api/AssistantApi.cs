@@ -17,7 +17,7 @@ public static class AssistantApi
 
     public static IEndpointRouteBuilder MapAssistantApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireApiKey().WithTags("Assistant").ProducesApiProblems();
+        var api = app.MapGroup("/api").RequireApiKey().SeenByTheApiKey().WithTags("Assistant").ProducesApiProblems();
         api.MapGet("/incidents/{reference}/summary", Summary).WithSummary("A summary of the incident, with its sources");
         api.MapGet("/incidents/{reference}/catchup", Catchup).WithSummary("What changed since a time, or since a person last wrote in the incident");
         api.MapGet("/incidents/{reference}/related", Related).WithSummary("Related incidents, each with why it matched");

@@ -12,7 +12,7 @@ public static class IncidentsApi
 
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireApiKey().WithTags("Incidents").ProducesApiProblems();
+        var api = app.MapGroup("/api").RequireApiKey().SeenByTheApiKey().WithTags("Incidents").ProducesApiProblems();
         api.MapPost("/incidents", Create).WithSummary("Declare an incident").ProducesBodyProblems();
         api.MapGet("/incidents", List).WithSummary("Incidents, newest first");
         api.MapGet("/incidents/{reference}", Get).WithSummary("One incident, with its ETag");
@@ -46,6 +46,7 @@ public static class IncidentsApi
             DeclaredBy = request.DeclaredBy ?? DefaultActor,
             CommanderId = request.CommanderId,
             ImpactStartedAt = impactStartedAt,
+            IsPrivate = request.Private ?? false,
         }, cancellationToken);
         return TypedResults.Created($"/api/incidents/{incident.Reference}", IncidentDto.From(incident));
     }

@@ -42,15 +42,21 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
-        for (var i = 0; i < options.Keys.Length; i++)
+        return TooShort(options.Keys, nameof(ApiOptions.Keys)) ?? TooShort(options.PrivateIncidentKeys, nameof(ApiOptions.PrivateIncidentKeys))
+            ?? ValidateOptionsResult.Success;
+    }
+
+    private static ValidateOptionsResult? TooShort(string[] keys, string option)
+    {
+        for (var i = 0; i < keys.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(options.Keys[i]) || options.Keys[i].Trim().Length < ApiOptions.MinKeyLength)
+            if (string.IsNullOrWhiteSpace(keys[i]) || keys[i].Trim().Length < ApiOptions.MinKeyLength)
             {
-                return ValidateOptionsResult.Fail($"Api:Keys:{i} is too short: an API key needs at least {ApiOptions.MinKeyLength} characters.");
+                return ValidateOptionsResult.Fail($"Api:{option}:{i} is too short: an API key needs at least {ApiOptions.MinKeyLength} characters.");
             }
         }
 
-        return ValidateOptionsResult.Success;
+        return null;
     }
 }
 

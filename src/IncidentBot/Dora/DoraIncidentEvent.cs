@@ -18,7 +18,8 @@ public sealed record DoraIncidentEvent([property: JsonPropertyName("data")] Dora
         return new(new DoraIncidentData(new DoraIncidentAttributes
         {
             Id = incident.Reference,
-            Name = incident.Title,
+            // The event leaves the bot for whoever reads the metrics: a private incident counts, its title stays in.
+            Name = incident.IsPrivate ? $"{incident.Reference} (private incident)" : incident.Title,
             Services = incident.Services.Count == 0 ? null : incident.Services,
             Team = team,
             StartedAt = Nanoseconds(incident.ImpactStartedAt is { } impact && impact < incident.DeclaredAt ? impact : incident.DeclaredAt),

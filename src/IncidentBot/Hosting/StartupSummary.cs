@@ -59,7 +59,7 @@ public static class StartupSummary
     }
 
     private static string Api(ApiOptions api) =>
-        api.Keys.Length == 0 ? "REST API closed (no Api:Keys)" : $"REST API open ({Count(api.Keys.Length, "key")})";
+        api.AllKeys.Any() ? $"REST API open ({Count(api.AllKeys.Count(), "key")})" : "REST API closed (no Api:Keys)";
 
     private static string Count(int count, string thing) => count == 1 ? $"1 {thing}" : $"{count} {thing}s";
 }

@@ -31,6 +31,9 @@ public sealed record Incident
     /// <summary>Grows by one with every change; lets API clients detect a concurrent edit.</summary>
     public long Version { get; init; }
 
+    /// <summary>Declared private: its channel is private and only its members see it (<see cref="IncidentAudience"/>).</summary>
+    public bool IsPrivate { get; init; }
+
     public TimeSpan? TimeToResolve => ResolvedAt - DeclaredAt;
 
     /// <summary>Impact start to declaration; zero when the incident was declared before the impact began.</summary>

@@ -26,6 +26,7 @@ public static class IncidentChanges
             DeclaredAt = now,
             UpdatedAt = now,
             Version = 1,
+            IsPrivate = draft.IsPrivate,
         }.MoveTo(draft.Status, now);
 
         var data = new JsonObject

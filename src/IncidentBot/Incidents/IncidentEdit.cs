@@ -32,6 +32,9 @@ public sealed record IncidentDraft
     public string? DeclaredBy { get; init; }
     public string? CommanderId { get; init; }
     public DateTimeOffset? ImpactStartedAt { get; init; }
+
+    /// <summary>A private incident: a private channel, seen only by its members.</summary>
+    public bool IsPrivate { get; init; }
 }
 
 /// <summary>An incident as it will be after a change, with the timeline entries that record the change.</summary>

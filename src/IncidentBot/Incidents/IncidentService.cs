@@ -53,8 +53,10 @@ public sealed class IncidentService(
         long number, IncidentEdit edit, string? actorId, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         var now = Now();
+        var viewer = IncidentViewer.Current;
         var update = await store.UpdateAsync(number, current =>
         {
+            RequireVisible(viewer, current);
             if (expectedVersion is { } expected && expected != current.Version)
             {
                 throw new IncidentVersionMismatchException(number, expected, current.Version);
@@ -81,7 +83,9 @@ public sealed class IncidentService(
         long number, TimelineEntryKind kind, string? text, string? actorId, CancellationToken cancellationToken = default)
     {
         var now = Now();
-        var update = await store.UpdateAsync(number, current => IncidentChanges.Post(current, kind, text, actorId, now), cancellationToken);
+        var viewer = IncidentViewer.Current;
+        var update = await store.UpdateAsync(
+            number, current => IncidentChanges.Post(RequireVisible(viewer, current), kind, text, actorId, now), cancellationToken);
         logger.LogInformation("{Incident} {Kind} posted{By}", update.After.Reference, kind.ToWireName(), By(actorId));
         NotifyIfChanged(update);
         return update.Entries.Single();
@@ -173,6 +177,11 @@ public sealed class IncidentService(
             logger.LogInformation("{Incident} {Change}{By}", incident.Reference, entry.Text, By(entry.ActorId));
         }
     }
+
+    /// <summary>Someone who may not see a private incident may not change it either: for them it does not exist.</summary>
+    /// <remarks>The audience is taken before the write: the store may run the change on its writer's own flow.</remarks>
+    private static Incident RequireVisible(IncidentAudience viewer, Incident current) =>
+        viewer.CanSee(current) ? current : throw new IncidentNotFoundException(current.Number);
 
     private static string By(string? actorId) => actorId is null ? "" : $" by {actorId}";
 

@@ -7,7 +7,8 @@ using IncidentBot.Storage;
 namespace IncidentBot.SlackApp;
 
 /// <summary>The App Home tab: the open incidents with their state and channels, and the viewer's own recent incidents.</summary>
-public sealed class AppHome(IIncidentReader incidents, ISlackApiClient slack, TimeProvider time) : IEventHandler<AppHomeOpened>
+public sealed class AppHome(IIncidentReader incidents, ISlackApiClient slack, PrivateIncidentMembers members, TimeProvider time)
+    : IEventHandler<AppHomeOpened>
 {
     // A view holds at most 100 blocks; two lists of these sizes and their headers stay well inside that.
     private const int MaxOpen = 40;
@@ -20,6 +21,8 @@ public sealed class AppHome(IIncidentReader incidents, ISlackApiClient slack, Ti
             return;
         }
 
+        // The tab is the user's own: it shows the private incidents they are a member of.
+        using var audience = IncidentViewer.As(await members.OfUserAsync(opened.User, cancellationToken));
         var open = await incidents.FindAsync(IncidentFilter.Open(MaxOpen + 1), cancellationToken);
         var mine = await incidents.FindAsync(new IncidentFilter { InvolvingUser = opened.User, Limit = MaxMine }, cancellationToken);
         await slack.Views.PublishAsync(opened.User, new HomeView(Blocks(open, mine, time.GetUtcNow())), cancellationToken: cancellationToken);

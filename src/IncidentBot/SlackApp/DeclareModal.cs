@@ -14,6 +14,8 @@ public sealed class DeclareModal(IncidentService incidents, ISlackApiClient slac
     public const string CommanderBlock = "commander";
     public const string ServicesBlock = "services";
     public const string DescriptionBlock = "description";
+    public const string PrivateBlock = "private";
+    public const string PrivateOption = "private";
     private const string Input = "input";
 
     /// <param name="channelId">Where the command was typed, to confirm the declaration there.</param>
@@ -45,6 +47,11 @@ public sealed class DeclareModal(IncidentService incidents, ISlackApiClient slac
             Multiline = true,
             MaxLength = IncidentFieldRules.MaxDetailLength,
         }) { BlockId = DescriptionBlock, Optional = true },
+        new InputBlock(TextObject.Plain("Visibility"), new CheckboxesElement(
+            [new SelectOption(TextObject.Plain("Private: a private channel; only its members see the incident"), PrivateOption)])
+        {
+            ActionId = Input,
+        }) { BlockId = PrivateBlock, Optional = true },
     ])
     {
         CallbackId = CallbackId,
@@ -65,6 +72,7 @@ public sealed class DeclareModal(IncidentService incidents, ISlackApiClient slac
             Services = (Text(ServicesBlock) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Description = Text(DescriptionBlock),
             DeclaredBy = submission.User.Id,
+            IsPrivate = state.Find(PrivateBlock, Input)?.SelectedOptions?.Any(o => o.Value == PrivateOption) == true,
         };
 
         Incident incident;

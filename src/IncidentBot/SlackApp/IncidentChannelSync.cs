@@ -200,7 +200,7 @@ public sealed class IncidentChannelSync(
             var name = ChannelNamer.Name(incident.Number, incident.Title, attempt);
             try
             {
-                return await slack.Conversations.CreateAsync(name, cancellationToken: cancellationToken);
+                return await slack.Conversations.CreateAsync(name, incident.IsPrivate, cancellationToken);
             }
             catch (SlackApiException taken) when (taken.Error == "name_taken" && attempt < 50)
             {
@@ -215,7 +215,7 @@ public sealed class IncidentChannelSync(
 
     private async Task<Conversation?> FindOwnChannelAsync(string name, BotIdentity bot, CancellationToken cancellationToken)
     {
-        await foreach (var channel in slack.Conversations.EnumerateListAsync(cancellationToken: cancellationToken))
+        await foreach (var channel in slack.Conversations.EnumerateListAsync("public_channel,private_channel", cancellationToken: cancellationToken))
         {
             if (channel.Name == name)
             {
@@ -303,7 +303,8 @@ public sealed class IncidentChannelSync(
         var announcementChannel = await AnnouncementChannelAsync(cancellationToken);
         foreach (var entry in await reader.GetChangesAfterAsync(incident.Number, state.AnnouncedThroughEntryId, cancellationToken: cancellationToken))
         {
-            if (!string.IsNullOrWhiteSpace(announcementChannel) && IncidentMessages.Announcement(incident, entry) is { } line)
+            // A private incident is never announced: the announcement channel's readers are not its members.
+            if (!string.IsNullOrWhiteSpace(announcementChannel) && !incident.IsPrivate && IncidentMessages.Announcement(incident, entry) is { } line)
             {
                 await PostJoiningIfNeededAsync(
                     new ChatMessage(announcementChannel, line) { Metadata = Mark(AnnouncementMark, incident.Number, entry.Id) }, cancellationToken);

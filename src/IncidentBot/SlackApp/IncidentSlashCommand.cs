@@ -20,26 +20,42 @@ public sealed class IncidentSlashCommand(
     IncidentChannels channels,
     SlackAssistant assistant,
     ISlackApiClient slack,
+    PrivateIncidentMembers members,
     TimeProvider time,
     ILogger<IncidentSlashCommand> logger)
     : ISlashCommandHandler
 {
     public const string Name = "/incident";
 
+    /// <summary>
+    /// What the command reads is seen as its user sees it (the answers are for them alone): private incidents only
+    /// when they are a member. A declaration reads nothing, and opens its form before anything else.
+    /// </summary>
     public async Task<SlashCommandResponse?> HandleAsync(SlashCommand command, CancellationToken cancellationToken)
     {
         try
         {
-            return IncidentCommandParser.Parse(command.Text) switch
+            var parsed = IncidentCommandParser.Parse(command.Text);
+            switch (parsed)
             {
-                HelpCommand => SlashCommandResponse.Ephemeral(IncidentCommandParser.Usage),
-                InvalidCommand invalid => SlashCommandResponse.Ephemeral($"{invalid.Error}\n{invalid.Usage}"),
-                DeclareCommand declare => await DeclareAsync(declare, command, cancellationToken),
-                ListCommand list => SlashCommandResponse.Ephemeral(await ListAsync(list, cancellationToken)),
-                StatsCommand stats => SlashCommandResponse.Ephemeral(await StatsAsync(stats, cancellationToken)),
-                IncidentScopedCommand scoped => await OnIncidentAsync(scoped, command, cancellationToken),
-                _ => SlashCommandResponse.Ephemeral(IncidentCommandParser.Usage),
-            };
+                case HelpCommand:
+                    return SlashCommandResponse.Ephemeral(IncidentCommandParser.Usage);
+                case InvalidCommand invalid:
+                    return SlashCommandResponse.Ephemeral($"{invalid.Error}\n{invalid.Usage}");
+                case DeclareCommand declare:
+                    return await DeclareAsync(declare, command, cancellationToken);
+            }
+
+            using (IncidentViewer.As(await members.OfUserAsync(command.UserId, cancellationToken)))
+            {
+                return parsed switch
+                {
+                    ListCommand list => SlashCommandResponse.Ephemeral(await ListAsync(list, cancellationToken)),
+                    StatsCommand stats => SlashCommandResponse.Ephemeral(await StatsAsync(stats, cancellationToken)),
+                    IncidentScopedCommand scoped => await OnIncidentAsync(scoped, command, cancellationToken),
+                    _ => SlashCommandResponse.Ephemeral(IncidentCommandParser.Usage),
+                };
+            }
         }
         catch (Exception refused) when (refused is IncidentValidationException or IncidentNotFoundException or IncidentConflictException)
         {
@@ -61,7 +77,16 @@ public sealed class IncidentSlashCommand(
             Services = declare.Services,
             DeclaredBy = command.UserId,
             CommanderId = command.UserId,
+            IsPrivate = declare.IsPrivate,
         }, cancellationToken);
+        if (incident.IsPrivate)
+        {
+            // Said where it was typed, the title would tell everyone there of an incident they may not see.
+            return SlashCommandResponse.Ephemeral(
+                $":lock: You declared the private incident *{incident.Reference}: {SlackText.Escape(incident.Title)}* " +
+                $"({incident.Severity.ToLabel()}). Its private channel is being opened; only its members will see the incident.");
+        }
+
         return SlashCommandResponse.InChannel(
             $":rotating_light: {SlackText.Person(command.UserId)} declared *{incident.Reference}: {SlackText.Escape(incident.Title)}* " +
             $"({incident.Severity.ToLabel()}). Its channel is being opened; the declarer is invited.");

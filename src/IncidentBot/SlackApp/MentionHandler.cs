@@ -21,6 +21,7 @@ public sealed class MentionHandler(
     SlackAssistant assistant,
     ISlackApiClient slack,
     SlackIdentity identity,
+    PrivateIncidentMembers members,
     ILogger<MentionHandler> logger)
     : IEventHandler<AppMention>
 {
@@ -49,9 +50,13 @@ public sealed class MentionHandler(
         }
     }
 
-    /// <summary>The answer goes in the mention's thread, where everyone in the channel can read it.</summary>
+    /// <summary>
+    /// The answer goes in the mention's thread, where everyone in the channel can read it: so it shows what all of
+    /// them may see (of private incidents, only the channel's own).
+    /// </summary>
     private async Task<string?> AskAsync(string question, long? here, AppMention mention, CancellationToken cancellationToken)
     {
+        using var audience = IncidentViewer.As(await members.OfChannelAsync(mention.Channel, cancellationToken));
         var asked = assistant.Read(question, here);
         if (here is not null && asked.PostmortemOf is { } number)
         {

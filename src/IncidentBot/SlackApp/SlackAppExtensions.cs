@@ -26,11 +26,15 @@ public static class SlackAppExtensions
         }
 
         builder.Services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        // One membership cache for every handler that asks, before the handler registrations would make it scoped.
+        builder.Services.AddSingleton<PrivateIncidentMembers>();
         var slack = builder.Services.AddSlack(builder.Configuration.GetSection(SlackOptions.SectionName))
             .AddEventHandler<MessageEventBase, TimelineRecorder>(SlackWorkOrder.AnyOrder)
             .AddEventHandler<AppMention, MentionHandler>()
             .AddEventHandler<AppHomeOpened, AppHome>()
             .AddEventHandler<MemberJoinedChannel, JoinerSummary>()
+            .AddEventHandler<MemberJoinedChannel, PrivateIncidentMembers>()
+            .AddEventHandler<MemberLeftChannel, PrivateIncidentMembers>()
             .AddSlashCommandHandler<IncidentSlashCommand>(IncidentSlashCommand.Name)
             .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId);
         foreach (var actionId in CardActions.ActionIds)

@@ -56,7 +56,12 @@ public interface IIncidentReader
     /// <summary>Every service name any incident has had, in order.</summary>
     Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default);
 
-    Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
+    /// <summary>The figures of the incidents declared in the window, of those the audience of the work under way sees.</summary>
+    Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        GetStatsAsync(since, until, IncidentViewer.Current, cancellationToken);
+
+    /// <summary>The figures of the incidents declared in the window that the audience sees.</summary>
+    Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, IncidentAudience audience, CancellationToken cancellationToken = default);
 
     /// <summary>The incident's postmortem drafts, latest first.</summary>
     Task<IReadOnlyList<PostmortemDraft>> GetPostmortemDraftsAsync(long number, CancellationToken cancellationToken = default);
@@ -103,6 +108,15 @@ public sealed record IncidentFilter
     /// <summary>Only incidents numbered below this one: the cursor for the next page.</summary>
     public long? BeforeNumber { get; init; }
     public int Limit { get; init; } = 50;
+
+    /// <summary>Only private incidents (true) or only the others (false).</summary>
+    public bool? IsPrivate { get; init; }
+
+    /// <summary>
+    /// Only incidents this audience may see. Null leaves it to the reader, which applies the audience of the work
+    /// under way (<see cref="IncidentViewer.Current"/>) to every filter; the two are intersected.
+    /// </summary>
+    public IncidentAudience? Audience { get; init; }
 
     public static readonly IReadOnlyCollection<IncidentStatus> OpenStatuses = [IncidentStatus.Active, IncidentStatus.Stable];
 

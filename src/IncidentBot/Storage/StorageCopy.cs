@@ -21,7 +21,7 @@ public sealed class StorageCopy(SqliteDatabase source, PostgresDatabase target, 
     [
         new("incidents", "number:bigint title severity:int status commander_id environment customer_impact description declared_by "
             + "mitigation_summary resolution_summary channel_id channel_name declared_at:bigint stable_at:bigint resolved_at:bigint "
-            + "updated_at:bigint impact_started_at:bigint version:bigint"),
+            + "updated_at:bigint impact_started_at:bigint version:bigint is_private:bool"),
         new("incident_services", "incident_number:bigint service position:int"),
         new("incident_links", "incident_number:bigint type target linked_at:bigint linked_by url alert_title alert_status "
             + "alert_started_at:bigint alert_ended_at:bigint"),

@@ -41,8 +41,7 @@ public static class StorageExtensions
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton<IStorageDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IIncidentStore, SqliteIncidentStore>();
-        services.AddSingleton<IIncidentReader, SqliteIncidentReader>();
-        services.AddSingleton<IIncidentSearch, SqliteIncidentSearch>();
+        AddReadSide<SqliteIncidentReader, SqliteIncidentSearch>(services);
         services.AddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
         services.AddSingleton<IIncidentLeases, LocalIncidentLeases>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
@@ -66,13 +65,23 @@ public static class StorageExtensions
         });
     }
 
+    /// <summary>The provider's reader and search, each seen by the audience of the work under way (<see cref="AudienceReader"/>).</summary>
+    private static void AddReadSide<TReader, TSearch>(IServiceCollection services)
+        where TReader : class, IIncidentReader
+        where TSearch : class, IIncidentSearch
+    {
+        services.AddSingleton<TReader>();
+        services.AddSingleton<TSearch>();
+        services.AddSingleton<IIncidentReader>(sp => new AudienceReader(sp.GetRequiredService<TReader>()));
+        services.AddSingleton<IIncidentSearch>(sp => new AudienceSearch(sp.GetRequiredService<TSearch>()));
+    }
+
     private static void AddPostgres(IServiceCollection services)
     {
         services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
         services.AddSingleton<IStorageDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
         services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
-        services.AddSingleton<IIncidentReader, PostgresIncidentReader>();
-        services.AddSingleton<IIncidentSearch, PostgresIncidentSearch>();
+        AddReadSide<PostgresIncidentReader, PostgresIncidentSearch>(services);
         services.AddSingleton<IIncidentEmbeddingStore, PostgresIncidentEmbeddingStore>();
         services.AddSingleton<IIncidentLeases, PostgresIncidentLeases>();
         services.AddSingleton<ISlackInboxStore, PostgresSlackInboxStore>();

@@ -26,7 +26,7 @@ public sealed class ValidationMessageTests : IAsyncLifetime
         var problem = await ProblemAsync(HttpStatusCode.BadRequest, await SendJsonAsync(HttpMethod.Post, "/api/incidents", """{"title":"Checkout down","foo":1}"""));
 
         Assert.Equal(
-            "Unknown field 'foo'; accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt.",
+            "Unknown field 'foo'; accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt, private.",
             problem.GetProperty("detail").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("foo", out _));
     }
@@ -41,7 +41,7 @@ public sealed class ValidationMessageTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/api/incidents", """{"title":"Checkout down","sevrity":"SEV-2"}""", "sevrity",
-        "Unknown field 'sevrity'; did you mean severity? Accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt.")]
+        "Unknown field 'sevrity'; did you mean severity? Accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt, private.")]
     [InlineData("/api/ask", """{"qeustion":"hi"}""", "qeustion",
         "Unknown field 'qeustion'; did you mean question? Accepted fields: question, incident, actor.")]
     public async Task AMisspelledFieldIsAnsweredWithTheFieldMeant(string path, string body, string field, string expected)

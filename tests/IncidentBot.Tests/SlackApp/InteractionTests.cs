@@ -131,6 +131,15 @@ public sealed class InteractionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheModalsPrivateBoxDeclaresAPrivateIncidentInAPrivateChannel()
+    {
+        await slack.SendAsync(slack.Signer.Interaction(Submission("Payroll ledger mismatch", "SEV-1", SlackTestBot.Responder, "", isPrivate: true)));
+
+        Assert.True((await slack.IncidentAsync(1)).GetProperty("private").GetBoolean());
+        Assert.True((await slack.ChannelOfAsync(1)).IsPrivate);
+    }
+
+    [Fact]
     public async Task AnInvalidModalSubmissionShowsErrorsInTheModalAndDeclaresNothing()
     {
         var response = await slack.SendAsync(slack.Signer.Interaction(Submission("   ", "SEV-2", "U0CAROL", "")));
@@ -208,7 +217,7 @@ public sealed class InteractionTests : IAsyncLifetime
         }.ToJsonString();
     }
 
-    private string Submission(string title, string severity, string commander, string services)
+    private string Submission(string title, string severity, string commander, string services, bool isPrivate = false)
     {
         JsonObject Input(string type, string key, JsonNode? value) => new() { ["input"] = new JsonObject { ["type"] = type, [key] = value } };
         return new JsonObject
@@ -233,6 +242,9 @@ public sealed class InteractionTests : IAsyncLifetime
                         [DeclareModal.CommanderBlock] = Input("users_select", "selected_user", commander),
                         [DeclareModal.ServicesBlock] = Input("plain_text_input", "value", services),
                         [DeclareModal.DescriptionBlock] = Input("plain_text_input", "value", null),
+                        [DeclareModal.PrivateBlock] = Input("checkboxes", "selected_options", new JsonArray(isPrivate
+                            ? [new JsonObject { ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Private" }, ["value"] = DeclareModal.PrivateOption }]
+                            : [])),
                     },
                 },
             },

@@ -47,6 +47,7 @@ public sealed partial class ManifestTests
         [typeof(MessageEventBase)] = (["message.channels", "message.groups"], ["channels:history", "groups:history"]),
         [typeof(AppMention)] = (["app_mention"], ["app_mentions:read"]),
         [typeof(MemberJoinedChannel)] = (["member_joined_channel"], ["channels:read", "groups:read"]),
+        [typeof(MemberLeftChannel)] = (["member_left_channel"], ["channels:read", "groups:read"]),
         [typeof(AppHomeOpened)] = (["app_home_opened"], []),
     };
 

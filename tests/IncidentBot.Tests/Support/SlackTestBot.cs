@@ -149,12 +149,13 @@ public sealed class SlackTestBot : IAsyncDisposable
         return await client.SendAsync(request);
     }
 
+    // The test's own view of the stored state sees private incidents too.
     public async Task<JsonElement> IncidentAsync(long number) =>
-        await TestBot.ReadSuccessAsync(await Bot.Client.GetAsync($"/api/incidents/{number}"));
+        await TestBot.ReadSuccessAsync(await Bot.PrivateClient.GetAsync($"/api/incidents/{number}"));
 
     public async Task<List<JsonElement>> TimelineAsync(long number)
     {
-        var page = await TestBot.ReadSuccessAsync(await Bot.Client.GetAsync($"/api/incidents/{number}/timeline"));
+        var page = await TestBot.ReadSuccessAsync(await Bot.PrivateClient.GetAsync($"/api/incidents/{number}/timeline"));
         return page.GetProperty("items").EnumerateArray().ToList();
     }
 

@@ -18,19 +18,26 @@ public sealed class TestBot : IAsyncDisposable
 {
     public const string ApiKey = "test-key-0123456789abcdef";
 
+    /// <summary>A key of <c>Api:PrivateIncidentKeys</c>: it sees private incidents too.</summary>
+    public const string PrivateIncidentKey = "test-private-key-0123456789";
+
     private TestBot(WebApplication app, Uri address)
     {
         App = app;
         Address = address;
-        Client = Authorized(new HttpClient { BaseAddress = address });
+        Client = Authorized(new HttpClient { BaseAddress = address }, ApiKey);
+        PrivateClient = Authorized(new HttpClient { BaseAddress = address }, PrivateIncidentKey);
     }
 
     public WebApplication App { get; }
 
     public Uri Address { get; }
 
-    /// <summary>Sends the API key.</summary>
+    /// <summary>Sends the API key, which sees no private incident.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>Sends the key that sees private incidents too.</summary>
+    public HttpClient PrivateClient { get; }
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
@@ -46,6 +53,7 @@ public sealed class TestBot : IAsyncDisposable
                 {
                     ["Storage:ConnectionString"] = connectionString,
                     ["Api:Keys:0"] = ApiKey,
+                    ["Api:PrivateIncidentKeys:0"] = PrivateIncidentKey,
 
                     // Most tests pin the ranking by words; those about meaning turn the in-process model on.
                     ["Assistant:LocalEmbeddings"] = "false",
@@ -95,13 +103,14 @@ public sealed class TestBot : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        PrivateClient.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
     }
 
-    private static HttpClient Authorized(HttpClient client)
+    private static HttpClient Authorized(HttpClient client, string key)
     {
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
 }

@@ -19,7 +19,8 @@ public abstract record IncidentScopedCommand(long? Reference) : IncidentCommand;
 public abstract record StatusChangeCommand(long? Reference, IncidentStatus Status, string? Summary) : IncidentScopedCommand(Reference);
 
 /// <summary><c>declare [title] [sevN] [services: a,b]</c>. An empty title means: ask for the details in a modal.</summary>
-public sealed record DeclareCommand(string Title, Severity? Severity, IReadOnlyList<string> Services) : IncidentCommand;
+/// <param name="IsPrivate">Declared with <c>--private</c>: a private channel, seen only by its members.</param>
+public sealed record DeclareCommand(string Title, Severity? Severity, IReadOnlyList<string> Services, bool IsPrivate = false) : IncidentCommand;
 
 /// <summary><c>status &lt;s&gt;</c>, any spelling <see cref="IncidentStatusText"/> accepts.</summary>
 public sealed record StatusCommand(long? Reference, IncidentStatus Status) : StatusChangeCommand(Reference, Status, null);

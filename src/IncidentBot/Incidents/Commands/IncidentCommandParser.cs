@@ -22,7 +22,7 @@ public static partial class IncidentCommandParser
     /// <summary>Every subcommand in the order <c>/incident help</c> lists them.</summary>
     private static readonly Subcommand[] Subcommands =
     [
-        new("declare", "[title] [sevN] [services: a, b]", "declare a new incident (no title: a form opens)",
+        new("declare", "[--private] [title] [sevN] [services: a, b]", "declare a new incident (no title: a form opens; --private: a private channel only its members see)",
             "/incident declare Checkout failing sev2 services: checkout, payments", ReadDeclare),
         new("status", "<status>", $"set the status: {IncidentStatusText.Accepted}", "/incident status mitigated", ReadStatus),
         new("stable", "", "mark the incident stable (mitigated)", "/incident stable",
@@ -90,6 +90,12 @@ public static partial class IncidentCommandParser
 
     private static IncidentCommand ReadDeclare(string args, Subcommand self)
     {
+        var privateFlag = PrivateFlag().Match(args);
+        if (privateFlag.Success)
+        {
+            args = string.Concat(args.AsSpan(0, privateFlag.Index), " ", args.AsSpan(privateFlag.Index + privateFlag.Length));
+        }
+
         var severities = DeclaredSeverity().Matches(args);
         if (severities.Count > 1)
         {
@@ -123,7 +129,7 @@ public static partial class IncidentCommandParser
         }
 
         var title = Whitespace().Replace(SlackMarkup.Unescape(args), " ").Trim(TitleEdges);
-        return new DeclareCommand(title, severity, services);
+        return new DeclareCommand(title, severity, services, privateFlag.Success);
     }
 
     private static IncidentCommand ReadStatus(string args, Subcommand self)
@@ -421,6 +427,10 @@ public static partial class IncidentCommandParser
 
     [GeneratedRegex(@"\bservices\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ServicesLabel();
+
+    // Some keyboards turn "--" into a dash, as they type it.
+    [GeneratedRegex(@"(?:^|\s)(?:--|\u2014|\u2013)private\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PrivateFlag();
 
     /// <summary><c>[in|from|over|during|within] [the] past|last [n] unit</c> at the end of the text.</summary>
     [GeneratedRegex(

@@ -18,7 +18,7 @@ internal static class PostgresIncidentQueries
     private const string IncidentColumns = """
         i.number, i.title, i.severity, i.status, i.commander_id, i.environment, i.customer_impact, i.description, i.declared_by,
         i.mitigation_summary, i.resolution_summary, i.channel_id, i.channel_name, i.declared_at, i.stable_at, i.resolved_at,
-        i.updated_at, i.impact_started_at, i.version
+        i.updated_at, i.impact_started_at, i.version, i.is_private
         """;
 
     /// <summary>
@@ -58,6 +58,12 @@ internal static class PostgresIncidentQueries
         Add("i.declared_at <= @ActiveUntil", "ActiveUntil", UnixMs.From(filter.ActiveUntil));
         // resolved_at is cleared on a reopen, so null means "still open".
         Add("(i.resolved_at IS NULL OR i.resolved_at >= @ActiveFrom)", "ActiveFrom", UnixMs.From(filter.ActiveFrom));
+        Add("i.is_private = @IsPrivate", "IsPrivate", filter.IsPrivate);
+        if (filter.Audience?.PrivateIncidents is { } seen)
+        {
+            Add(seen.Count == 0 ? "NOT i.is_private" : "(NOT i.is_private OR i.number = ANY(@SeenPrivate))", "SeenPrivate", seen.ToArray());
+        }
+
         return (string.Join(" AND ", where), parameters);
     }
 

@@ -128,10 +128,12 @@ public sealed class PostgresIncidentReader(PostgresDatabase database) : IInciden
         return names.ToList();
     }
 
-    public async Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    public async Task<IncidentStats> GetStatsAsync(
+        DateTimeOffset since, DateTimeOffset until, IncidentAudience audience, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await SqliteIncidentQueries.ReadStatsAsync(connection, since, until, cancellationToken);
+        return await SqliteIncidentQueries.ReadStatsAsync(
+            connection, since, until, Where(SqliteIncidentQueries.StatsFilter(since, until, audience)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<PostmortemDraft>> GetPostmortemDraftsAsync(long number, CancellationToken cancellationToken = default)

@@ -201,5 +201,10 @@ internal static class PostgresMigrations
             CREATE TRIGGER dora_outbox_record AFTER INSERT OR UPDATE OF resolved_at ON incidents
             FOR EACH ROW EXECUTE FUNCTION dora_outbox_record();
             """),
+        new(10, "private incidents", """
+            -- A private incident has a private channel; only its members see it (IncidentAudience). As SQLite's step 14.
+            ALTER TABLE incidents ADD COLUMN is_private boolean NOT NULL DEFAULT false;
+            CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private;
+            """),
     ];
 }

@@ -19,7 +19,7 @@ internal static class SqliteIncidentQueries
     private const string IncidentColumns = """
         i.number, i.title, i.severity, i.status, i.commander_id, i.environment, i.customer_impact, i.description, i.declared_by,
         i.mitigation_summary, i.resolution_summary, i.channel_id, i.channel_name, i.declared_at, i.stable_at, i.resolved_at,
-        i.updated_at, i.impact_started_at, i.version
+        i.updated_at, i.impact_started_at, i.version, i.is_private
         """;
 
     static SqliteIncidentQueries() => DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -37,20 +37,27 @@ internal static class SqliteIncidentQueries
     /// <summary>The entries that count as telling the people following an incident where it stands.</summary>
     public const string LastUpdateKinds = "'declared', 'update', 'status_changed', 'severity_changed'";
 
-    /// <summary>The figures of the incidents declared in the window; the SQL is the same on every provider.</summary>
+    /// <summary>The incidents <see cref="ReadStatsAsync"/> counts: declared in the window, seen by the audience.</summary>
+    public static IncidentFilter StatsFilter(DateTimeOffset since, DateTimeOffset until, IncidentAudience audience) =>
+        new() { DeclaredFrom = since, DeclaredUntil = until, Audience = audience };
+
+    /// <summary>
+    /// The figures of the incidents of <paramref name="window"/> (the provider's condition for <see cref="StatsFilter"/>);
+    /// the rest of the SQL is the same on every provider.
+    /// </summary>
     public static async Task<IncidentStats> ReadStatsAsync(
-        IDbConnection connection, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+        IDbConnection connection, DateTimeOffset since, DateTimeOffset until, (string Where, DynamicParameters Parameters) window,
+        CancellationToken cancellationToken)
     {
-        var window = new { Since = UnixMs.From(since), Until = UnixMs.From(until) };
-        var figures = await connection.QueryAsync<(long Severity, string Status, long DeclaredAt, long? ResolvedAt, long? ImpactStartedAt)>(new CommandDefinition("""
-            SELECT severity, status, declared_at, resolved_at, impact_started_at FROM incidents
-            WHERE declared_at >= @Since AND declared_at <= @Until;
-            """, window, cancellationToken: cancellationToken));
-        var services = await connection.QueryAsync<(string Service, long Incidents)>(new CommandDefinition("""
+        var figures = await connection.QueryAsync<(long Severity, string Status, long DeclaredAt, long? ResolvedAt, long? ImpactStartedAt)>(new CommandDefinition($"""
+            SELECT i.severity, i.status, i.declared_at, i.resolved_at, i.impact_started_at FROM incidents i
+            WHERE {window.Where};
+            """, window.Parameters, cancellationToken: cancellationToken));
+        var services = await connection.QueryAsync<(string Service, long Incidents)>(new CommandDefinition($"""
             SELECT s.service, COUNT(*) FROM incident_services s JOIN incidents i ON i.number = s.incident_number
-            WHERE i.declared_at >= @Since AND i.declared_at <= @Until
+            WHERE {window.Where}
             GROUP BY s.service ORDER BY COUNT(*) DESC, s.service LIMIT 10;
-            """, window, cancellationToken: cancellationToken));
+            """, window.Parameters, cancellationToken: cancellationToken));
         return IncidentStats.Compute(
             since,
             until,
@@ -70,7 +77,7 @@ internal static class SqliteIncidentQueries
     public static bool Narrows(IncidentFilter filter) =>
         filter.Numbers is not null || filter.Statuses is { Count: > 0 } || filter.Severities is { Count: > 0 }
         || filter.Services is { Count: > 0 } || filter.InvolvingUser is not null || filter.DeclaredFrom is not null
-        || filter.ActiveFrom is not null || filter.LinkedTo is not null;
+        || filter.ActiveFrom is not null || filter.LinkedTo is not null || filter.IsPrivate == true;
 
     /// <summary>The filter as a condition on <c>incidents i</c>, with its parameters.</summary>
     public static (string Where, DynamicParameters Parameters) Where(IncidentFilter filter)
@@ -97,6 +104,12 @@ internal static class SqliteIncidentQueries
         where.Add("i.declared_at <= @ActiveUntil", "ActiveUntil", UnixMs.From(filter.ActiveUntil));
         // resolved_at is cleared on a reopen, so null means "still open".
         where.Add("(i.resolved_at IS NULL OR i.resolved_at >= @ActiveFrom)", "ActiveFrom", UnixMs.From(filter.ActiveFrom));
+        where.Add("i.is_private = @IsPrivate", "IsPrivate", filter.IsPrivate);
+        if (filter.Audience?.PrivateIncidents is { } seen)
+        {
+            where.Add(seen.Count == 0 ? "NOT i.is_private" : "(NOT i.is_private OR i.number IN @SeenPrivate)", "SeenPrivate", seen.ToList());
+        }
+
         return where.Build();
     }
 

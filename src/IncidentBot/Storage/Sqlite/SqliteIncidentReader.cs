@@ -127,10 +127,11 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
         return names.ToList();
     }
 
-    public async Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    public async Task<IncidentStats> GetStatsAsync(
+        DateTimeOffset since, DateTimeOffset until, IncidentAudience audience, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await ReadStatsAsync(connection, since, until, cancellationToken);
+        return await ReadStatsAsync(connection, since, until, Where(StatsFilter(since, until, audience)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<PostmortemDraft>> GetPostmortemDraftsAsync(long number, CancellationToken cancellationToken = default)

@@ -28,10 +28,10 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 INSERT INTO incidents (title, severity, status, commander_id, environment, customer_impact, description,
                     declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
-                    resolved_at, updated_at, impact_started_at, version)
+                    resolved_at, updated_at, impact_started_at, version, is_private)
                 VALUES (@Title, @Severity, @Status, @CommanderId, @Environment, @CustomerImpact, @Description,
                     @DeclaredBy, @MitigationSummary, @ResolutionSummary, @ChannelId, @ChannelName, @DeclaredAt, @StableAt,
-                    @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version)
+                    @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version, @IsPrivate)
                 RETURNING number;
                 """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
             var created = declaration.Incident with { Number = number };

@@ -312,5 +312,10 @@ internal static class SqliteMigrations
                 INSERT OR IGNORE INTO dora_outbox (incident_number, event, occurred_at) VALUES (NEW.number, 'resolved', NEW.resolved_at);
             END;
             """),
+        new(14, "private incidents", """
+            -- A private incident has a private channel; only its members see it (IncidentAudience).
+            ALTER TABLE incidents ADD COLUMN is_private INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private = 1;
+            """),
     ];
 }

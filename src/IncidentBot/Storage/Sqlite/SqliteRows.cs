@@ -38,6 +38,7 @@ internal sealed class IncidentRow
     public long UpdatedAt { get; set; }
     public long? ImpactStartedAt { get; set; }
     public long Version { get; set; }
+    public bool IsPrivate { get; set; }
 
     public static IncidentRow From(Incident incident) => new()
     {
@@ -60,6 +61,7 @@ internal sealed class IncidentRow
         UpdatedAt = UnixMs.From(incident.UpdatedAt),
         ImpactStartedAt = UnixMs.From(incident.ImpactStartedAt),
         Version = incident.Version,
+        IsPrivate = incident.IsPrivate,
     };
 
     public Incident ToIncident(IReadOnlyList<string> services, IReadOnlyList<LinkedResource> links) => new()
@@ -85,6 +87,7 @@ internal sealed class IncidentRow
         UpdatedAt = UnixMs.To(UpdatedAt),
         ImpactStartedAt = UnixMs.To(ImpactStartedAt),
         Version = Version,
+        IsPrivate = IsPrivate,
     };
 }
 

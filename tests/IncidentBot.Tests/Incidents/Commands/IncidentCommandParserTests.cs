@@ -96,7 +96,22 @@ public sealed class IncidentCommandParserTests
         var invalid = Parse<InvalidCommand>(text);
 
         Assert.Contains(error, invalid.Error);
-        Assert.StartsWith("Usage: /incident declare [title] [sevN] [services: a, b] — e.g. /incident declare", invalid.Usage);
+        Assert.StartsWith("Usage: /incident declare [--private] [title] [sevN] [services: a, b] — e.g. /incident declare", invalid.Usage);
+    }
+
+    [Theory]
+    [InlineData("declare --private Payroll ledger mismatch sev1", true)]
+    [InlineData("declare Payroll ledger mismatch --private", true)]
+    [InlineData("declare \u2014private Payroll ledger mismatch", true)]
+    [InlineData("declare Private API keys leaked", false)]
+    [InlineData("declare Payroll ledger mismatch", false)]
+    public void PrivateIsAFlagOfTheDeclarationNotAWordOfItsTitle(string text, bool isPrivate)
+    {
+        var declare = Parse<DeclareCommand>(text);
+
+        Assert.Equal(isPrivate, declare.IsPrivate);
+        Assert.DoesNotContain("--private", declare.Title);
+        Assert.DoesNotContain("\u2014", declare.Title);
     }
 
     [Theory]
