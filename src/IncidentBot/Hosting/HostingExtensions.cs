@@ -53,6 +53,8 @@ public static class HostingExtensions
 
     private static IHostApplicationBuilder AddIncidents(this IHostApplicationBuilder builder)
     {
+        builder.AddCheckedOptions<IncidentsOptions, IncidentsOptionsValidator>(IncidentsOptions.Section);
+        builder.Services.AddSingleton<IncidentRoles>();
         builder.Services.AddSingleton<IncidentService>();
         return builder;
     }

@@ -36,4 +36,24 @@ public sealed class PostgresReminderStore(PostgresDatabase database) : IReminder
             ON CONFLICT (incident_number) DO UPDATE SET snoozed_until = excluded.snoozed_until;
             """, new { Number = number, Until = UnixMs.From(until) }, cancellationToken: cancellationToken));
     }
+
+    public async Task<bool> ClaimFollowUpReminderAsync(string ownerId, TimeSpan interval, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            INSERT INTO followup_reminders AS r (owner_id, reminded_at) VALUES (@Owner, @Now)
+            ON CONFLICT (owner_id) DO UPDATE SET reminded_at = excluded.reminded_at WHERE r.reminded_at <= @Now - @Interval
+            RETURNING owner_id;
+            """,
+            new { Owner = ownerId, Now = UnixMs.From(now), Interval = (long)interval.TotalMilliseconds },
+            cancellationToken: cancellationToken)) is not null;
+    }
+
+    public async Task ReleaseFollowUpReminderAsync(string ownerId, DateTimeOffset remindedAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE followup_reminders SET reminded_at = 0 WHERE owner_id = @Owner AND reminded_at = @RemindedAt;",
+            new { Owner = ownerId, RemindedAt = UnixMs.From(remindedAt) }, cancellationToken: cancellationToken));
+    }
 }

@@ -26,4 +26,19 @@ public sealed class SqliteReminderStore(SqliteDatabase database) : IReminderStor
             INSERT INTO incident_reminders (incident_number, snoozed_until) VALUES (@Number, @Until)
             ON CONFLICT (incident_number) DO UPDATE SET snoozed_until = excluded.snoozed_until;
             """, new { Number = number, Until = UnixMs.From(until) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
+    public Task<bool> ClaimFollowUpReminderAsync(string ownerId, TimeSpan interval, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            INSERT INTO followup_reminders (owner_id, reminded_at) VALUES (@Owner, @Now)
+            ON CONFLICT (owner_id) DO UPDATE SET reminded_at = excluded.reminded_at WHERE reminded_at <= @Now - @Interval
+            RETURNING owner_id;
+            """,
+            new { Owner = ownerId, Now = UnixMs.From(now), Interval = (long)interval.TotalMilliseconds },
+            transaction,
+            cancellationToken: cancellationToken)) is not null, cancellationToken);
+
+    public Task ReleaseFollowUpReminderAsync(string ownerId, DateTimeOffset remindedAt, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE followup_reminders SET reminded_at = 0 WHERE owner_id = @Owner AND reminded_at = @RemindedAt;",
+            new { Owner = ownerId, RemindedAt = UnixMs.From(remindedAt) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 }
