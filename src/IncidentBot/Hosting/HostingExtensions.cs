@@ -43,6 +43,7 @@ public static class HostingExtensions
         app.MapHealthEndpoints();
         app.MapTelemetry();
         app.MapIncidentsApi();
+        app.MapFollowUpsApi();
         app.MapAssistantApi();
         app.MapApiDocument();
         app.MapSlackApp();

@@ -54,7 +54,8 @@ public sealed partial class IncidentRoles(IOptions<IncidentsOptions> options)
             : $"'{typed.Trim()}' is not a role; the roles are {Listed} (and commander).{guess}";
     }
 
-    public string Does(string role) => roles.First(r => Normalize(r.Name) == role).Does;
+    /// <returns>Null for a role no longer configured.</returns>
+    public string? Does(string role) => roles.FirstOrDefault(r => Normalize(r.Name) == role)?.Does;
 
     /// <summary>Lower case, one space between words, hyphens and underscores read as spaces.</summary>
     public static string Normalize(string role) => Separators().Replace(role.Trim().ToLowerInvariant(), " ").Trim();

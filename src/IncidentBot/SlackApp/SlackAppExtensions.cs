@@ -30,7 +30,8 @@ public static class SlackAppExtensions
             .AddEventHandler<AppHomeOpened, AppHome>()
             .AddEventHandler<MemberJoinedChannel, JoinerSummary>()
             .AddSlashCommandHandler<IncidentSlashCommand>(IncidentSlashCommand.Name)
-            .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId);
+            .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId)
+            .AddViewSubmissionHandler<FollowUpModal>(FollowUpModal.CallbackId);
         foreach (var actionId in CardActions.ActionIds)
         {
             slack.AddBlockActionHandler<CardActions>(actionId);
