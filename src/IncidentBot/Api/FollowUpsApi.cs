@@ -18,7 +18,7 @@ public static class FollowUpsApi
         api.MapPut("/roles/{role}", AssignRole).WithSummary("Give a role besides the commander (Incidents:Roles) to someone").ProducesBodyProblems();
         api.MapGet("/followups", List).WithSummary("The incident's follow-ups, in the order they were added");
         api.MapPost("/followups", Add).WithSummary("Add a follow-up").ProducesBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPatch("/followups/{id:int}", Change).WithSummary("Change what is given of a follow-up: done, reopened, owner, due date, text")
+        api.MapPatch("/followups/{id}", Change).WithSummary("Change what is given of a follow-up: done, reopened, owner, due date, text")
             .ProducesBodyProblems();
         return app;
     }
