@@ -190,7 +190,9 @@ public static partial class IncidentCommandParser
         var reference = TakeReference(ref args);
         var usage = $"Usage: /incident role <{string.Join('|', self.Roles)}> <@person> — e.g. /incident role {self.Roles.FirstOrDefault() ?? "scribe"} @alice";
         var mentions = SlackMarkup.UserMentions(args);
-        var role = (mentions.Count > 0 ? args[..args.IndexOf("<@", StringComparison.Ordinal)] : args).Trim();
+        // The person starts at their mention, or at a plain "@name" that did not become one.
+        var personAt = mentions.Count > 0 ? args.IndexOf("<@", StringComparison.Ordinal) : args.IndexOf('@');
+        var role = (personAt < 0 ? args : args[..personAt]).Trim();
         var known = self.Roles.FirstOrDefault(r => IncidentRoles.Normalize(r) == IncidentRoles.Normalize(role));
         if (known is null)
         {
