@@ -140,50 +140,16 @@ public sealed class RolesAndFollowUpsInSlackTests : IAsyncLifetime
     private static object Mention(string channel, string text, string ts) =>
         new { type = "app_mention", channel, user = SlackTestBot.Responder, text, ts, event_ts = ts };
 
-    private static string Click(string actionId, long number, string channel, string messageTs) => new JsonObject
-    {
-        ["type"] = "block_actions",
-        ["user"] = new JsonObject { ["id"] = SlackTestBot.Responder, ["username"] = "alice" },
-        ["api_app_id"] = "A0BOT",
-        ["team"] = new JsonObject { ["id"] = "T0FAKE" },
-        ["trigger_id"] = "1.2.3",
-        ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = channel },
-        ["channel"] = new JsonObject { ["id"] = channel },
-        ["actions"] = new JsonArray(new JsonObject
-        {
-            ["action_id"] = actionId,
-            ["block_id"] = $"{CardActions.BlockIdPrefix}{number}",
-            ["type"] = "button",
-            ["value"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["action_ts"] = "1700000000.000001",
-        }),
-    }.ToJsonString();
+    private static string Click(string actionId, long number, string channel, string messageTs) =>
+        SlackPayloads.ButtonClick(actionId, $"{CardActions.BlockIdPrefix}{number}", number, channel, messageTs);
 
-    private static string Submission(long number, string text, string owner, string due)
-    {
-        JsonObject Input(string type, string key, JsonNode? value) => new() { ["input"] = new JsonObject { ["type"] = type, [key] = value } };
-        return new JsonObject
+    private static string Submission(long number, string text, string owner, string due) => SlackPayloads.FormSubmission(
+        FollowUpModal.CallbackId,
+        number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        new Dictionary<string, JsonObject>
         {
-            ["type"] = "view_submission",
-            ["user"] = new JsonObject { ["id"] = SlackTestBot.Responder, ["username"] = "alice" },
-            ["api_app_id"] = "A0BOT",
-            ["team"] = new JsonObject { ["id"] = "T0FAKE" },
-            ["view"] = new JsonObject
-            {
-                ["id"] = "V0FOLLOW",
-                ["type"] = "modal",
-                ["callback_id"] = FollowUpModal.CallbackId,
-                ["private_metadata"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["state"] = new JsonObject
-                {
-                    ["values"] = new JsonObject
-                    {
-                        [FollowUpModal.TextBlock] = Input("plain_text_input", "value", text),
-                        [FollowUpModal.OwnerBlock] = Input("users_select", "selected_user", owner),
-                        [FollowUpModal.DueBlock] = Input("plain_text_input", "value", due),
-                    },
-                },
-            },
-        }.ToJsonString();
-    }
+            [FollowUpModal.TextBlock] = SlackPayloads.Text(text),
+            [FollowUpModal.OwnerBlock] = SlackPayloads.User(owner),
+            [FollowUpModal.DueBlock] = SlackPayloads.Text(due),
+        });
 }
