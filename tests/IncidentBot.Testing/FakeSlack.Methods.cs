@@ -280,11 +280,30 @@ public sealed partial class FakeSlack
     private JsonObject WithChannel(RecordedCall call, Func<FakeChannel, JsonObject> answer)
     {
         var key = call.Arg("channel") ?? "";
-        var channel = Channels.GetValueOrDefault(key) ?? Channels.Values.FirstOrDefault(candidate => candidate.Name == key.TrimStart('#'));
+        var channel = Channels.GetValueOrDefault(key) ?? Channels.Values.FirstOrDefault(candidate => candidate.Name == key.TrimStart('#'))
+            ?? DirectMessages(key);
         return channel is null || !IsVisibleToBot(channel) ? Error("channel_not_found") : answer(channel);
     }
 
     private bool IsVisibleToBot(FakeChannel channel) => !channel.IsPrivate || channel.Members.Contains(BotUserId);
+
+    /// <summary>As Slack does, a user id as the channel means the app's direct messages with that person, opened on first use.</summary>
+    private FakeChannel? DirectMessages(string userId)
+    {
+        if (!Users.ContainsKey(userId))
+        {
+            return null;
+        }
+
+        var id = "D" + userId;
+        if (!Channels.TryGetValue(id, out var channel))
+        {
+            Channels[id] = channel = new FakeChannel(id, userId, isPrivate: true);
+            channel.Members.UnionWith([BotUserId, userId]);
+        }
+
+        return channel;
+    }
 
     private JsonObject WithMemberChannel(RecordedCall call, Func<FakeChannel, JsonObject> answer) =>
         WithChannel(call, channel => channel.Members.Contains(BotUserId) ? answer(channel) : Error("not_in_channel"));

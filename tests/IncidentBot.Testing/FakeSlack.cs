@@ -168,6 +168,15 @@ public sealed partial class FakeSlack : IAsyncDisposable
         }
     }
 
+    /// <summary>The app's direct messages with a person, once it has written to them.</summary>
+    public FakeChannel? DirectMessagesWith(string userId)
+    {
+        lock (gate)
+        {
+            return Channels.GetValueOrDefault("D" + userId);
+        }
+    }
+
     public FakeUser AddUser(string id, string name, string? realName = null)
     {
         lock (gate)

@@ -62,6 +62,7 @@ internal static class FieldForms
     public const string UserId = "a text: a Slack user id such as U0123ABCD";
     public const string ImpactStartedAt = "a text: when customers started to feel it, an ISO 8601 time such as 2026-11-01T14:32:00Z, or a duration back from now such as PT30M";
     public const string Actor = "a text: who does this, a Slack user id or a program's name (default: api)";
+    public const string Day = "a text: a day, yyyy-MM-dd such as 2026-12-15";
 }
 
 /// <param name="Alert">For an alert from alert intake: its title, status and times as its source last said.</param>
@@ -105,6 +106,8 @@ public sealed record IncidentDto(
     long Version,
     DateTime? ImpactStartedAt,
     double? TimeToDetectSeconds,
+    IReadOnlyList<RoleDto> Roles,
+    IReadOnlyList<FollowUpDto> FollowUps,
     bool Private = false)
 {
     // Times leave as UTC DateTime so they serialise with a 'Z'.
@@ -133,6 +136,8 @@ public sealed record IncidentDto(
         i.Version,
         i.ImpactStartedAt?.UtcDateTime,
         i.TimeToDetect?.TotalSeconds,
+        [.. i.Roles.Select(RoleDto.From)],
+        [.. i.FollowUps.Select(FollowUpDto.From)],
         i.IsPrivate);
 }
 

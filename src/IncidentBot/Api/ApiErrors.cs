@@ -22,7 +22,7 @@ internal sealed class ApiExceptionHandler(
                 Title = "The request is not valid.",
                 Detail = invalid.Message,
             },
-            IncidentNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
+            IncidentNotFoundException or FollowUpNotFoundException => Problem(StatusCodes.Status404NotFound, "Not found", exception.Message),
             IncidentConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
             IncidentVersionMismatchException mismatch => Problem(StatusCodes.Status412PreconditionFailed, "The incident has changed", mismatch.Message),
             BadHttpRequestException { InnerException: JsonException body } when RequestTypeOf(context) is { } requestType =>

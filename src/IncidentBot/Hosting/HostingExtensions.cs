@@ -43,6 +43,7 @@ public static class HostingExtensions
         app.MapHealthEndpoints();
         app.MapTelemetry();
         app.MapIncidentsApi();
+        app.MapFollowUpsApi();
         app.MapAssistantApi();
         app.MapApiDocument();
         app.MapSlackApp();
@@ -53,6 +54,8 @@ public static class HostingExtensions
 
     private static IHostApplicationBuilder AddIncidents(this IHostApplicationBuilder builder)
     {
+        builder.AddCheckedOptions<IncidentsOptions, IncidentsOptionsValidator>(IncidentsOptions.Section);
+        builder.Services.AddSingleton<IncidentRoles>();
         builder.Services.AddSingleton<IncidentService>();
         return builder;
     }

@@ -10,6 +10,11 @@ public sealed record Incident
     public Severity Severity { get; init; }
     public IncidentStatus Status { get; init; }
     public string? CommanderId { get; init; }
+
+    /// <summary>The roles besides the commander that someone holds, in the order they were first given.</summary>
+    public IReadOnlyList<RoleAssignment> Roles { get; init; } = [];
+
+    public IReadOnlyList<FollowUp> FollowUps { get; init; } = [];
     public IReadOnlyList<string> Services { get; init; } = [];
     public string? Environment { get; init; }
     public string? CustomerImpact { get; init; }
@@ -45,6 +50,8 @@ public sealed record Incident
 
     /// <summary>The alerts that came in through alert intake (links with an alert state), in the order they were linked.</summary>
     public IEnumerable<LinkedResource> IntakeAlerts => Links.Where(link => link.Alert is not null);
+
+    public string? HolderOf(string role) => Roles.FirstOrDefault(r => r.Role == role)?.UserId;
 }
 
 public enum LinkType

@@ -102,6 +102,25 @@ public static class IncidentChanges
         return new IncidentChange(current, [entry]);
     }
 
+    /// <summary>Gives <paramref name="role"/> (a configured one, see <see cref="IncidentRoles"/>) to <paramref name="userId"/>.</summary>
+    public static IncidentChange AssignRole(Incident current, string role, string? userId, string? actorId, DateTimeOffset now)
+    {
+        var to = IncidentFieldRules.UserId(userId, "userId") ?? throw new IncidentValidationException("userId", $"Say who becomes the {role}.");
+        var from = current.HolderOf(role);
+        if (from == to)
+        {
+            return IncidentChange.None(current);
+        }
+
+        var assignment = new RoleAssignment(role, to, now, IncidentFieldRules.UserId(actorId, "actor"));
+        var roles = from is null ? [.. current.Roles, assignment] : current.Roles.Select(r => r.Role == role ? assignment : r).ToList();
+        var text = from is null ? $"{Capitalized(role)} set to {to}" : $"{Capitalized(role)} changed from {from} to {to}";
+        var data = new JsonObject { ["role"] = role, ["from"] = from, ["to"] = to };
+        return new IncidentChange(current with { Roles = roles }, [new NewTimelineEntry(TimelineEntryKind.RoleAssigned, now, assignment.AssignedBy, text, data)]);
+    }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
     private sealed class ChangeRecorder(Incident current, string? actorId, DateTimeOffset now)
     {
         private readonly List<NewTimelineEntry> entries = [];

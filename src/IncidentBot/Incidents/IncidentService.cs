@@ -11,9 +11,12 @@ namespace IncidentBot.Incidents;
 /// and tells the observers once, handing them what was committed. Reading is <see cref="IIncidentReader"/>'s.
 /// </summary>
 public sealed class IncidentService(
-    IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, IncidentBotMetrics metrics, ILogger<IncidentService> logger)
+    IIncidentStore store, IEnumerable<IIncidentObserver> observers, TimeProvider time, IncidentBotMetrics metrics, ILogger<IncidentService> logger,
+    IncidentRoles? roles = null)
 {
     private readonly IIncidentObserver[] observers = [.. observers];
+
+    public IncidentRoles Roles { get; } = roles ?? new IncidentRoles(Microsoft.Extensions.Options.Options.Create(new IncidentsOptions()));
 
     public async Task<Incident> DeclareAsync(IncidentDraft draft, CancellationToken cancellationToken = default)
     {
@@ -72,6 +75,35 @@ public sealed class IncidentService(
         if (update.Before.Status != update.After.Status)
         {
             metrics.StatusChanged(update.Before.Status, update.After.Status);
+        }
+
+        NotifyIfChanged(update);
+        return update;
+    }
+
+    /// <summary>Gives a role besides the commander; <paramref name="role"/> is read as <see cref="IncidentRoles"/> reads it.</summary>
+    /// <exception cref="IncidentValidationException">Not a configured role, or no user.</exception>
+    public Task<IncidentUpdate> AssignRoleAsync(long number, string role, string? userId, string? actorId, CancellationToken cancellationToken = default)
+    {
+        var known = Roles.Require(role);
+        return ChangeAsync(number, (current, now) => IncidentChanges.AssignRole(current, known, userId, actorId, now), cancellationToken);
+    }
+
+    /// <returns>The update, whose incident's last follow-up is the one added.</returns>
+    public Task<IncidentUpdate> AddFollowUpAsync(long number, NewFollowUp followUp, string? actorId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (current, now) => FollowUpChanges.Add(current, followUp, actorId, now), cancellationToken);
+
+    /// <exception cref="FollowUpNotFoundException">The incident has no follow-up <paramref name="id"/>.</exception>
+    public Task<IncidentUpdate> ChangeFollowUpAsync(long number, int id, FollowUpEdit edit, string? actorId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (current, now) => FollowUpChanges.Change(current, id, edit, actorId, now), cancellationToken);
+
+    private async Task<IncidentUpdate> ChangeAsync(long number, Func<Incident, DateTimeOffset, IncidentChange> change, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var update = await store.UpdateAsync(number, current => change(current, now), cancellationToken);
+        foreach (var entry in update.Entries)
+        {
+            LogChange(update.After, entry);
         }
 
         NotifyIfChanged(update);

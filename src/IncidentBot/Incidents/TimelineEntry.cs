@@ -24,6 +24,13 @@ public enum TimelineEntryKind
 
     /// <summary>A linked alert resolved, fired again or was acted on at its source (acknowledged, noted, …).</summary>
     AlertChanged,
+
+    /// <summary>Someone was given a role besides the commander (scribe, comms lead, …).</summary>
+    RoleAssigned,
+    FollowUpAdded,
+
+    /// <summary>A follow-up was done, reopened, or given another text, owner or due date.</summary>
+    FollowUpChanged,
 }
 
 public static class TimelineEntryKinds
@@ -44,6 +51,9 @@ public static class TimelineEntryKinds
         [TimelineEntryKind.PostmortemDrafted] = "postmortem_drafted",
         [TimelineEntryKind.DetailsChanged] = "details_changed",
         [TimelineEntryKind.AlertChanged] = "alert_changed",
+        [TimelineEntryKind.RoleAssigned] = "role_assigned",
+        [TimelineEntryKind.FollowUpAdded] = "followup_added",
+        [TimelineEntryKind.FollowUpChanged] = "followup_changed",
     };
 
     private static readonly Dictionary<string, TimelineEntryKind> ByWireName =

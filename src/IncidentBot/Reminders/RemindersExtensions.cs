@@ -6,7 +6,7 @@ namespace IncidentBot.Reminders;
 
 public static class RemindersExtensions
 {
-    /// <summary>Update reminders, checked at start; they run only with Slack, where they are posted.</summary>
+    /// <summary>Update and follow-up reminders, checked at start; they run only with Slack, where they are posted.</summary>
     public static IHostApplicationBuilder AddReminders(this IHostApplicationBuilder builder)
     {
         builder.AddCheckedOptions<RemindersOptions, RemindersOptionsValidator>(RemindersOptions.Section);
@@ -21,6 +21,8 @@ public static class RemindersExtensions
             .AddViewSubmissionHandler<ReminderActions>(ReminderActions.UpdateFormCallbackId);
         builder.Services.AddSingleton<UpdateReminders>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UpdateReminders>());
+        builder.Services.AddSingleton<FollowUpReminders>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FollowUpReminders>());
         return builder;
     }
 }

@@ -3,12 +3,18 @@ using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Reminders;
 
-/// <summary>The <c>Reminders</c> section: how long an open incident of each severity may go without an update.</summary>
+/// <summary>
+/// The <c>Reminders</c> section: how long an open incident of each severity may go without an update, and how often
+/// owners hear of their open follow-ups.
+/// </summary>
 public sealed class RemindersOptions
 {
     public const string Section = "Reminders";
 
     public UpdateIntervals UpdateEvery { get; set; } = new();
+
+    /// <summary>How often owners of open follow-ups of resolved incidents are reminded of them; empty for never.</summary>
+    public TimeSpan? FollowUpsEvery { get; set; } = TimeSpan.FromDays(7);
 
     public TimeSpan? IntervalFor(Severity severity) => severity switch
     {
@@ -42,6 +48,11 @@ internal sealed class RemindersOptionsValidator : IValidateOptions<RemindersOpti
                 var key = $"Reminders:UpdateEvery:Sev{(int)severity}";
                 return ValidateOptionsResult.Fail($"{key} must be at least 00:01:00, or empty for no reminders, not {interval}.");
             }
+        }
+
+        if (options.FollowUpsEvery is { } followUps && followUps < TimeSpan.FromHours(1))
+        {
+            return ValidateOptionsResult.Fail($"Reminders:FollowUpsEvery must be at least 01:00:00, or empty for no follow-up reminders, not {followUps}.");
         }
 
         return ValidateOptionsResult.Success;

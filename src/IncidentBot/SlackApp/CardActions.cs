@@ -22,11 +22,12 @@ public sealed class CardActions(
     public const string ChangeSeverity = "incident_change_severity";
     public const string Summary = "incident_summary";
     public const string DraftPostmortem = "incident_draft_postmortem";
+    public const string AddFollowUp = "incident_add_followup";
 
     /// <summary>The card's actions block id carries the incident number: <c>incident_card:42</c>.</summary>
     public const string BlockIdPrefix = "incident_card:";
 
-    public static IReadOnlyList<string> ActionIds { get; } = [MarkStable, Resolve, ChangeSeverity, Summary, DraftPostmortem];
+    public static IReadOnlyList<string> ActionIds { get; } = [MarkStable, Resolve, ChangeSeverity, Summary, DraftPostmortem, AddFollowUp];
 
     public async Task HandleAsync(BlockAction action, BlockActionsPayload payload, CancellationToken cancellationToken)
     {
@@ -52,6 +53,7 @@ public sealed class CardActions(
                 await ChangeAsync(number, new IncidentEdit { Severity = severity }, user, cancellationToken),
             Summary => await assistant.SummaryAsync(number, cancellationToken),
             DraftPostmortem => await assistant.DraftPostmortemAsync(incident, user, cancellationToken),
+            AddFollowUp when payload.TriggerId is { } trigger => await OpenFollowUpFormAsync(trigger, number, cancellationToken),
             _ => null,
         };
         if (reply is not null)
@@ -64,6 +66,12 @@ public sealed class CardActions(
     {
         var update = await incidents.EditAsync(number, edit, user, cancellationToken: cancellationToken);
         return update.Changed ? null : IncidentReplies.NothingChanged(update.After);
+    }
+
+    private async Task<string?> OpenFollowUpFormAsync(string trigger, long number, CancellationToken cancellationToken)
+    {
+        await slack.Views.OpenAsync(trigger, FollowUpModal.Build(number), cancellationToken);
+        return null;
     }
 
     private async Task<bool> IsMemberAsync(string channel, string user, CancellationToken cancellationToken)

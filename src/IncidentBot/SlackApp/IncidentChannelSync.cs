@@ -286,16 +286,36 @@ public sealed class IncidentChannelSync(
                 await slack.Chat.PostMessageAsync(new ChatMessage(channel, line) { Metadata = Mark(LineMark, incident.Number, entry.Id) }, cancellationToken);
             }
 
-            if (entry.Kind == TimelineEntryKind.CommanderChanged)
+            if (entry.Kind is TimelineEntryKind.CommanderChanged or TimelineEntryKind.RoleAssigned)
             {
                 // The entry says who, even when the incident read earlier is older than the entry.
                 await InviteAsync(channel, [entry.Data?["to"]?.GetValue<string>()], cancellationToken);
+                await TellRoleHolderAsync(incident, channel, entry, cancellationToken);
             }
 
             state = await SaveAsync(state with { LinesThroughEntryId = entry.Id }, cancellationToken);
         }
 
         return state;
+    }
+
+    /// <summary>The new holder of a role besides the commander hears, alone, what the role does.</summary>
+    private async Task TellRoleHolderAsync(Incident incident, string channel, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Kind != TimelineEntryKind.RoleAssigned || entry.Data?["to"]?.GetValue<string>() is not { } holder
+            || entry.Data["role"]?.GetValue<string>() is not { } role)
+        {
+            return;
+        }
+
+        try
+        {
+            await slack.Chat.PostEphemeralAsync(holder, new ChatMessage(channel, IncidentMessages.RoleNote(incident, role, incidents.Roles.Does(role))), cancellationToken);
+        }
+        catch (SlackApiException refused)
+        {
+            logger.LogInformation("{Incident}: could not tell {User} what the {Role} does: {Error}", incident.Reference, holder, role, refused.Error);
+        }
     }
 
     private async Task<SlackSyncState> AnnounceAsync(Incident incident, SlackSyncState state, CancellationToken cancellationToken)

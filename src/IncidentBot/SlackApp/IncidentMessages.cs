@@ -11,7 +11,8 @@ public static class IncidentMessages
     public static string Topic(Incident incident)
     {
         var commander = incident.CommanderId is null ? "no commander" : $"Commander: {SlackText.Person(incident.CommanderId)}";
-        var state = $"{incident.Severity.ToLabel()} · {Capitalize(incident.Status.ToLabel())} · {commander} · {incident.Reference}: ";
+        var roles = string.Concat(incident.Roles.Select(r => $" · {Capitalize(r.Role)}: {SlackText.Person(r.UserId)}"));
+        var state = $"{incident.Severity.ToLabel()} · {Capitalize(incident.Status.ToLabel())} · {commander}{roles} · {incident.Reference}: ";
         return state + SlackText.Truncate(incident.Title, Math.Max(10, MaxTopicLength - state.Length));
     }
 
@@ -47,10 +48,64 @@ public static class IncidentMessages
             blocks.Add(new SectionBlock { Text = TextObject.Markdown($"*Customer impact*\n{SlackText.Escape(SlackText.Truncate(impact, 2900))}") });
         }
 
+        blocks.AddRange(TeamBlocks(incident));
+
         blocks.Add(CardButtons(incident));
         blocks.Add(new ContextBlock([TextObject.Markdown($"Last update {SlackText.Time(incident.UpdatedAt)} · {incident.Reference}")]));
         return blocks;
     }
+
+    /// <summary>Who holds the roles besides the commander, and the follow-ups (the last ones, when there are many).</summary>
+    private static IEnumerable<Block> TeamBlocks(Incident incident)
+    {
+        if (incident.Roles.Count > 0)
+        {
+            var roles = string.Join(" · ", incident.Roles.Select(r => $"{Capitalize(r.Role)}: {SlackText.Person(r.UserId)}"));
+            yield return new SectionBlock { Text = TextObject.Markdown($"*Roles*\n{roles}") };
+        }
+
+        if (incident.FollowUps.Count > 0)
+        {
+            var open = incident.FollowUps.Count(f => f.Status == FollowUpStatus.Open);
+            var shown = incident.FollowUps.TakeLast(10).Select(FollowUpLine);
+            var more = incident.FollowUps.Count > 10 ? $"\n… and {incident.FollowUps.Count - 10} earlier" : "";
+            yield return new SectionBlock
+            {
+                Text = TextObject.Markdown(SlackText.Truncate($"*Follow-ups* ({open} open)\n{string.Join("\n", shown)}{more}", 2900)),
+            };
+        }
+    }
+
+    /// <summary><c>☐ 2. Add retries — @bob, due 2026-12-15</c>; a done one struck through.</summary>
+    public static string FollowUpLine(FollowUp followUp)
+    {
+        var text = SlackText.Escape(SlackText.Truncate(followUp.Text, 200));
+        return followUp.Status == FollowUpStatus.Done
+            ? $":ballot_box_with_check: {followUp.Id}. ~{text}~{OwnerAndDue(followUp.OwnerId, null)}"
+            : $":white_square: {followUp.Id}. {text}{OwnerAndDue(followUp.OwnerId, followUp.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))}";
+    }
+
+    private static string OwnerAndDue(string? ownerId, string? dueOn)
+    {
+        var owner = ownerId is null ? "" : $" — {SlackText.Person(ownerId)}";
+        return owner + (dueOn is null ? "" : $"{(owner.Length == 0 ? " —" : ",")} due {dueOn}");
+    }
+
+    /// <summary>"added follow-up 2: Add retries — @bob, due 2026-12-15", "closed follow-up 2: Add retries".</summary>
+    private static string FollowUpChange(TimelineEntry entry)
+    {
+        var data = entry.Data!;
+        var status = data["status"]?.GetValue<string>();
+        var verb = entry.Kind == TimelineEntryKind.FollowUpAdded ? "added"
+            : status == data["from"]?.GetValue<string>() ? "changed"
+            : status == "done" ? "closed" : "reopened";
+        var text = SlackText.Escape(data["text"]?.GetValue<string>() ?? "");
+        return $"{verb} follow-up {data["id"]}: {text}{OwnerAndDue(data["owner"]?.GetValue<string>(), data["dueOn"]?.GetValue<string>())}";
+    }
+
+    /// <summary>What the new holder of a role is told, only to them.</summary>
+    public static string RoleNote(Incident incident, string role, string? does) =>
+        $"You are now the *{role}* of *{incident.Reference}: {SlackText.Escape(incident.Title)}*." + (string.IsNullOrWhiteSpace(does) ? "" : $" {SlackText.Escape(does)}");
 
     /// <summary>How many alerts from alert intake still fire, with when the impact started; null when there are none.</summary>
     private static string? AlertsLine(Incident incident)
@@ -89,6 +144,7 @@ public static class IncidentMessages
             InitialOption = SeverityOptions.First(o => o.Value == incident.Severity.ToLabel()),
         });
         buttons.Add(new ButtonElement(TextObject.Plain("Summary")) { ActionId = CardActions.Summary, Value = number });
+        buttons.Add(new ButtonElement(TextObject.Plain("Add follow-up")) { ActionId = CardActions.AddFollowUp, Value = number });
         if (!incident.Status.IsOpen())
         {
             buttons.Add(new ButtonElement(TextObject.Plain("Draft postmortem")) { ActionId = CardActions.DraftPostmortem, Value = number });
@@ -120,6 +176,8 @@ public static class IncidentMessages
             TimelineEntryKind.StatusChanged => $"{who} changed the status from {From(entry)} to *{To(entry)}*",
             TimelineEntryKind.SeverityChanged => $"{who} changed the severity from {From(entry)} to *{To(entry)}*",
             TimelineEntryKind.CommanderChanged => $"{who} made {SlackText.Person(To(entry))} the incident commander",
+            TimelineEntryKind.RoleAssigned => $"{who} made {SlackText.Person(To(entry))} the {entry.Data?["role"]?.GetValue<string>()}",
+            TimelineEntryKind.FollowUpAdded or TimelineEntryKind.FollowUpChanged => $":pushpin: {who} {FollowUpChange(entry)}",
             TimelineEntryKind.ServicesChanged or TimelineEntryKind.ResourceLinked or TimelineEntryKind.DetailsChanged =>
                 $"{who}: {SlackText.Escape(entry.Text)}",
             TimelineEntryKind.AlertChanged when entry.Data?["allResolved"] is not null && incident.Status.IsOpen() =>

@@ -35,7 +35,7 @@ public sealed class IncidentSlashCommand(
     {
         try
         {
-            var parsed = IncidentCommandParser.Parse(command.Text);
+            var parsed = IncidentCommandParser.Parse(command.Text, incidents.Roles.Names);
             switch (parsed)
             {
                 case HelpCommand:
@@ -57,7 +57,8 @@ public sealed class IncidentSlashCommand(
                 };
             }
         }
-        catch (Exception refused) when (refused is IncidentValidationException or IncidentNotFoundException or IncidentConflictException)
+        catch (Exception refused) when (refused is IncidentValidationException or IncidentNotFoundException or IncidentConflictException
+                                           or FollowUpNotFoundException)
         {
             return SlashCommandResponse.Ephemeral(refused.Message);
         }
@@ -132,6 +133,11 @@ public sealed class IncidentSlashCommand(
                 new CatchupRequest(target, command.UserId, catchup.Since?.Resolve(time.GetUtcNow())), cancellationToken)),
             RelatedCommand related => SlashCommandResponse.Ephemeral(await assistant.RelatedAsync(RelatedRequestFor(related, target), cancellationToken)),
             PostmortemCommand => await PostmortemAsync(target, command.UserId, cancellationToken),
+            RoleCommand role => Changed(await incidents.AssignRoleAsync(target, role.Role, role.UserId, command.UserId, cancellationToken), inItsChannel),
+            FollowUpCommand followUp => FollowUpChanged(
+                await incidents.AddFollowUpAsync(target, followUp.Request.ToNew(Today()), command.UserId, cancellationToken), followUp.Request.Text, inItsChannel),
+            FollowUpDoneCommand done => FollowUpChanged(
+                await incidents.ChangeFollowUpAsync(target, done.Id, new FollowUpEdit(Status: FollowUpStatus.Done), command.UserId, cancellationToken), null, inItsChannel),
             _ => Changed(await incidents.EditAsync(target, EditFor(scoped, time.GetUtcNow()), command.UserId, cancellationToken: cancellationToken), inItsChannel),
         };
     }
@@ -171,6 +177,16 @@ public sealed class IncidentSlashCommand(
         !update.Changed ? SlashCommandResponse.Ephemeral(IncidentReplies.NothingChanged(update.After))
         : inItsChannel ? null
         : SlashCommandResponse.Ephemeral(IncidentReplies.Done(update.After));
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <param name="added">The text of the follow-up just added; null when one was changed.</param>
+    private static SlashCommandResponse? FollowUpChanged(IncidentUpdate update, string? added, bool inItsChannel) =>
+        !update.Changed ? SlashCommandResponse.Ephemeral($"Nothing to change: {update.After.Reference} has that follow-up so already.")
+        : inItsChannel ? null
+        : SlashCommandResponse.Ephemeral(added is null
+            ? $"Done: the follow-up of {update.After.Reference} is updated."
+            : $"Added follow-up {update.After.FollowUps[^1].Id} to {update.After.Reference}.");
 
     private static SlashCommandResponse? Posted(TimelineEntry entry, bool inItsChannel) =>
         inItsChannel ? null : SlashCommandResponse.Ephemeral($"Posted to the timeline of {IncidentReference.Format(entry.IncidentNumber)}.");

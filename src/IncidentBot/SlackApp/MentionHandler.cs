@@ -22,6 +22,7 @@ public sealed class MentionHandler(
     ISlackApiClient slack,
     SlackIdentity identity,
     PrivateIncidentMembers members,
+    TimeProvider time,
     ILogger<MentionHandler> logger)
     : IEventHandler<AppMention>
 {
@@ -37,9 +38,12 @@ public sealed class MentionHandler(
         var reply = MentionGrammar.Parse(mention.Text, bot.UserId) switch
         {
             DeclareIntent declare => await DeclareAsync(declare, mention, cancellationToken),
-            ChangeStatusIntent status => await ChangeAsync(here, mention, Edit(status), cancellationToken),
-            ChangeSeverityIntent severity => await ChangeAsync(here, mention, new IncidentEdit { Severity = severity.Severity }, cancellationToken),
-            ChangeCommanderIntent commander => await ChangeAsync(here, mention, new IncidentEdit { CommanderId = commander.UserId }, cancellationToken),
+            ChangeStatusIntent status => await EditAsync(here, mention, Edit(status), cancellationToken),
+            ChangeSeverityIntent severity => await EditAsync(here, mention, new IncidentEdit { Severity = severity.Severity }, cancellationToken),
+            ChangeCommanderIntent commander => await EditAsync(here, mention, new IncidentEdit { CommanderId = commander.UserId }, cancellationToken),
+            AssignRoleIntent role => await ChangeAsync(here, number => incidents.AssignRoleAsync(number, role.Role, role.UserId, mention.User, cancellationToken)),
+            AddFollowUpIntent followUp => await ChangeAsync(here, number => incidents.AddFollowUpAsync(
+                number, followUp.Request.ToNew(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)), mention.User, cancellationToken)),
             HelpIntent => MentionHelp,
             QuestionIntent question => await AskAsync(question.Question, here, mention, cancellationToken),
             _ => MentionHelp,
@@ -77,7 +81,8 @@ public sealed class MentionHandler(
 
     private const string MentionHelp =
         "In an incident channel I understand: _mark this incident stable_, _resolve this incident: <summary>_, " +
-        "_update this incident to SEV-2_, _make @someone the commander_. Anywhere: _declare an incident about <title>_. " +
+        "_update this incident to SEV-2_, _make @someone the commander_ (or the scribe, …), " +
+        "_follow-up: <what> @owner due friday_. Anywhere: _declare an incident about <title>_. " +
         "`/incident help` lists the slash commands.";
 
     private static IncidentEdit Edit(ChangeStatusIntent status) => new()
@@ -103,7 +108,10 @@ public sealed class MentionHandler(
         return $"Declared *{incident.Reference}: {SlackText.Escape(incident.Title)}*. Its channel is being opened and you are invited.";
     }
 
-    private async Task<string?> ChangeAsync(long? here, AppMention mention, IncidentEdit edit, CancellationToken cancellationToken)
+    private Task<string?> EditAsync(long? here, AppMention mention, IncidentEdit edit, CancellationToken cancellationToken) =>
+        ChangeAsync(here, number => incidents.EditAsync(number, edit, mention.User, cancellationToken: cancellationToken));
+
+    private static async Task<string?> ChangeAsync(long? here, Func<long, Task<IncidentUpdate>> change)
     {
         if (here is not { } number)
         {
@@ -112,7 +120,7 @@ public sealed class MentionHandler(
 
         try
         {
-            var update = await incidents.EditAsync(number, edit, mention.User, cancellationToken: cancellationToken);
+            var update = await change(number);
             return update.Changed ? null : IncidentReplies.NothingChanged(update.After);
         }
         catch (Exception refused) when (refused is IncidentValidationException or IncidentConflictException)

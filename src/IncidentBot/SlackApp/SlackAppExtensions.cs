@@ -36,7 +36,8 @@ public static class SlackAppExtensions
             .AddEventHandler<MemberJoinedChannel, PrivateIncidentMembers>()
             .AddEventHandler<MemberLeftChannel, PrivateIncidentMembers>()
             .AddSlashCommandHandler<IncidentSlashCommand>(IncidentSlashCommand.Name)
-            .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId);
+            .AddViewSubmissionHandler<DeclareModal>(DeclareModal.CallbackId)
+            .AddViewSubmissionHandler<FollowUpModal>(FollowUpModal.CallbackId);
         foreach (var actionId in CardActions.ActionIds)
         {
             slack.AddBlockActionHandler<CardActions>(actionId);

@@ -105,6 +105,9 @@ public sealed record IncidentFilter
     public DateTimeOffset? ActiveFrom { get; init; }
     public DateTimeOffset? ActiveUntil { get; init; }
 
+    /// <summary>Only incidents with a follow-up that is open and has an owner.</summary>
+    public bool WithOpenOwnedFollowUps { get; init; }
+
     /// <summary>Only incidents numbered below this one: the cursor for the next page.</summary>
     public long? BeforeNumber { get; init; }
     public int Limit { get; init; } = 50;

@@ -14,4 +14,13 @@ public interface IReminderStore
     Task ReleaseAsync(long number, DateTimeOffset remindedAt, CancellationToken cancellationToken = default);
 
     Task SnoozeAsync(long number, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the reminder of a person's open follow-ups when none was taken within the past <paramref name="interval"/>;
+    /// one write, so of several processes asking at once exactly one gets true.
+    /// </summary>
+    Task<bool> ClaimFollowUpReminderAsync(string ownerId, TimeSpan interval, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives back a follow-up reminder taken at <paramref name="remindedAt"/> that could not be sent.</summary>
+    Task ReleaseFollowUpReminderAsync(string ownerId, DateTimeOffset remindedAt, CancellationToken cancellationToken = default);
 }

@@ -28,4 +28,19 @@ public sealed class ReminderStore(IStorageDatabase database) : IReminderStore
             INSERT INTO incident_reminders (incident_number, snoozed_until) VALUES (@Number, @Until)
             ON CONFLICT (incident_number) DO UPDATE SET snoozed_until = excluded.snoozed_until;
             """, new { Number = number, Until = UnixMs.From(until) }, transaction, cancellationToken: cancellationToken)), WriteLane.Waiting, cancellationToken);
+
+    public Task<bool> ClaimFollowUpReminderAsync(string ownerId, TimeSpan interval, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            INSERT INTO followup_reminders AS r (owner_id, reminded_at) VALUES (@Owner, @Now)
+            ON CONFLICT (owner_id) DO UPDATE SET reminded_at = excluded.reminded_at WHERE r.reminded_at <= @Now - @Interval
+            RETURNING owner_id;
+            """,
+            new { Owner = ownerId, Now = UnixMs.From(now), Interval = (long)interval.TotalMilliseconds },
+            transaction,
+            cancellationToken: cancellationToken)) is not null, WriteLane.Waiting, cancellationToken);
+
+    public Task ReleaseFollowUpReminderAsync(string ownerId, DateTimeOffset remindedAt, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE followup_reminders SET reminded_at = 0 WHERE owner_id = @Owner AND reminded_at = @RemindedAt;",
+            new { Owner = ownerId, RemindedAt = UnixMs.From(remindedAt) }, transaction, cancellationToken: cancellationToken)), WriteLane.Waiting, cancellationToken);
 }

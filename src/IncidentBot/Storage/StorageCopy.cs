@@ -34,6 +34,9 @@ public sealed class StorageCopy(SqliteDatabase source, PostgresDatabase target, 
         new("slack_work_items", "id:bigint kind payload retry_num:int retry_reason enqueued_at:bigint any_order:bool"),
         new("slack_event_claims", "event_id claimed_at:bigint"),
         new("incident_reminders", "incident_number:bigint reminded_at:bigint snoozed_until:bigint"),
+        new("incident_roles", "incident_number:bigint role user_id assigned_at:bigint assigned_by position:int"),
+        new("incident_followups", "incident_number:bigint id:int text owner_id due_on status created_at:bigint created_by done_at:bigint"),
+        new("followup_reminders", "owner_id reminded_at:bigint"),
         new("dora_outbox", "id:bigint incident_number:bigint event occurred_at:bigint attempts:int next_attempt_at:bigint delivered_at:bigint "
             + "failed_at:bigint last_error"),
     ];

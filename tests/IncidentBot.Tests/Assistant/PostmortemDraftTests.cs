@@ -137,6 +137,23 @@ public sealed class PostmortemDraftTests : IAsyncLifetime
         Assert.Contains("has 14 timeline messages", answer.Refusal);
     }
 
+    [Fact]
+    public async Task TheTrackedFollowUpsAreTheFirstActionItemsTickedWhenDoneWithTheirOwnersAndDates()
+    {
+        await world.Incidents.AddFollowUpAsync(world.Checkout, new NewFollowUp("Add a CI check on pool sizes", "U0BOB", new DateOnly(2026, 11, 20)), IncidentWorld.Alice);
+        await world.Incidents.AddFollowUpAsync(world.Checkout, new NewFollowUp("Page the database team on pool exhaustion"), IncidentWorld.Alice);
+        await world.Incidents.ChangeFollowUpAsync(world.Checkout, 2, new FollowUpEdit(Status: FollowUpStatus.Done), IncidentWorld.Alice);
+        await ResolveCheckoutAsync();
+
+        var answer = await world.Assistant.DraftPostmortemAsync(world.Checkout, IncidentWorld.Alice);
+
+        var items = Section(answer.Draft!.Markdown, "## Action items").Split('\n').Where(line => line.StartsWith("- [", StringComparison.Ordinal)).ToList();
+        Assert.StartsWith("- [ ] Add a CI check on pool sizes (owner <@U0BOB>, due 2026-11-20) [", items[0]);
+        Assert.StartsWith("- [x] Page the database team on pool exhaustion (no owner yet) [", items[1]);
+        Assert.Contains(items.Skip(2), line => line.Contains("CI check on connection pool sizes"));
+        await world.AssertCitationsPointAtRealEntriesAsync(answer.Citations);
+    }
+
     private async Task ResolveCheckoutAsync()
     {
         world.SetClock(IncidentWorld.Now.AddMinutes(5));

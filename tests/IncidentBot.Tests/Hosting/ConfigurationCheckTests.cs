@@ -26,6 +26,9 @@ public sealed class ConfigurationCheckTests
     [InlineData("Dora:ApiKey", "dd-key", "Dora:Endpoint is required when Dora:ApiKey is set")]
     [InlineData("Dora:Enpoint", "https://example.com", "Dora:Enpoint is not a setting IncidentBot knows")]
     [InlineData("Dora:RetryDelay", "00:00:00", "Dora:RetryDelay must be at least 00:00:01")]
+    [InlineData("Incidents:Roles:0:Name", "commander", "Incidents:Roles:0:Name 'commander': the commander is always there")]
+    [InlineData("Incidents:Roles:0:Name", "scribe!", "Incidents:Roles:0:Name must be 1 to 40 letters, digits and spaces")]
+    [InlineData("Reminders:FollowUpsEvery", "00:10:00", "Reminders:FollowUpsEvery must be at least 01:00:00")]
     public void AWrongSettingIsReportedInOneLineNamingTheKey(string key, string value, string expected)
     {
         var error = FindError(new Dictionary<string, string?> { [key] = value });

@@ -148,44 +148,11 @@ public sealed class UpdateReminderTests : IAsyncLifetime
 
     private static bool IsReminder(string? text) => text?.Contains("no update on", StringComparison.Ordinal) == true;
 
-    private static string Click(string actionId, long number, string channel, string messageTs) => new JsonObject
-    {
-        ["type"] = "block_actions",
-        ["user"] = new JsonObject { ["id"] = SlackTestBot.Responder, ["username"] = "alice" },
-        ["api_app_id"] = "A0BOT",
-        ["team"] = new JsonObject { ["id"] = "T0FAKE" },
-        ["trigger_id"] = "1.2.3",
-        ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = channel },
-        ["channel"] = new JsonObject { ["id"] = channel },
-        ["actions"] = new JsonArray(new JsonObject
-        {
-            ["action_id"] = actionId,
-            ["block_id"] = "reminder",
-            ["type"] = "button",
-            ["value"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["action_ts"] = "1700000000.000001",
-        }),
-    }.ToJsonString();
+    private static string Click(string actionId, long number, string channel, string messageTs) =>
+        SlackPayloads.ButtonClick(actionId, "reminder", number, channel, messageTs);
 
-    private static string Submission(long number, string text) => new JsonObject
-    {
-        ["type"] = "view_submission",
-        ["user"] = new JsonObject { ["id"] = SlackTestBot.Responder, ["username"] = "alice" },
-        ["api_app_id"] = "A0BOT",
-        ["team"] = new JsonObject { ["id"] = "T0FAKE" },
-        ["view"] = new JsonObject
-        {
-            ["id"] = "V0UPDATE",
-            ["type"] = "modal",
-            ["callback_id"] = ReminderActions.UpdateFormCallbackId,
-            ["private_metadata"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["state"] = new JsonObject
-            {
-                ["values"] = new JsonObject
-                {
-                    ["update"] = new JsonObject { ["input"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = text } },
-                },
-            },
-        },
-    }.ToJsonString();
+    private static string Submission(long number, string text) => SlackPayloads.FormSubmission(
+        ReminderActions.UpdateFormCallbackId,
+        number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        new Dictionary<string, JsonObject> { ["update"] = SlackPayloads.Text(text) });
 }

@@ -36,6 +36,10 @@ public sealed class CopyStorageTests : IAsyncLifetime
             current, new IncidentEdit { Status = IncidentStatus.Resolved, Link = (LinkType.Trace, "https://traces.example.com/abc") }, "U1", Now.AddHours(1)));
         await from.Store.UpdateAsync(first.Number, current => IncidentChanges.ReportAlert(current, new AlertReport(
             "pagerduty:PGR0VU2", "Checkout 5xx", AlertStatus.Resolved, Now.AddMinutes(-20), Now.AddMinutes(30), "https://acme.pagerduty.com/incidents/PGR0VU2"), null, Now.AddHours(1)));
+        await from.Store.UpdateAsync(first.Number, current => IncidentChanges.AssignRole(current, "scribe", "U2", "U1", Now.AddHours(1)));
+        await from.Store.UpdateAsync(first.Number, current => FollowUpChanges.Add(
+            current, new NewFollowUp("Alert on webhook failures", "U2", new DateOnly(2026, 12, 1)), "U1", Now.AddHours(1)));
+        Assert.True(await from.Reminders.ClaimFollowUpReminderAsync("U2", TimeSpan.FromDays(7), Now));
         var second = await from.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Login slow" }, Now));
         Assert.True(await from.Reminders.ClaimAsync(second.Number, Now, TimeSpan.FromMinutes(15), Now.AddMinutes(15)));
         await from.Store.SetChannelAsync(second.Number, "C1", "incident-2-login-slow");
@@ -65,6 +69,7 @@ public sealed class CopyStorageTests : IAsyncLifetime
         Assert.Equal(await from.Sync.GetAsync(second.Number), await to.Sync.GetAsync(second.Number));
         Assert.NotNull(Assert.Single((await to.Reader.GetAsync(first.Number))!.IntakeAlerts).Alert);
         Assert.False(await to.Reminders.ClaimAsync(second.Number, Now, TimeSpan.FromMinutes(15), Now.AddMinutes(16)));
+        Assert.False(await to.Reminders.ClaimFollowUpReminderAsync("U2", TimeSpan.FromDays(7), Now.AddDays(1)));
         var inbox = to.Inbox(new FakeTimeProvider(Now));
         Assert.Single(await inbox.ReadPendingAsync(0, 10));
         Assert.Equal(Acceptance.Duplicate, await inbox.AcceptAsync(new SlackWorkItem(SlackWorkKind.Event, "{}", EventId: "Ev1")));
@@ -92,7 +97,7 @@ public sealed class CopyStorageTests : IAsyncLifetime
         (a, b) => a is not null && b is not null && a.Number == b.Number && a.Title == b.Title && a.Status == b.Status
             && a.Services.SequenceEqual(b.Services) && a.Links.SequenceEqual(b.Links) && a.Version == b.Version
             && a.ChannelId == b.ChannelId && a.ResolvedAt == b.ResolvedAt && a.Description == b.Description
-            && a.ImpactStartedAt == b.ImpactStartedAt);
+            && a.ImpactStartedAt == b.ImpactStartedAt && a.Roles.SequenceEqual(b.Roles) && a.FollowUps.SequenceEqual(b.FollowUps));
 
     private static readonly IEqualityComparer<TimelineEntry> EntriesAlike = EqualityComparer<TimelineEntry>.Create(
         (a, b) => a!.Id == b!.Id && a.Kind == b.Kind && a.Text == b.Text && a.OccurredAt == b.OccurredAt && Equals(a.Slack, b.Slack)

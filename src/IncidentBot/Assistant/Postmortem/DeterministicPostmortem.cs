@@ -33,9 +33,12 @@ public sealed class DeterministicPostmortem(IncidentPlugin plugin, PostmortemTem
         values["timeline"] = "Times in UTC.\n\n" + Bullets(writer, DigestLines.Cite(digest.KeyEvents, incident), "_The timeline is empty._");
         values["root_cause"] = RootCause(writer, incident, digest);
         values["resolution"] = Bullets(writer, Resolution(incident, digest), "_Not stated in the timeline: say what ended the incident._");
-        values["action_items"] = digest.ActionItems.Count == 0
+        var actionItems = PostmortemTemplate.FollowUpItems(incident, writer)
+            .Concat(digest.ActionItems.Select(e => $"- [ ] {AnswerWriter.Describe(e, at)}{writer.Markers([e.Citation])}"))
+            .ToList();
+        values["action_items"] = actionItems.Count == 0
             ? "- [ ] _For the team to fill in: what will stop this from happening again, each with an owner._"
-            : string.Join("\n", digest.ActionItems.Select(e => $"- [ ] {AnswerWriter.Describe(e, at)}{writer.Markers([e.Citation])}"));
+            : string.Join("\n", actionItems);
         values["lessons_learned"] = Bullets(writer, DigestLines.Cite(digest.Lessons, incident), "")
             + (digest.Lessons.Count == 0 ? "" : "\n\n") + "_For the team to write: what went well, what went badly, where we got lucky._";
         values["sources"] = string.Join("\n", writer.Citations.Select((c, i) => $"{i + 1}. {c}"));

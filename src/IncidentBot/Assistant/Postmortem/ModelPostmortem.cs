@@ -35,6 +35,12 @@ public sealed class ModelPostmortem(ModelWriter model, PostmortemTemplateSource 
                     : string.Join("\n", lines.Select(line => verdicts.Mark(writer, line)));
             }
 
+            // The follow-ups agreed during the incident are facts of the record, listed whatever the model wrote.
+            if (PostmortemTemplate.FollowUpItems(incident, writer) is { Count: > 0 } followUps)
+            {
+                values["action_items"] = string.Join("\n", values["action_items"] == "_For the team to fill in._" ? followUps : [.. followUps, values["action_items"]]);
+            }
+
             var flagged = verdicts.CountFlagged(text);
             values["sources"] = string.Join("\n", writer.Citations.Select((c, i) => $"{i + 1}. {c}"))
                 + (flagged == 0 ? "" : $"\n\n_{flagged} source(s) the model cited do not exist and were removed (where it says “source not found”)._");

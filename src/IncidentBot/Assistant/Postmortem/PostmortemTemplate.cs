@@ -85,6 +85,16 @@ public static partial class PostmortemTemplate
             ["generated_at"] = AnswerWriter.Time(now),
         };
 
+    /// <summary>The incident's tracked follow-ups as action items, ticked when done, each citing the incident's record.</summary>
+    internal static IReadOnlyList<string> FollowUpItems(Incident incident, AnswerWriter writer) =>
+    [
+        .. incident.FollowUps.Select(f => $"- [{(f.Status == FollowUpStatus.Done ? "x" : " ")}] {f.Text}"
+            + (f.OwnerId is null ? " (no owner yet)" : $" (owner {AnswerWriter.Person(f.OwnerId)}")
+            + (f.DueOn is { } due ? $"{(f.OwnerId is null ? " —" : ",")} due {due:yyyy-MM-dd}" : "")
+            + (f.OwnerId is null ? "" : ")")
+            + writer.Markers([new Citation(incident.Number)])),
+    ];
+
     public static string Render(string template, IReadOnlyDictionary<string, string> values)
     {
         var text = Variable().Replace(template, match =>

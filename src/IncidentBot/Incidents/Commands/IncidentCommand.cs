@@ -40,6 +40,15 @@ public sealed record SeverityCommand(long? Reference, Severity Severity) : Incid
 /// <summary><c>commander &lt;@user&gt;</c>; <see cref="UserId"/> is the Slack user id (<c>U…</c> or <c>W…</c>).</summary>
 public sealed record CommanderCommand(long? Reference, string UserId) : IncidentScopedCommand(Reference);
 
+/// <summary><c>role &lt;role&gt; &lt;@user&gt;</c>; <see cref="Role"/> is one of the configured roles (<see cref="IncidentRoles"/>).</summary>
+public sealed record RoleCommand(long? Reference, string Role, string UserId) : IncidentScopedCommand(Reference);
+
+/// <summary><c>followup &lt;text&gt; [@owner] [due &lt;date&gt;]</c>.</summary>
+public sealed record FollowUpCommand(long? Reference, FollowUpRequest Request) : IncidentScopedCommand(Reference);
+
+/// <summary><c>followup done &lt;n&gt;</c>: follow-up n is done.</summary>
+public sealed record FollowUpDoneCommand(long? Reference, int Id) : IncidentScopedCommand(Reference);
+
 /// <summary><c>update &lt;text&gt;</c>: a timeline update. The text keeps its Slack markup.</summary>
 public sealed record UpdateCommand(long? Reference, string Text) : IncidentScopedCommand(Reference);
 

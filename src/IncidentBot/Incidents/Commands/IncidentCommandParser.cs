@@ -33,6 +33,9 @@ public static partial class IncidentCommandParser
             (args, self) => ReadReferenceOnly(args, self, reference => new ReopenCommand(reference))),
         new("severity", "<SEV-1…SEV-5>", "change the severity (SEV-1 critical … SEV-5 minor)", "/incident severity sev2", ReadSeverity),
         new("commander", "<@person>", "make someone the incident commander", "/incident commander @alice", ReadCommander),
+        new("role", "<role> <@person>", "give someone a role besides the commander, e.g. scribe", "/incident role scribe @alice", ReadRole),
+        new("followup", FollowUpRequest.Syntax, "record a follow-up for after the incident; `followup done <n>` closes one",
+            "/incident followup Add retries to the payment client @alice due friday", ReadFollowUp),
         new("update", "<text>", "post a status update to the timeline", "/incident update Failover to us-east-2 in progress",
             (args, self) => ReadText(args, self, (reference, text) => new UpdateCommand(reference, text))),
         new("action", "<text>", "record an action taken", "/incident action Restarted the payment workers",
@@ -69,7 +72,8 @@ public static partial class IncidentCommandParser
     /// <summary>What <c>/incident help</c> answers: every subcommand with a one-line description (Slack mrkdwn).</summary>
     public static string Usage { get; } = BuildUsage();
 
-    public static IncidentCommand Parse(string? text)
+    /// <param name="roles">The roles <c>role</c> accepts (<see cref="IncidentRoles.Names"/>); the defaults when not given.</param>
+    public static IncidentCommand Parse(string? text, IReadOnlyList<string>? roles = null)
     {
         var (name, args) = SplitWord(text ?? "");
         if (name.Length == 0)
@@ -82,7 +86,7 @@ public static partial class IncidentCommandParser
         var subcommand = Array.Find(Subcommands, s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
         return subcommand is null
             ? new InvalidCommand($"'{Shorten(name)}' is not an /incident subcommand.{DidYouMean(name)}", UnknownUsage)
-            : subcommand.Read(args, subcommand);
+            : subcommand.Read(args, subcommand with { Roles = roles ?? [.. IncidentsOptions.DefaultRoles.Select(r => r.Name)] });
     }
 
     private static string DidYouMean(string name) =>
@@ -186,6 +190,46 @@ public static partial class IncidentCommandParser
         return args.StartsWith('@')
             ? self.Invalid($"'{Shorten(args)}' reached me as plain text: pick the person from Slack's @ list so the mention carries their user id.")
             : self.Invalid($"'{Shorten(args)}' is not a person: mention the new commander with @.");
+    }
+
+    /// <summary><c>role comms lead @bob</c>: the words before the mention name the role.</summary>
+    private static IncidentCommand ReadRole(string args, Subcommand self)
+    {
+        var reference = TakeReference(ref args);
+        var usage = $"Usage: /incident role <{string.Join('|', self.Roles)}> <@person> — e.g. /incident role {self.Roles.FirstOrDefault() ?? "scribe"} @alice";
+        var mentions = SlackMarkup.UserMentions(args);
+        // The person starts at their mention, or at a plain "@name" that did not become one.
+        var personAt = mentions.Count > 0 ? args.IndexOf("<@", StringComparison.Ordinal) : args.IndexOf('@');
+        var role = (personAt < 0 ? args : args[..personAt]).Trim();
+        var known = self.Roles.FirstOrDefault(r => IncidentRoles.Normalize(r) == IncidentRoles.Normalize(role));
+        if (known is null)
+        {
+            var guess = Spelling.Closest(IncidentRoles.Normalize(role), self.Roles) is { } meant ? $" Did you mean {meant}?" : "";
+            return new InvalidCommand(role.Length == 0 ? "Say which role." : $"'{Shorten(role)}' is not a role.{guess}", usage);
+        }
+
+        var person = args[role.Length..].Trim();
+        if (mentions.Count == 1 && SlackUserId.TryParseMention(person, out var user))
+        {
+            return new RoleCommand(reference, known, user.Value);
+        }
+
+        return new InvalidCommand(
+            mentions.Count > 1 ? $"Name one {known}." : person.StartsWith('@') ? $"'{Shorten(person)}' reached me as plain text: pick the person from Slack's @ list." : $"Say who becomes the {known}: mention them with @.",
+            usage);
+    }
+
+    private static IncidentCommand ReadFollowUp(string args, Subcommand self)
+    {
+        var reference = TakeReference(ref args);
+        if (FollowUpDone().Match(args) is { Success: true } done)
+        {
+            return new FollowUpDoneCommand(reference, int.Parse(done.Groups["id"].ValueSpan, CultureInfo.InvariantCulture));
+        }
+
+        return FollowUpRequest.Parse(args) is { } request
+            ? new FollowUpCommand(reference, request)
+            : self.Invalid("Say what is to be done, then optionally its owner and when it is due.");
     }
 
     private static IncidentCommand ReadText(string args, Subcommand self, Func<long?, string, IncidentCommand> create)
@@ -413,6 +457,9 @@ public static partial class IncidentCommandParser
 
     private sealed record Subcommand(string Name, string Arguments, string Description, string Example, Func<string, Subcommand, IncidentCommand> Read)
     {
+        /// <summary>The configured roles, for <c>role</c>.</summary>
+        public IReadOnlyList<string> Roles { get; init; } = [];
+
         public string Syntax => Arguments.Length == 0 ? $"/incident {Name}" : $"/incident {Name} {Arguments}";
 
         public InvalidCommand Invalid(string error) => new(error, $"Usage: {Syntax} — e.g. {Example}");
@@ -441,6 +488,8 @@ public static partial class IncidentCommandParser
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
+    [GeneratedRegex(@"^done\s+#?(?<id>\d{1,4})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex FollowUpDone();
 
 
 }

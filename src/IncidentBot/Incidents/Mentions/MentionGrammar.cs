@@ -58,6 +58,10 @@ public static partial class MentionGrammar
         new("set commander", SetCommander(), "set commander to @alice", ToCommander),
         new("assign commander", AssignCommander(), "assign @alice as commander", ToCommander),
         new("is commander", IsCommander(), "@alice is the commander now", ToCommander),
+        new("make role", MakeRole(), "make @alice the scribe", ToRole),
+        new("assign role", AssignRole(), "assign @alice as comms lead", ToRole),
+        new("follow-up", FollowUp(), "follow-up: add retries to the payment client @bob due friday",
+            m => FollowUpRequest.Parse(m.Groups["text"].Value) is { } request ? new AddFollowUpIntent(request) : null),
     ];
 
     /// <summary>One example per accepted form (people written as @name), for help texts.</summary>
@@ -129,6 +133,8 @@ public static partial class MentionGrammar
 
     private static ChangeCommanderIntent ToCommander(Match match) => new(match.Groups["user"].Value.ToUpperInvariant());
 
+    private static AssignRoleIntent ToRole(Match match) => new(match.Groups["role"].Value, match.Groups["user"].Value.ToUpperInvariant());
+
     private static string? Text(Match match, string group)
     {
         var text = match.Groups[group].Success ? match.Groups[group].Value.Trim() : "";
@@ -187,6 +193,18 @@ public static partial class MentionGrammar
 
     [GeneratedRegex(Options + "^" + User + @"\s+is\s+(?:now\s+)?" + CommanderRole + Now + "$")]
     private static partial Regex IsCommander();
+
+    /// <summary>A role's name as people write it; which roles there are is the configuration's to say.</summary>
+    private const string OtherRole = @"(?:(?:the|our)\s+)?(?:new\s+)?(?<role>[a-z][a-z0-9_-]*(?:\s+[a-z0-9_-]+){0,3})";
+
+    [GeneratedRegex(Options + @"^make\s+" + User + @"\s+" + OtherRole + Now + "$")]
+    private static partial Regex MakeRole();
+
+    [GeneratedRegex(Options + @"^assign\s+" + User + @"\s+(?:as|to)\s+" + OtherRole + Now + "$")]
+    private static partial Regex AssignRole();
+
+    [GeneratedRegex(Options + @"^(?:(?:add|record|new)\s+(?:an?\s+)?)?follow[\s-]?up\s*[:\-–—]\s*(?<text>.+)$")]
+    private static partial Regex FollowUp();
 
     // Around the grammar.
 

@@ -19,6 +19,12 @@ public sealed record ChangeSeverityIntent(Severity Severity) : MentionIntent;
 /// <summary>"make @x the commander"; <see cref="UserId"/> is the Slack user id.</summary>
 public sealed record ChangeCommanderIntent(string UserId) : MentionIntent;
 
+/// <summary>"make @x the scribe"; <see cref="Role"/> as written, for <see cref="IncidentRoles"/> to read.</summary>
+public sealed record AssignRoleIntent(string Role, string UserId) : MentionIntent;
+
+/// <summary>"follow-up: add retries to the payment client @bob due friday".</summary>
+public sealed record AddFollowUpIntent(FollowUpRequest Request) : MentionIntent;
+
 /// <summary>Everything that is not a state change: for the assistant. The text without the bot's mention.</summary>
 public sealed record QuestionIntent(string Question) : MentionIntent;
 

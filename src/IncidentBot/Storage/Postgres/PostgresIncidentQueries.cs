@@ -53,6 +53,11 @@ internal static class PostgresIncidentQueries
             parameters.Add("LinkTarget", link.Target);
         }
 
+        if (filter.WithOpenOwnedFollowUps)
+        {
+            where.Add(IncidentRoleAndFollowUpRows.WithOpenOwnedFollowUps);
+        }
+
         Add("i.declared_at >= @DeclaredFrom", "DeclaredFrom", UnixMs.From(filter.DeclaredFrom));
         Add("i.declared_at <= @DeclaredUntil", "DeclaredUntil", UnixMs.From(filter.DeclaredUntil));
         Add("i.declared_at <= @ActiveUntil", "ActiveUntil", UnixMs.From(filter.ActiveUntil));
@@ -67,7 +72,7 @@ internal static class PostgresIncidentQueries
         return (string.Join(" AND ", where), parameters);
     }
 
-    /// <summary>Incidents with their services and links: three queries whatever the number of incidents.</summary>
+    /// <summary>Incidents with their services, links, roles and follow-ups: five queries whatever the number of incidents.</summary>
     /// <param name="where">A condition on <c>incidents i</c>, followed by any ORDER BY and LIMIT.</param>
     public static async Task<IReadOnlyList<Incident>> LoadAsync(
         NpgsqlConnection connection, IDbTransaction? transaction, string where, object parameters, CancellationToken cancellationToken)
@@ -91,7 +96,8 @@ internal static class PostgresIncidentQueries
                 """,
                 numbers, transaction, cancellationToken: cancellationToken)))
             .ToLookup(l => l.IncidentNumber, l => l.ToLink());
-        return rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();
+        var incidents = rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();
+        return await IncidentRoleAndFollowUpRows.AddToAsync(connection, transaction, incidents, "incident_number = ANY(@Numbers)", numbers, cancellationToken);
     }
 
     public static async Task<Incident?> LoadOneAsync(

@@ -50,6 +50,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             var created = declaration.Incident with { Number = number };
             await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
             await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
+            await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, null, created, cancellationToken);
             await IndexAsync(connection, transaction, number, cancellationToken);
             await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
             return created;
@@ -96,6 +97,8 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         {
             await ReplaceLinksAsync(connection, transaction, next, cancellationToken);
         }
+
+        await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, current, next, cancellationToken);
 
         if (!SameWords(current, next))
         {

@@ -201,8 +201,37 @@ internal static class PostgresMigrations
             CREATE TRIGGER dora_outbox_record AFTER INSERT OR UPDATE OF resolved_at ON incidents
             FOR EACH ROW EXECUTE FUNCTION dora_outbox_record();
             """),
-        new(10, "private incidents", """
-            -- A private incident has a private channel; only its members see it (IncidentAudience). As SQLite's step 14.
+        new(7, "roles besides the commander, follow-ups, and the weekly reminders of follow-ups", """
+            -- As SQLite's step 11.
+            CREATE TABLE incident_roles (
+                incident_number bigint  NOT NULL REFERENCES incidents (number),
+                role            text    NOT NULL,
+                user_id         text    NOT NULL,
+                assigned_at     bigint  NOT NULL,
+                assigned_by     text,
+                position        integer NOT NULL,
+                PRIMARY KEY (incident_number, role)
+            );
+            CREATE TABLE incident_followups (
+                incident_number bigint  NOT NULL REFERENCES incidents (number),
+                id              integer NOT NULL,
+                text            text    NOT NULL,
+                owner_id        text,
+                due_on          text,
+                status          text    NOT NULL,
+                created_at      bigint  NOT NULL,
+                created_by      text,
+                done_at         bigint,
+                PRIMARY KEY (incident_number, id)
+            );
+            CREATE INDEX ix_incident_followups_open ON incident_followups (owner_id) WHERE status = 'open';
+            CREATE TABLE followup_reminders (
+                owner_id    text   PRIMARY KEY,
+                reminded_at bigint NOT NULL DEFAULT 0
+            );
+            """),
+        new(8, "private incidents", """
+            -- A private incident has a private channel; only its members see it (IncidentAudience). As SQLite's step 12.
             ALTER TABLE incidents ADD COLUMN is_private boolean NOT NULL DEFAULT false;
             CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private;
             """),

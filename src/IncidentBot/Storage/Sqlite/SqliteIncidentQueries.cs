@@ -77,7 +77,7 @@ internal static class SqliteIncidentQueries
     public static bool Narrows(IncidentFilter filter) =>
         filter.Numbers is not null || filter.Statuses is { Count: > 0 } || filter.Severities is { Count: > 0 }
         || filter.Services is { Count: > 0 } || filter.InvolvingUser is not null || filter.DeclaredFrom is not null
-        || filter.ActiveFrom is not null || filter.LinkedTo is not null || filter.IsPrivate == true;
+        || filter.ActiveFrom is not null || filter.LinkedTo is not null || filter.IsPrivate == true || filter.WithOpenOwnedFollowUps;
 
     /// <summary>The filter as a condition on <c>incidents i</c>, with its parameters.</summary>
     public static (string Where, DynamicParameters Parameters) Where(IncidentFilter filter)
@@ -99,6 +99,11 @@ internal static class SqliteIncidentQueries
                 ("LinkTarget", link.Target));
         }
 
+        if (filter.WithOpenOwnedFollowUps)
+        {
+            where.Add(IncidentRoleAndFollowUpRows.WithOpenOwnedFollowUps);
+        }
+
         where.Add("i.declared_at >= @DeclaredFrom", "DeclaredFrom", UnixMs.From(filter.DeclaredFrom));
         where.Add("i.declared_at <= @DeclaredUntil", "DeclaredUntil", UnixMs.From(filter.DeclaredUntil));
         where.Add("i.declared_at <= @ActiveUntil", "ActiveUntil", UnixMs.From(filter.ActiveUntil));
@@ -113,7 +118,7 @@ internal static class SqliteIncidentQueries
         return where.Build();
     }
 
-    /// <summary>Incidents with their services and links: three queries whatever the number of incidents.</summary>
+    /// <summary>Incidents with their services, links, roles and follow-ups: five queries whatever the number of incidents.</summary>
     /// <param name="where">A condition on <c>incidents i</c>, followed by any ORDER BY and LIMIT.</param>
     public static async Task<IReadOnlyList<Incident>> LoadAsync(
         SqliteConnection connection, IDbTransaction? transaction, string where, object parameters, CancellationToken cancellationToken)
@@ -137,7 +142,8 @@ internal static class SqliteIncidentQueries
                 """,
                 numbers, transaction, cancellationToken: cancellationToken)))
             .ToLookup(l => l.IncidentNumber, l => l.ToLink());
-        return rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();
+        var incidents = rows.Select(row => row.ToIncident(services[row.Number].ToList(), links[row.Number].ToList())).ToList();
+        return await IncidentRoleAndFollowUpRows.AddToAsync(connection, transaction, incidents, "incident_number IN @Numbers", numbers, cancellationToken);
     }
 
     public static async Task<Incident?> LoadOneAsync(

@@ -37,6 +37,7 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             var created = declaration.Incident with { Number = number };
             await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
             await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
+            await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, null, created, cancellationToken);
             await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
             return created;
         }, cancellationToken);
@@ -82,6 +83,8 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
         {
             await ReplaceLinksAsync(connection, transaction, next, cancellationToken);
         }
+
+        await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, current, next, cancellationToken);
 
         var entries = await InsertEntriesAsync(connection, transaction, current.Number, proposed.Entries, cancellationToken);
         return new IncidentUpdate(current, next, entries);

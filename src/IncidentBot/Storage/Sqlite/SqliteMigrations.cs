@@ -312,7 +312,40 @@ internal static class SqliteMigrations
                 INSERT OR IGNORE INTO dora_outbox (incident_number, event, occurred_at) VALUES (NEW.number, 'resolved', NEW.resolved_at);
             END;
             """),
-        new(14, "private incidents", """
+        new(11, "roles besides the commander, follow-ups, and the weekly reminders of follow-ups", """
+            -- Who holds each role of an incident; the commander stays in incidents.commander_id.
+            CREATE TABLE incident_roles (
+                incident_number INTEGER NOT NULL REFERENCES incidents (number),
+                role            TEXT    NOT NULL,
+                user_id         TEXT    NOT NULL,
+                assigned_at     INTEGER NOT NULL,
+                assigned_by     TEXT,
+                position        INTEGER NOT NULL,
+                PRIMARY KEY (incident_number, role)
+            ) WITHOUT ROWID;
+
+            -- Work agreed for after the incident, numbered 1, 2, ... within it; due_on is a day (yyyy-MM-dd).
+            CREATE TABLE incident_followups (
+                incident_number INTEGER NOT NULL REFERENCES incidents (number),
+                id              INTEGER NOT NULL,
+                text            TEXT    NOT NULL,
+                owner_id        TEXT,
+                due_on          TEXT,
+                status          TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                created_by      TEXT,
+                done_at         INTEGER,
+                PRIMARY KEY (incident_number, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_incident_followups_open ON incident_followups (owner_id) WHERE status = 'open';
+
+            -- When each owner was last reminded of their open follow-ups; claimed in one write, as incident_reminders.
+            CREATE TABLE followup_reminders (
+                owner_id    TEXT    PRIMARY KEY,
+                reminded_at INTEGER NOT NULL DEFAULT 0
+            );
+            """),
+        new(12, "private incidents", """
             -- A private incident has a private channel; only its members see it (IncidentAudience).
             ALTER TABLE incidents ADD COLUMN is_private INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private = 1;

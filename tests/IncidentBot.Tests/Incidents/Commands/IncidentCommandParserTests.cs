@@ -462,7 +462,7 @@ public sealed class IncidentCommandParserTests
     [Fact]
     public void EveryUsageExampleParsesToItsSubcommand()
     {
-        Assert.Equal(21, IncidentCommandParser.Examples.Count);
+        Assert.Equal(23, IncidentCommandParser.Examples.Count);
         foreach (var example in IncidentCommandParser.Examples)
         {
             // In Slack, "@alice" picked from the list arrives as a mention.
