@@ -124,4 +124,25 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         Assert.Contains("Index rebuilt", await after.Content.ReadAsStringAsync());
         Assert.DoesNotContain("<html", await after.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task TheMetricsPageDrawsTheWindowsIncidentsBySeverityAndService()
+    {
+        await bot.Slack.Bot.DeclareAsync(new { title = "Payments down", severity = "SEV-1", services = new[] { "payments" } });
+        var resolved = await bot.Slack.Bot.DeclareAsync(new { title = "Search slow", severity = "SEV-3", services = new[] { "search", "payments" } });
+        await TestBot.ReadSuccessAsync(await bot.Slack.Bot.Client.PatchAsJsonAsync($"/api/incidents/{resolved.GetProperty("number")}", new { status = "resolved" }));
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var page = await client.GetStringAsync("/metrics-overview?days=30");
+        var badWindow = await client.GetAsync("/metrics-overview?days=12");
+
+        Assert.Contains("<dd id=\"total\">2</dd>", page);
+        Assert.Contains("<dd id=\"mttr\">under a minute</dd>", page);
+        Assert.Contains("<dd id=\"mttd\">no data</dd>", page);
+        Assert.Contains("class=\"bar-sev-1\"", page);
+        Assert.Contains("class=\"bar-sev-3\"", page);
+        Assert.Contains("<title>payments: 2</title>", page);
+        Assert.Equal(HttpStatusCode.BadRequest, badWindow.StatusCode);
+        Assert.Contains("The window must be one of 7, 30, 90, 365 days, not 12.", await badWindow.Content.ReadAsStringAsync());
+    }
 }
