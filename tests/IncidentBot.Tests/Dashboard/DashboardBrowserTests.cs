@@ -59,6 +59,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("stable");
         await bot.Slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("channel") == channel.Id && c.Arg("text")!.Contains("to *stable*"));
         Assert.Equal("stable", (await bot.Slack.IncidentAsync(number)).GetProperty("status").GetString());
+        await Expect(page.Locator("#related")).Not.ToContainTextAsync("Looking");
+        await Chromium.ScreenshotAsync(page, "incident");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Metrics" }).ClickAsync();
         await Expect(page.Locator("#total")).ToHaveTextAsync("3");
@@ -75,7 +77,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/incidents/INC-{number}");
         await Expect(page.Locator("#summary")).Not.ToContainTextAsync("Loading");
-        await Chromium.ScreenshotAsync(page, "incident");
 
         await TestBot.ReadSuccessAsync(await bot.Slack.Bot.Client.PostAsJsonAsync(
             $"/api/incidents/{number}/timeline", new { message = "Workers scaled from 4 to 12" }));
