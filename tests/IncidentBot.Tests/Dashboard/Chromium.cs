@@ -21,6 +21,8 @@ public static class Chromium
         }
 
         Skip.IfNot(File.Exists(ExecutablePath), $"The browser tests need Debian's chromium at {ExecutablePath} (apt-get install chromium; see README, Test it).");
+        // A shared machine (CI's included) can be slow to render; Playwright's default wait is 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -51,7 +51,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Checkout API errors" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/incidents/INC-{number}$"));
-        await Expect(page.GetByText("Error rate at 12% since the 09:40 deploy")).ToBeVisibleAsync();
+        await Expect(page.Locator(".timeline").GetByText("Error rate at 12% since the 09:40 deploy")).ToBeVisibleAsync();
         await page.GetByLabel("Status").SelectOptionAsync("stable");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set status" }).ClickAsync();
 
@@ -82,6 +82,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             $"/api/incidents/{number}/timeline", new { message = "Workers scaled from 4 to 12" }));
 
         // The page polls its live fragment every 5 s while the incident is open.
-        await Expect(page.GetByText("Workers scaled from 4 to 12")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(page.Locator(".timeline").GetByText("Workers scaled from 4 to 12")).ToBeVisibleAsync(new() { Timeout = 15_000 });
     }
 }
