@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,6 +19,7 @@ public static class AssistantApi
     {
         var api = app.MapGroup("/api").RequireApiKey().WithTags("Assistant").ProducesApiProblems();
         api.MapGet("/incidents/{reference}/summary", Summary).WithSummary("A summary of the incident, with its sources");
+        api.MapGet("/incidents/{reference}/catchup", Catchup).WithSummary("What changed since a time, or since a person last wrote in the incident");
         api.MapGet("/incidents/{reference}/related", Related).WithSummary("Related incidents, each with why it matched");
         api.MapPost("/incidents/{reference}/postmortem", DraftPostmortem).WithSummary("Draft a postmortem of a resolved incident")
             .ProducesBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
@@ -31,6 +33,45 @@ public static class AssistantApi
         var number = new RequestErrors().Reference(reference);
         var summary = await assistant.SummarizeAsync(number, cancellationToken);
         return TypedResults.Ok(SummaryDto.From(summary, await renderer.ForAsync(AnswerTarget.Markdown, SummaryDto.Texts(summary), cancellationToken)));
+    }
+
+    /// <summary>
+    /// With <c>since</c>: what changed after that time. With <c>user</c>: after that person's last entry in the timeline
+    /// (the whole incident when they have none). One of the two, not both.
+    /// </summary>
+    private static async Task<Ok<CatchupDto>> Catchup(
+        string reference,
+        IncidentAssistant assistant,
+        AnswerRenderer renderer,
+        TimeProvider time,
+        [FromQuery] string? since,
+        [FromQuery] string? user,
+        CancellationToken cancellationToken)
+    {
+        var errors = new RequestErrors();
+        var number = errors.Reference(reference);
+        var from = errors.ParseTime(since, "since", time.GetUtcNow());
+        string? userId = null;
+        try
+        {
+            userId = IncidentFieldRules.UserId(user, "user");
+        }
+        catch (IncidentValidationException invalid)
+        {
+            errors.Add("user", invalid.Message);
+        }
+
+        var (hasSince, hasUser) = (!string.IsNullOrWhiteSpace(since), !string.IsNullOrWhiteSpace(user));
+        if (hasSince == hasUser)
+        {
+            errors.Add("since", hasSince
+                ? "Give since or user, not both: user means since that person's last entry in the timeline."
+                : "Give since (a time, e.g. 2026-11-02T09:00:00Z, or PT30M back from now) or user (a Slack user id, e.g. U0123ABCD).");
+        }
+
+        errors.ThrowIfAny();
+        var answer = await assistant.CatchUpAsync(new CatchupRequest(number, userId, from), cancellationToken);
+        return TypedResults.Ok(CatchupDto.From(answer, await renderer.ForAsync(AnswerTarget.Markdown, CatchupDto.Texts(answer), cancellationToken)));
     }
 
     /// <summary>Without <c>q</c>: other incidents open since <c>since</c> (default: the past 2 hours). With it: matches in the window (default: all history).</summary>
@@ -164,6 +205,38 @@ public sealed record SummaryDto(
 
     public static IEnumerable<string> Texts(SummaryAnswer s) =>
         [s.Text, .. new[] { s.Impact, s.Done, s.TryingNow, s.OpenQuestions, s.Hypothesis }.SelectMany(lines => lines).Select(line => line.Text)];
+}
+
+/// <summary>
+/// <c>basis</c>: <c>lastSeen</c> (after the person's last entry, <c>lastSeenEntryId</c>), <c>since</c> (after the time given) or
+/// <c>never</c> (the person has none: the whole incident); <c>since</c> is where the window starts.
+/// </summary>
+public sealed record CatchupDto(
+    IncidentBriefDto Incident,
+    string Basis,
+    DateTime? Since,
+    string? User,
+    long? LastSeenEntryId,
+    bool NothingNew,
+    string Engine,
+    string? FallbackReason,
+    string Text,
+    int EntriesRead,
+    IReadOnlyList<CitedLineDto> StateChanges,
+    IReadOnlyList<CitedLineDto> Findings,
+    IReadOnlyList<CitedLineDto> Actions,
+    IReadOnlyList<CitedLineDto> Decisions,
+    IReadOnlyList<CitedLineDto> OpenQuestions,
+    IReadOnlyList<CitationDto> Citations)
+{
+    public static CatchupDto From(CatchupAnswer c, Func<string, string> say) => new(
+        IncidentBriefDto.From(c.Incident), System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(c.Basis.ToString()), c.From?.UtcDateTime, c.UserId,
+        c.LastSeenEntryId, c.NothingNew, c.Engine, c.FallbackReason, say(c.Text), c.EntriesRead, CitedLineDto.From(c.StateChanges, say),
+        CitedLineDto.From(c.Findings, say), CitedLineDto.From(c.Actions, say), CitedLineDto.From(c.Decisions, say), CitedLineDto.From(c.OpenQuestions, say),
+        CitationDto.From(c.Citations));
+
+    public static IEnumerable<string> Texts(CatchupAnswer c) =>
+        [c.Text, .. new[] { c.StateChanges, c.Findings, c.Actions, c.Decisions, c.OpenQuestions }.SelectMany(lines => lines).Select(line => line.Text)];
 }
 
 public sealed record RelatedHitDto(IncidentBriefDto Incident, double Score, IReadOnlyList<CitedLineDto> Reasons);

@@ -1,3 +1,4 @@
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
@@ -27,6 +28,7 @@ public static class AssistantExtensions
         services.AddRelatedEmbeddings();
         AddStep<IQuestionStep, DeterministicQuestions>(services);
         AddStep<IPostmortemStep, DeterministicPostmortem>(services);
+        AddStep<ICatchupStep, DeterministicCatchup>(services);
         if (IsModelConfigured(builder.Configuration))
         {
             services.AddModel();
@@ -35,6 +37,7 @@ public static class AssistantExtensions
             AddStep<IRelatedStep, ModelRelated>(services);
             AddStep<IQuestionStep, ModelQuestions>(services);
             AddStep<IPostmortemStep, ModelPostmortem>(services);
+            AddStep<ICatchupStep, ModelCatchup>(services);
         }
 
         services.AddSingleton<IncidentAssistant>();

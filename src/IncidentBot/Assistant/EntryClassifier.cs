@@ -27,6 +27,9 @@ internal static partial class EntryClassifier
 
     public static bool ReadsLikeLesson(string text) => Lesson().IsMatch(text);
 
+    /// <summary>A choice the responders made: "decided to fail over", "we agreed …", "going with …", "decision: …".</summary>
+    public static bool ReadsLikeDecision(string text) => !IsQuestion(text) && Decision().IsMatch(text);
+
     /// <summary>A question: its last sentence ends with '?' (trailing emoji codes and spaces ignored).</summary>
     public static bool IsQuestion(string text)
     {
@@ -69,6 +72,9 @@ internal static partial class EntryClassifier
 
     [GeneratedRegex(@"\b(follow[- ]?ups?|action items?|todo|to-do|we should|we need to|need to add|should add|ticket|jira|add (an? )?(alert|monitor|test|runbook))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ActionItem();
+
+    [GeneratedRegex(@"\b(decided|decision|agreed|going with|go ahead with|the plan is|we('ll| will) go with|the call is)\b|\bplan:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Decision();
 
     [GeneratedRegex(@"\b(lessons?|learned|learnt|went well|went wrong|in hindsight|next time|got lucky|takeaways?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Lesson();

@@ -1,3 +1,4 @@
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
 using IncidentBot.Assistant.Related;
@@ -20,6 +21,7 @@ public sealed class IncidentAssistant(
     FeatureSteps<IRelatedStep> related,
     FeatureSteps<IQuestionStep> questions,
     FeatureSteps<IPostmortemStep> postmortems,
+    FeatureSteps<ICatchupStep> catchups,
     IIncidentReader reader,
     IncidentService incidents,
     TimeProvider time)
@@ -34,6 +36,16 @@ public sealed class IncidentAssistant(
 
     public async Task<SummaryAnswer> SummarizeAsync(long number, CancellationToken cancellationToken = default) =>
         await SummarizeAsync(await reader.GetRequiredAsync(number, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// What changed in the incident since <see cref="CatchupRequest.Since"/>, else since the person's last entry in its
+    /// timeline. Someone with no entry there gets the summary of the whole incident, which says so.
+    /// </summary>
+    public async Task<CatchupAnswer> CatchUpAsync(CatchupRequest request, CancellationToken cancellationToken = default)
+    {
+        var incident = await reader.GetRequiredAsync(request.Number, cancellationToken);
+        return await CatchUpAsync(incident, request, cancellationToken);
+    }
 
     /// <summary>Other incidents open in the past two hours, ranked by similarity to this one.</summary>
     public Task<RelatedAnswer> FindRelatedAsync(long number, CancellationToken cancellationToken = default) =>
@@ -76,6 +88,9 @@ public sealed class IncidentAssistant(
             case QuestionKind.Summary:
                 var summary = await SummarizeAsync(Required(incident, question.Incident!.Value), cancellationToken);
                 return Answer(question, summary, [summary.Incident]);
+            case QuestionKind.Catchup:
+                var caught = await CatchUpAsync(Required(incident, question.Incident!.Value), new CatchupRequest(question.Incident!.Value, actorId, question.Since), cancellationToken);
+                return Answer(question, caught, [caught.Incident]);
             case QuestionKind.Related:
                 var request = new RelatedRequest(question.Incident, question.Query, question.Since, question.Until);
                 var hits = await FindRelatedAsync(request, await SubjectAsync(request, incident, cancellationToken), cancellationToken);
@@ -112,6 +127,44 @@ public sealed class IncidentAssistant(
 
     private Task<SummaryAnswer> SummarizeAsync(Incident incident, CancellationToken cancellationToken) =>
         summaries.AskAsync(step => step.SummarizeAsync(incident, cancellationToken), cancellationToken);
+
+    private async Task<CatchupAnswer> CatchUpAsync(Incident incident, CatchupRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (request.Since > now)
+        {
+            throw new IncidentValidationException("since", $"{AnswerWriter.Time(request.Since.Value)} is in the future; catch up from a time that has passed.");
+        }
+
+        var window = request.Since is { } since ? CatchupWindow.FromTime(since, request.UserId)
+            : request.UserId is not { } user ? throw new IncidentValidationException("user", "Say whose last look to catch up from, or since when.")
+            : await reader.GetLastEntryByAsync(incident.Number, user, request.Before ?? new TimelineCursor(now, long.MaxValue), cancellationToken) is { } seen
+                ? CatchupWindow.AfterEntry(seen, user)
+                : null;
+        return window is null
+            ? await WholeIncidentAsync(incident, request.UserId!, cancellationToken)
+            : await catchups.AskAsync(step => step.CatchUpAsync(incident, window, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>For someone the timeline has never heard from, everything is new.</summary>
+    private async Task<CatchupAnswer> WholeIncidentAsync(Incident incident, string userId, CancellationToken cancellationToken)
+    {
+        var summary = await SummarizeAsync(incident, cancellationToken);
+        return new CatchupAnswer
+        {
+            Text = $"_{AnswerWriter.Person(userId)} has no message, post or change in {incident.Reference}'s timeline yet, so all of it is new: here is the whole incident._\n{summary.Text}",
+            Citations = summary.Citations,
+            Engine = summary.Engine,
+            FallbackReason = summary.FallbackReason,
+            Incident = summary.Incident,
+            Basis = CatchupBasis.Never,
+            UserId = userId,
+            EntriesRead = summary.EntriesRead,
+            Findings = [.. summary.Impact, .. summary.Hypothesis],
+            Actions = [.. summary.Done, .. summary.TryingNow],
+            OpenQuestions = summary.OpenQuestions,
+        };
+    }
 
     private Task<RelatedAnswer> FindRelatedAsync(RelatedRequest request, Incident? subject, CancellationToken cancellationToken) =>
         related.AskAsync(step => step.FindRelatedAsync(request, subject, cancellationToken), cancellationToken);

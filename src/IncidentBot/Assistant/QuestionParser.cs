@@ -62,6 +62,9 @@ public enum QuestionKind
 
     /// <summary>"who restarted the database?": searched for in the timelines.</summary>
     WhoDid,
+
+    /// <summary>"what did I miss?": what changed since the asker last wrote in the incident (or since the time frame's start).</summary>
+    Catchup,
 }
 
 /// <summary>A question as <see cref="QuestionParser"/> read it. Absent parts were not in the question.</summary>
@@ -161,7 +164,7 @@ public static partial class QuestionParser
             QuestionKind.Related => question with { Query = ReadRelatedQuery(beforeKind), Statuses = QuestionFilters.ReadStatuses(reading) },
             QuestionKind.Symptom => WithFilters(question with { Query = reading.Text.Trim() }, reading),
             QuestionKind.WhoDid => WhoDidQuestion(question, reading),
-            QuestionKind.Summary or QuestionKind.Postmortem => WithIncidentNamed(question, reading),
+            QuestionKind.Summary or QuestionKind.Postmortem or QuestionKind.Catchup => WithIncidentNamed(question, reading),
             _ => Settled(WithFilters(question, reading), reading),
         };
     }
@@ -227,6 +230,7 @@ public static partial class QuestionParser
         (Mttr, QuestionKind.Mttr),
         (RootCause, QuestionKind.RootCause),
         (Remediation, QuestionKind.Remediation),
+        (Missed, QuestionKind.Catchup),
         (ChangedSince, QuestionKind.Changes),
         (Summary, QuestionKind.Summary),
         (Commander, QuestionKind.Commander),
@@ -302,6 +306,9 @@ public static partial class QuestionParser
 
     [GeneratedRegex(@"\bremediat\w*|\bmitigation (steps|actions)\b|\bactions? (did|were|was|have been|has been)\b|\bwhat (did|have|has) (the )?(responders?|team|we|they|people|engineers|on-?call)\b.*\b(do|done|take|taken|try|tried)\b|\bhow (was|were|did) (it|this|that|they|we|the incident|inc\S*|incident\S*)?\s*.*\b(fix|fixed|mitigated?|resolved?)\b|\bwhat was done\b|\bsteps (taken|were taken)\b|\bwhat fixed\b")]
     private static partial Regex Remediation();
+
+    [GeneratedRegex(@"\bwhat\s+(did|have|'ve)\s+i\s+miss(ed)?\b|\bwhat i('ve| have)? missed\b|\bsince i (left|was (away|gone|out|here)|last (looked|checked|wrote))\b|\bcatch[- ]?up\b")]
+    private static partial Regex Missed();
 
     [GeneratedRegex(@"\bwhat('s|s| has| have| is)?\s+(changed|new|been happening|happened)\b|\b(anything|something)\s+(new|changed)\b|\b(any|latest|recent)\s+(changes|updates|news)\b|\bwhat\s+(are\s+)?(the\s+)?(changes|updates)\b|\b(changes|updates)\s+(since|in|over)\b")]
     private static partial Regex ChangedSince();

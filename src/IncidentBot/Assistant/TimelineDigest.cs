@@ -1,4 +1,5 @@
 using IncidentBot.Incidents;
+using IncidentBot.Storage;
 
 namespace IncidentBot.Assistant;
 
@@ -41,6 +42,8 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
     private readonly List<NotedEntry> actionItems = [];
     private readonly List<NotedEntry> lessons = [];
     private readonly List<NotedEntry> hypotheses = [];
+    private readonly List<NotedEntry> stateChanges = [];
+    private readonly List<NotedEntry> decisions = [];
     private readonly List<PendingQuestion> questions = [];
     private DateTimeOffset? lastStatusChange;
 
@@ -74,15 +77,24 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
 
     public IReadOnlyList<NotedEntry> OpenQuestions => questions.Select(q => q.Entry).ToList();
 
+    /// <summary>The latest ten status, severity and commander changes, oldest first.</summary>
+    public IReadOnlyList<NotedEntry> StateChanges => stateChanges;
+
+    /// <summary>The latest five decisions ("decided to …", "we agreed …", "going with …"), oldest first.</summary>
+    public IReadOnlyList<NotedEntry> Decisions => decisions;
+
     /// <summary>The entry that last set a field (impact, mitigation or resolution summary), to cite it.</summary>
     public Dictionary<string, NotedEntry> FieldSources { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Folds one page of the timeline (oldest first) into the digest.</summary>
-    /// <summary>Reads the whole timeline of the incident one page at a time into a digest of bounded size.</summary>
-    public static async Task<TimelineDigest> ReadAsync(IncidentPlugin plugin, Incident incident, CancellationToken cancellationToken, int doneCapacity = 12)
+    /// <summary>
+    /// Reads the timeline of the incident one page at a time into a digest of bounded size: all of it, or only what
+    /// comes after <paramref name="after"/>.
+    /// </summary>
+    public static async Task<TimelineDigest> ReadAsync(
+        IncidentPlugin plugin, Incident incident, CancellationToken cancellationToken, int doneCapacity = 12, TimelineCursor? after = null)
     {
         var digest = new TimelineDigest(doneCapacity);
-        string? cursor = null;
+        var cursor = after?.ToString();
         do
         {
             var page = await plugin.GetTimelinePageAsync(incident.Reference, cursor, PageSize, cancellationToken);
@@ -94,6 +106,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
         return digest;
     }
 
+    /// <summary>Folds one page of the timeline (oldest first) into the digest.</summary>
     public void Read(IReadOnlyList<TimelineEntry> page)
     {
         if (page.Count == 0)
@@ -119,8 +132,13 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
             case TimelineEntryKind.StatusChanged:
                 lastStatusChange = entry.OccurredAt;
                 AddState(entry);
+                AddLatest(stateChanges, NotedEntry.Of(entry), 10);
                 break;
-            case TimelineEntryKind.SeverityChanged or TimelineEntryKind.CommanderChanged or TimelineEntryKind.ServicesChanged
+            case TimelineEntryKind.SeverityChanged or TimelineEntryKind.CommanderChanged:
+                AddState(entry);
+                AddLatest(stateChanges, NotedEntry.Of(entry), 10);
+                break;
+            case TimelineEntryKind.ServicesChanged
                 or TimelineEntryKind.ResourceLinked or TimelineEntryKind.AlertChanged:
                 AddState(entry);
                 break;
@@ -247,6 +265,11 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
         if (EntryClassifier.ReadsLikeActionItem(text) && !EntryClassifier.IsQuestion(text))
         {
             AddLatest(actionItems, NotedEntry.Of(entry), 10);
+        }
+
+        if (EntryClassifier.ReadsLikeDecision(text))
+        {
+            AddLatest(decisions, NotedEntry.Of(entry), 5);
         }
 
         if (EntryClassifier.ReadsLikeLesson(text))

@@ -1,4 +1,5 @@
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Incidents;
 using IncidentBot.Incidents.Commands;
 using IncidentBot.Slack.Api;
@@ -102,6 +103,8 @@ public sealed class IncidentSlashCommand(
             UpdateCommand update => Posted(await incidents.PostAsync(target, TimelineEntryKind.Update, update.Text, command.UserId, cancellationToken), inItsChannel),
             ActionCommand action => Posted(await incidents.PostAsync(target, TimelineEntryKind.Action, action.Text, command.UserId, cancellationToken), inItsChannel),
             SummaryCommand => SlashCommandResponse.Ephemeral(await assistant.SummaryAsync(target, cancellationToken)),
+            CatchupCommand catchup => SlashCommandResponse.Ephemeral(await assistant.CatchUpAsync(
+                new CatchupRequest(target, command.UserId, catchup.Since?.Resolve(time.GetUtcNow())), cancellationToken)),
             RelatedCommand related => SlashCommandResponse.Ephemeral(await assistant.RelatedAsync(RelatedRequestFor(related, target), cancellationToken)),
             PostmortemCommand => await PostmortemAsync(target, command.UserId, cancellationToken),
             _ => Changed(await incidents.EditAsync(target, EditFor(scoped, time.GetUtcNow()), command.UserId, cancellationToken: cancellationToken), inItsChannel),

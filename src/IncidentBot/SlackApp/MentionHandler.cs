@@ -1,3 +1,5 @@
+using IncidentBot.Assistant;
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Incidents;
 using IncidentBot.Incidents.Mentions;
 using IncidentBot.Slack.Api;
@@ -54,6 +56,13 @@ public sealed class MentionHandler(
         if (here is not null && asked.PostmortemOf is { } number)
         {
             return await assistant.DraftPostmortemAsync(await reader.GetRequiredAsync(number, cancellationToken), mention.User, cancellationToken);
+        }
+
+        if (asked is { Kind: QuestionKind.Catchup, Incident: { } missed })
+        {
+            // Only the asker's; their mention, stored as a message too, is not their last look.
+            var asking = SlackTs.TimeOf(mention.Ts) is { } askedAt ? new TimelineCursor(askedAt, 0) : null;
+            return await assistant.CatchUpAsync(new CatchupRequest(missed, mention.User, asked.Since, asking), cancellationToken);
         }
 
         var answer = await assistant.AnswerAsync(asked, mention.User, cancellationToken);

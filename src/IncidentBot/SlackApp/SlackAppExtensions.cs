@@ -19,6 +19,7 @@ public static class SlackAppExtensions
     public static IHostApplicationBuilder AddSlackApp(this IHostApplicationBuilder builder)
     {
         builder.AddConfigurationCheck<SlackOptions>(SlackOptions.SectionName);
+        builder.AddCheckedOptions<CatchupOptions, CatchupOptionsValidator>(CatchupOptions.Section);
         if (!builder.Configuration.IsSlackConfigured())
         {
             return builder;
@@ -47,6 +48,10 @@ public static class SlackAppExtensions
         builder.Services.AddSingleton<IPersonNames, SlackPersonNames>();
         builder.Services.AddSingleton<ChannelSyncQueue>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ChannelSyncQueue>());
+        builder.Services.AddSingleton<ReturnWatch>();
+        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ReturnWatch>());
+        builder.Services.AddSingleton<WelcomeBack>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WelcomeBack>());
         builder.Services.AddSingleton<IncidentChannelSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentChannelSync>());
         return builder;

@@ -1,4 +1,5 @@
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Incidents;
 using IncidentBot.Slack.Api;
 
@@ -9,6 +10,13 @@ public sealed class SlackAssistant(IncidentAssistant assistant, AnswerRenderer r
 {
     public async Task<string> SummaryAsync(long number, CancellationToken cancellationToken = default) =>
         await TextAsync(await assistant.SummarizeAsync(number, cancellationToken));
+
+    public async Task<string> CatchUpAsync(CatchupRequest request, CancellationToken cancellationToken = default) =>
+        await TextAsync(await assistant.CatchUpAsync(request, cancellationToken));
+
+    /// <summary>The catch-up, or null when nothing is new: for a greeting nobody asked for.</summary>
+    public async Task<string?> CatchUpIfAnythingNewAsync(CatchupRequest request, CancellationToken cancellationToken = default) =>
+        await assistant.CatchUpAsync(request, cancellationToken) is { NothingNew: false } answer ? await TextAsync(answer) : null;
 
     public async Task<string> RelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) =>
         await TextAsync(await assistant.FindRelatedAsync(request, cancellationToken));

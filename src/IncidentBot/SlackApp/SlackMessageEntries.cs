@@ -46,6 +46,13 @@ public static class SlackMessageEntries
             Slack: new SlackMessageSource(channelId, ts, threadTs, bot.Permalink(channelId, ts, threadTs), isBot));
     }
 
+    /// <summary>
+    /// The message Slack posts when someone leaves (subtype channel_leave, "&lt;@U123&gt; has left the channel"), as the
+    /// timeline keeps it: their last entry before they come back, never a sign that they are back.
+    /// </summary>
+    public static bool IsLeaveNotice(string text) =>
+        text.EndsWith("has left the channel", StringComparison.Ordinal) && SlackMarkup.UserMentions(text).Count == 1 && text.StartsWith("<@", StringComparison.Ordinal);
+
     /// <summary>A message that is only a file still says something: its file names.</summary>
     public static string TextOf(string? text, IReadOnlyList<SlackFile>? files)
     {

@@ -34,6 +34,13 @@ public interface IIncidentReader
     /// </summary>
     Task<IReadOnlyList<TimelineEntry>> GetChangesAfterAsync(long number, long afterEntryId, int limit = 200, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The latest entry this person made in the incident's timeline before <paramref name="before"/> (in timeline order):
+    /// a message, a post, a change, their joining. Null when they have none there: when they last looked, as far as the
+    /// timeline can tell.
+    /// </summary>
+    Task<TimelineEntry?> GetLastEntryByAsync(long number, string actorId, TimelineCursor before, CancellationToken cancellationToken = default);
+
     /// <summary>The ts of the newest Slack message stored for a channel, to catch up from after a gap.</summary>
     Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Diagnostics.Metrics;
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
@@ -96,6 +97,7 @@ public sealed class EngineFallbackTests(IncidentWorld world) : IClassFixture<Inc
                 services.GetRequiredService<ILogger<DeterministicRelated>>()), model),
             Steps<IQuestionStep>(new DeterministicQuestions(plugin, world.Clock), model),
             Steps<IPostmortemStep>(new DeterministicPostmortem(plugin, services.GetRequiredService<PostmortemTemplateSource>(), world.Clock), model),
+            Steps<ICatchupStep>(new DeterministicCatchup(plugin, world.Clock)),
             reader,
             services.GetRequiredService<IncidentService>(),
             world.Clock);

@@ -263,8 +263,28 @@ public abstract class IncidentStoreContract<TProvider> : StorageContract<TProvid
         Assert.Equal(TimeSpan.FromMinutes(45), stats.MeanTimeToDetect);
     }
 
-    private static NewTimelineEntry Message(string ts, string text) =>
-        new(TimelineEntryKind.Message, SlackTs.Parse(ts).ToDateTimeOffset(), "U1", text, Slack: new SlackMessageSource("C1", ts, null, null, false));
+    [SkippableFact]
+    public async Task APersonsLastEntryIsTheLatestOfTheirsBeforeThePointAsked()
+    {
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Who was here", DeclaredBy = "U9" }, Now));
+        var other = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Elsewhere" }, Now));
+        var first = await Ports.Store.AddMessageAsync(incident.Number, Message("1700000000.000100", "first", "U2"));
+        var second = await Ports.Store.AddMessageAsync(incident.Number, Message("1700000060.000100", "second", "U2"));
+        await Ports.Store.AddMessageAsync(incident.Number, Message("1700000120.000100", "someone else", "U3"));
+        await Ports.Store.AddMessageAsync(other.Number, Message("1700000130.000100", "another incident", "U2"));
+        var third = await Ports.Store.AddMessageAsync(incident.Number, Message("1700000180.000100", "third", "U2"));
+        var end = new TimelineCursor(DateTimeOffset.MaxValue.AddDays(-1), long.MaxValue);
+
+        Assert.Equal(third!.Id, (await Ports.Reader.GetLastEntryByAsync(incident.Number, "U2", end))?.Id);
+        Assert.Equal(second!.Id, (await Ports.Reader.GetLastEntryByAsync(incident.Number, "U2", TimelineCursor.Of(third)))?.Id);
+        Assert.Equal(first!.Id, (await Ports.Reader.GetLastEntryByAsync(incident.Number, "U2", new TimelineCursor(second.OccurredAt, 0)))?.Id);
+        Assert.Null(await Ports.Reader.GetLastEntryByAsync(incident.Number, "U2", TimelineCursor.Of(first)));
+        Assert.Equal(TimelineEntryKind.Declared, (await Ports.Reader.GetLastEntryByAsync(incident.Number, "U9", end))?.Kind);
+        Assert.Null(await Ports.Reader.GetLastEntryByAsync(incident.Number, "U4", end));
+    }
+
+    private static NewTimelineEntry Message(string ts, string text, string user = "U1") =>
+        new(TimelineEntryKind.Message, SlackTs.Parse(ts).ToDateTimeOffset(), user, text, Slack: new SlackMessageSource("C1", ts, null, null, false));
 }
 
 public sealed class SqliteIncidentStoreTests : IncidentStoreContract<SqliteStorage>

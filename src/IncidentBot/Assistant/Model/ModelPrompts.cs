@@ -50,6 +50,19 @@ internal static class ModelPrompts
         {ModelData.Wrap(notes)}
         """;
 
+    public static string Catchup(Incident incident, string since, string? readerId, string entries, bool condensed, IEnumerable<string> headings) => $"""
+        Someone{(readerId is null ? "" : $" ({readerId})")} is catching up on {incident.Reference}. Tell them only what changed since {since}, from
+        {(condensed ? "the notes taken, part by part, from the timeline entries that came after it" : "the timeline entries that came after it")}; nothing older is given.
+        Use exactly these headings, each alone on its line in bold: {string.Join(", ", headings.Select(h => $"**{h}**"))}.
+        Status and severity: changes of status, severity or commander. New findings: impact, hypotheses, causes learned.
+        Actions: what was done or is being tried. Decisions: choices made and follow-ups agreed. Open questions: asked and not yet answered.
+        Leave out what they wrote themselves. Write "- None." under a heading with nothing to say. End every bullet with its citations.
+
+        {ModelData.Wrap(ModelData.Incident(incident))}
+
+        {ModelData.Wrap(entries)}
+        """;
+
     public static string Postmortem(Incident incident, string notes, bool condensed, IEnumerable<string> headings) => $"""
         Draft the postmortem of {incident.Reference} from its record and {(condensed ? "the notes taken from its timeline, part by part" : "its timeline")}.
         It is a draft for the team to revise: state only what the data shows, and write "For the team to fill in." where it

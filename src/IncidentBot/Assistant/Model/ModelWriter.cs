@@ -100,6 +100,33 @@ public sealed class ModelWriter
         }
     }
 
+    /// <summary>
+    /// Writes one section of the model's answer under its heading; its bullets, with their checked sources, are returned.
+    /// A section with nothing to say gets <paramref name="whenEmpty"/>, or is left out when that is null.
+    /// </summary>
+    internal static IReadOnlyList<CitedLine> WriteSection(AnswerWriter writer, CitationVerdicts verdicts, string heading, List<string>? lines, string? whenEmpty)
+    {
+        var bullets = (lines ?? [])
+            .Select(ModelSections.BulletText)
+            .OfType<string>()
+            .Where(text => !ModelSections.SaysNothing(CitationVerdicts.Strip(text)))
+            .Select(text => new CitedLine(CitationVerdicts.Strip(text), verdicts.Sources(text)))
+            .ToList();
+        if (lines is null || lines.Count == 0 || (whenEmpty is null && bullets.Count == 0))
+        {
+            if (whenEmpty is not null)
+            {
+                writer.Heading(heading).Line($"- {whenEmpty}");
+            }
+
+            return [];
+        }
+
+        writer.Heading(heading);
+        WriteChecked(writer, verdicts, lines);
+        return bullets;
+    }
+
     /// <summary>Says how many of the model's citations pointed at nothing, when any did.</summary>
     internal static void WriteFlagged(AnswerWriter writer, CitationVerdicts verdicts, string text)
     {

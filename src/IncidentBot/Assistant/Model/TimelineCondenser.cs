@@ -1,4 +1,5 @@
 using IncidentBot.Incidents;
+using IncidentBot.Storage;
 
 namespace IncidentBot.Assistant.Model;
 
@@ -44,9 +45,10 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, ModelClients mode
 {
     private readonly TimelineReadLimits limits = limits ?? new TimelineReadLimits();
 
-    public async Task<ReadTimeline> ReadAsync(Incident incident, CancellationToken cancellationToken)
+    /// <param name="after">Read only the entries after this one; all of them when null.</param>
+    public async Task<ReadTimeline> ReadAsync(Incident incident, CancellationToken cancellationToken, TimelineCursor? after = null)
     {
-        var (parts, skipped) = await CutAsync(incident, cancellationToken);
+        var (parts, skipped) = await CutAsync(incident, after, cancellationToken);
         var read = parts.Sum(p => p.Entries);
         if (parts.Count <= 1)
         {
@@ -78,12 +80,12 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, ModelClients mode
     }
 
     /// <summary>The first part and the latest parts; the count of entries between them.</summary>
-    private async Task<(List<TimelinePart> Parts, int Skipped)> CutAsync(Incident incident, CancellationToken cancellationToken)
+    private async Task<(List<TimelinePart> Parts, int Skipped)> CutAsync(Incident incident, TimelineCursor? after, CancellationToken cancellationToken)
     {
         var kept = new List<TimelinePart>();
         var current = new TimelinePartBuilder();
         var skipped = 0;
-        string? cursor = null;
+        var cursor = after?.ToString();
         do
         {
             var page = await plugin.GetTimelinePageAsync(incident.Reference, cursor, limits.PageSize, cancellationToken);

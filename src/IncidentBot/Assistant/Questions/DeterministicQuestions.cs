@@ -71,7 +71,7 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
     /// <summary>The fixed reply to a summary, related or postmortem question that names nothing to work on; null otherwise.</summary>
     public static QuestionAnswer? FixedReply(AssistantQuestion question) => question.Kind switch
     {
-        QuestionKind.Summary when question.Incident is null => QuestionHelp.NeedIncident(question),
+        QuestionKind.Summary or QuestionKind.Catchup when question.Incident is null => QuestionHelp.NeedIncident(question),
         QuestionKind.Related when question.Query is null && question.Incident is null => QuestionHelp.Plain(question,
             "Related to what? Ask in an incident's channel, name one (e.g. INC-42), or give words: “incidents related to DDOS attacks from the past month”."),
         QuestionKind.Postmortem when question.Incident is null => QuestionHelp.Plain(question,

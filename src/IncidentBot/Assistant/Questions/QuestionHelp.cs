@@ -10,7 +10,7 @@ internal static class QuestionHelp
     [
         "Counts and lists by status, severity, service and time frame: “how many sev1s this month?”, “show open incidents affecting payments-api”, “incidents since Monday”, “sev2 or higher in the last 3 days”.",
         "One incident, named INC-3, #3, incident 3, by words of its title (“the login incident”) or asked in its channel: its status, severity, commander, services, impact, how long it lasted, root cause, remediation.",
-        "What changed: “what changed in the last hour?”, “any updates on INC-3 since 08:00?”.",
+        "What changed: “what changed in the last hour?”, “any updates on INC-3 since 08:00?”; in an incident's channel, since you last wrote there: “what did I miss?”.",
         "Figures: “what's the MTTR this month?”, “MTTR of sev1s in the last 30 days”, “what's the MTTD this month?”, “how long did it take to detect INC-3?”.",
         "Who did something, from the timelines: “who restarted the database?”, “who rolled back checkout-api in INC-3?”.",
         "A summary (“summarise INC-3”), related incidents (“incidents related to DDoS attacks from the past month”), a postmortem draft (“draft a postmortem” in a resolved incident's channel), and “customers cannot pay, is there an incident?”.",
@@ -68,6 +68,7 @@ internal static class QuestionHelp
             QuestionKind.Mttr => "the mean time to resolve",
             QuestionKind.Mttd => "the mean time to detect",
             QuestionKind.Changes => "what changed",
+            QuestionKind.Catchup => "what you missed",
             QuestionKind.WhoDid => "who did something",
             QuestionKind.RootCause => "the root cause",
             QuestionKind.Search or QuestionKind.List or QuestionKind.Count when question.Reference is not null => "a question about one incident",

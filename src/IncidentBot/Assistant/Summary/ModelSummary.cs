@@ -25,7 +25,7 @@ public sealed class ModelSummary(ModelWriter model, TimeProvider time) : ISummar
             writer.Line($"_{AnswerWriter.Capitalized(model.Note)}; read {timeline.Phrase}; times in UTC._");
             DeterministicSummary.WriteState(writer, incident, duration);
             ModelWriter.WriteChecked(writer, verdicts, sections[""]);
-            var lines = SummaryHeadings.ToDictionary(h => h, h => WriteSection(writer, verdicts, h, sections.GetValueOrDefault(h)));
+            var lines = SummaryHeadings.ToDictionary(h => h, h => ModelWriter.WriteSection(writer, verdicts, h, sections.GetValueOrDefault(h), "Nothing said."));
             ModelWriter.WriteFlagged(writer, verdicts, text);
             return new SummaryAnswer
             {
@@ -42,23 +42,4 @@ public sealed class ModelSummary(ModelWriter model, TimeProvider time) : ISummar
                 OpenQuestions = lines["Open questions"],
             };
         }, cancellationToken);
-
-    /// <summary>Writes one section under its heading; its bullets, with their checked sources, are returned.</summary>
-    private static IReadOnlyList<CitedLine> WriteSection(AnswerWriter writer, CitationVerdicts verdicts, string heading, List<string>? lines)
-    {
-        writer.Heading(heading);
-        if (lines is null || lines.Count == 0)
-        {
-            writer.Line("- Nothing said.");
-            return [];
-        }
-
-        ModelWriter.WriteChecked(writer, verdicts, lines);
-        return lines
-            .Select(ModelSections.BulletText)
-            .OfType<string>()
-            .Where(text => !ModelSections.SaysNothing(CitationVerdicts.Strip(text)))
-            .Select(text => new CitedLine(CitationVerdicts.Strip(text), verdicts.Sources(text)))
-            .ToList();
-    }
 }

@@ -48,29 +48,10 @@ public sealed record ActionCommand(long? Reference, string Text) : IncidentScope
 /// <summary><c>impact &lt;text&gt;</c>: the customer impact. The text keeps its Slack markup.</summary>
 public sealed record ImpactCommand(long? Reference, string Text) : IncidentScopedCommand(Reference);
 
-/// <summary>
-/// <c>impact-start &lt;time&gt;</c>: when customers started to feel it. Exactly one of <see cref="At"/> (an ISO 8601 time),
-/// <see cref="TimeOfDay"/> (<c>14:32</c>, UTC) or <see cref="Ago"/> (<c>20 min ago</c>) is given.
-/// </summary>
-public sealed record ImpactStartCommand(long? Reference, DateTimeOffset? At = null, TimeOnly? TimeOfDay = null, TimeSpan? Ago = null)
-    : IncidentScopedCommand(Reference)
+/// <summary><c>impact-start &lt;time&gt;</c>: when customers started to feel it, in any form <see cref="TimeText.TryParseMoment"/> reads.</summary>
+public sealed record ImpactStartCommand(long? Reference, TimeWords When) : IncidentScopedCommand(Reference)
 {
-    /// <summary>The moment the words name, as of <paramref name="now"/>: a time of day later than now is yesterday's.</summary>
-    public DateTimeOffset Resolve(DateTimeOffset now)
-    {
-        if (At is { } at)
-        {
-            return at;
-        }
-
-        if (Ago is { } ago)
-        {
-            return now - ago;
-        }
-
-        var today = new DateTimeOffset(DateOnly.FromDateTime(now.UtcDateTime).ToDateTime(TimeOfDay!.Value), TimeSpan.Zero);
-        return today > now ? today.AddDays(-1) : today;
-    }
+    public DateTimeOffset Resolve(DateTimeOffset now) => When.Resolve(now);
 }
 
 /// <summary><c>services add &lt;a, b&gt;</c>.</summary>
@@ -90,6 +71,11 @@ public sealed record SummaryCommand(long? Reference) : IncidentScopedCommand(Ref
 /// caller's default window); with one: incidents matching it within <see cref="Window"/>.
 /// </summary>
 public sealed record RelatedCommand(long? Reference, string? Query, TimeSpan? Window) : IncidentScopedCommand(Reference);
+
+/// <summary>
+/// <c>catchup [since &lt;time&gt;]</c>: what changed since the person last wrote in the incident (or since <see cref="Since"/>).
+/// </summary>
+public sealed record CatchupCommand(long? Reference, TimeWords? Since) : IncidentScopedCommand(Reference);
 
 /// <summary><c>postmortem</c>: draft the postmortem.</summary>
 public sealed record PostmortemCommand(long? Reference) : IncidentScopedCommand(Reference);

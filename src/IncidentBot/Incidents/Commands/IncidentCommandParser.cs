@@ -39,7 +39,7 @@ public static partial class IncidentCommandParser
             (args, self) => ReadText(args, self, (reference, text) => new ActionCommand(reference, text))),
         new("impact", "<text>", "describe the customer impact", "/incident impact 20% of checkouts fail in EU",
             (args, self) => ReadText(args, self, (reference, text) => new ImpactCommand(reference, text))),
-        new("impact-start", "<time>", "say when customers started to feel it: 14:32 (UTC), 20 min ago or 2026-11-02T14:32Z",
+        new("impact-start", "<time>", $"say when customers started to feel it: {TimeText.MomentForms}",
             "/incident impact-start 14:32", ReadImpactStart),
         new("services", "add <service, …>", "add affected services", "/incident services add checkout, payments", ReadServices),
         new("link", "<alert|error|trace|deploy> <id or URL>", "link an alert, error group, trace or deploy",
@@ -48,6 +48,8 @@ public static partial class IncidentCommandParser
         new("list", "[open|all] [sevN]", "list open (or all) incidents, optionally of one severity", "/incident list all sev1", ReadList),
         new("summary", "", "summarise the incident so far", "/incident summary",
             (args, self) => ReadReferenceOnly(args, self, reference => new SummaryCommand(reference))),
+        new("catchup", "[since <time>]", "what changed since you last wrote here (or since a time), only you see it",
+            "/incident catchup since 30m", ReadCatchup),
         new("related", "[text] [past <n> <unit>]", "find related incidents", "/incident related DDOS attacks past 1 month", ReadRelated),
         new("postmortem", "", "draft the postmortem of a resolved incident", "/incident postmortem",
             (args, self) => ReadReferenceOnly(args, self, reference => new PostmortemCommand(reference))),
@@ -204,24 +206,28 @@ public static partial class IncidentCommandParser
             return self.Invalid("Say when the impact started, e.g. 14:32 (UTC) or 20 min ago.");
         }
 
-        if (AgoTime().Match(args) is { Success: true } ago)
+        return TimeText.TryParseMoment(args, out var when)
+            ? new ImpactStartCommand(reference, when)
+            : self.Invalid($"'{Shorten(args)}' is not a time; write {TimeText.MomentForms}.");
+    }
+
+    private static IncidentCommand ReadCatchup(string args, Subcommand self)
+    {
+        var reference = TakeReference(ref args);
+        var (word, rest) = SplitWord(args);
+        if (args.Length == 0)
         {
-            var count = int.Parse(ago.Groups["count"].ValueSpan, provider: null);
-            var unit = char.ToLowerInvariant(ago.Groups["unit"].Value[0]);
-            var span = unit == 'h' ? TimeSpan.FromHours(count) : unit == 'd' ? TimeSpan.FromDays(count) : TimeSpan.FromMinutes(count);
-            return new ImpactStartCommand(reference, Ago: span);
+            return new CatchupCommand(reference, null);
         }
 
-        if (ClockTime().Match(args) is { Success: true } clock)
+        if (!word.Equals("since", StringComparison.OrdinalIgnoreCase) || rest.Length == 0)
         {
-            return new ImpactStartCommand(reference, TimeOfDay: new TimeOnly(int.Parse(clock.Groups["h"].ValueSpan, provider: null), int.Parse(clock.Groups["m"].ValueSpan, provider: null)));
+            return self.Invalid($"'/incident catchup' takes nothing, or 'since' and a time ({TimeText.MomentForms}); got '{Shorten(args)}'.");
         }
 
-        // A date is required: a bare number would be read as some day of this month.
-        var hasDate = IsoDate().IsMatch(args);
-        return hasDate && DateTimeOffset.TryParse(args, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? new ImpactStartCommand(reference, At: at.ToUniversalTime())
-            : self.Invalid($"'{Shorten(args)}' is not a time; write 14:32 (UTC), 20 min ago or 2026-11-02T14:32Z.");
+        return TimeText.TryParseMoment(rest, out var since)
+            ? new CatchupCommand(reference, since)
+            : self.Invalid($"'{Shorten(rest)}' is not a time; write {TimeText.MomentForms}.");
     }
 
     private static IncidentCommand ReadServices(string args, Subcommand self)
@@ -425,12 +431,6 @@ public static partial class IncidentCommandParser
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    [GeneratedRegex(@"^(?<count>\d{1,5})\s*(?<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d)\s+ago$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AgoTime();
 
-    [GeneratedRegex(@"^(?<h>[01]?\d|2[0-3]):(?<m>[0-5]\d)(?:\s*utc)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ClockTime();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
-    private static partial Regex IsoDate();
 }

@@ -78,6 +78,12 @@ public sealed class PostgresIncidentReader(PostgresDatabase database) : IInciden
             ORDER BY id LIMIT @Limit;
             """, new { Number = number, AfterId = afterEntryId, Limit = limit }, cancellationToken);
 
+    public async Task<TimelineEntry?> GetLastEntryByAsync(long number, string actorId, TimelineCursor before, CancellationToken cancellationToken = default)
+    {
+        var (sql, parameters) = SqliteIncidentQueries.LastEntryBy(number, actorId, before);
+        return (await QueryEntriesAsync(sql, parameters, cancellationToken)).SingleOrDefault();
+    }
+
     public async Task<string?> GetLatestMessageTsAsync(string channelId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

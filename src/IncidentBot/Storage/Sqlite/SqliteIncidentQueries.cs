@@ -26,6 +26,14 @@ internal static class SqliteIncidentQueries
 
     public static int Limit(IncidentFilter filter) => Math.Clamp(filter.Limit, 1, IncidentFilter.MaxLimit);
 
+    /// <summary>The query of <see cref="IIncidentReader.GetLastEntryByAsync"/>, the same SQL on both providers.</summary>
+    public static (string Sql, object Parameters) LastEntryBy(long number, string actorId, TimelineCursor before) => ($"""
+        SELECT {TimelineColumns} FROM timeline_entries
+        WHERE incident_number = @Number AND actor_id = @Actor
+            AND (occurred_at < @BeforeAt OR (occurred_at = @BeforeAt AND id < @BeforeId))
+        ORDER BY occurred_at DESC, id DESC LIMIT 1;
+        """, new { Number = number, Actor = actorId, BeforeAt = UnixMs.From(before.OccurredAt), BeforeId = before.Id });
+
     /// <summary>The entries that count as telling the people following an incident where it stands.</summary>
     public const string LastUpdateKinds = "'declared', 'update', 'status_changed', 'severity_changed'";
 

@@ -1,4 +1,5 @@
 using IncidentBot.Assistant;
+using IncidentBot.Assistant.Catchup;
 using IncidentBot.Assistant.Model;
 using IncidentBot.Assistant.Postmortem;
 using IncidentBot.Assistant.Questions;
@@ -86,6 +87,7 @@ public sealed class ModelHarness : IAsyncDisposable
             Steps<IRelatedStep>(deterministicRelated, new ModelRelated(rankedWithTheModel, model)),
             Steps<IQuestionStep>(deterministicQuestions, new ModelQuestions(model, reader, deterministicQuestions)),
             Steps<IPostmortemStep>(app.GetRequiredService<DeterministicPostmortem>(), new ModelPostmortem(model, templates, world.Clock)),
+            Steps<ICatchupStep>(app.GetRequiredService<DeterministicCatchup>(), new ModelCatchup(model, world.Clock)),
             reader,
             app.GetRequiredService<IncidentService>(),
             world.Clock);

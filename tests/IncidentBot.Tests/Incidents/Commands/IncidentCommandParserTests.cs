@@ -447,7 +447,7 @@ public sealed class IncidentCommandParserTests
     [Fact]
     public void EveryUsageExampleParsesToItsSubcommand()
     {
-        Assert.Equal(20, IncidentCommandParser.Examples.Count);
+        Assert.Equal(21, IncidentCommandParser.Examples.Count);
         foreach (var example in IncidentCommandParser.Examples)
         {
             // In Slack, "@alice" picked from the list arrives as a mention.
