@@ -2,6 +2,7 @@ using IncidentBot.Alerts;
 using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Configuration;
+using IncidentBot.Dashboard;
 using IncidentBot.Dora;
 using IncidentBot.Incidents;
 using IncidentBot.Reminders;
@@ -32,6 +33,7 @@ public static class HostingExtensions
         builder.AddAlerts();
         builder.AddReminders();
         builder.AddDora();
+        builder.AddDashboard();
         return builder;
     }
 
@@ -49,6 +51,7 @@ public static class HostingExtensions
         app.MapSlackApp();
         app.MapAlertsApi();
         app.MapDoraApi();
+        app.MapDashboard();
         return app;
     }
 

@@ -95,6 +95,9 @@ public sealed record IncidentFilter
     /// <summary>Incidents with any of these services (compared as stored: trimmed, lower case).</summary>
     public IReadOnlyCollection<string>? Services { get; init; }
 
+    /// <summary>Only incidents of this environment (<c>production</c>), compared without regard to case.</summary>
+    public string? Environment { get; init; }
+
     /// <summary>Only incidents that link this resource, e.g. an alert by its key (<c>pagerduty:PGR0VU2</c>).</summary>
     public (LinkType Type, string Target)? LinkedTo { get; init; }
 

@@ -38,6 +38,36 @@ public sealed class ConfigurationCheckTests
         Assert.DoesNotContain('\n', error);
     }
 
+    [Theory]
+    [InlineData("ClientSecret", "", "Dashboard:ClientSecret is required with Dashboard:ClientId")]
+    [InlineData("TeamId", "", "Dashboard:TeamId must be the id of the workspace")]
+    [InlineData("Authority", "http://slack.example.com", "Dashboard:Authority must be an https URL such as https://slack.com, not 'http://slack.example.com'.")]
+    [InlineData("Editors:0", "alice", "Dashboard:Editors:0 must be a Slack user id (U0123ABCD), not 'alice'.")]
+    [InlineData("Editor", "U0123", "Dashboard:Editor is not a setting IncidentBot knows: did you mean Dashboard:Editors?")]
+    public void ADashboardSettingThatCannotSignAnyoneInIsReported(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Dashboard:ClientId"] = "1234.5678",
+            ["Dashboard:ClientSecret"] = "client-secret",
+            ["Dashboard:TeamId"] = "T0123ABCD",
+            [$"Dashboard:{key}"] = value,
+        };
+
+        var error = FindError(settings);
+
+        Assert.NotNull(error);
+        Assert.StartsWith(expected, error);
+    }
+
+    [Fact]
+    public void ADashboardSecretWithoutAClientIdIsReported()
+    {
+        Assert.Equal(
+            "Dashboard:ClientId is required with Dashboard:ClientSecret or Dashboard:TeamId: it turns the dashboard on.",
+            FindError(new Dictionary<string, string?> { ["Dashboard:ClientSecret"] = "client-secret" }));
+    }
+
     [Fact]
     public void AnOpenAiProviderNeedsAModel()
     {
@@ -59,10 +89,10 @@ public sealed class ConfigurationCheckTests
     [Fact]
     public void AnUnknownSectionUnlikeAnyOfTheBotsNamesTheSections()
     {
-        var error = FindError(new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true" });
+        var error = FindError(new Dictionary<string, string?> { ["Widgets:Enabled"] = "true" });
 
         Assert.NotNull(error);
-        Assert.StartsWith("Dashboard:Enabled is not a setting IncidentBot knows: its sections are Ai, ", error);
+        Assert.StartsWith("Widgets:Enabled is not a setting IncidentBot knows: its sections are Ai, ", error);
         Assert.EndsWith(", Storage, Telemetry, besides the framework's (Logging, Kestrel, AllowedHosts, Urls).", error);
         Assert.All(["Api", "Assistant", "Slack"], section => Assert.Contains($" {section},", error));
     }

@@ -15,7 +15,7 @@ public sealed class DocumentedOptionsTests
     {
         var sections = Keys().Select(key => key.Split(':')[0]).Distinct().Order();
 
-        Assert.Equal(["Ai", "Alerts", "Api", "Assistant", "Catchup", "Dora", "Incidents", "Reminders", "Slack", "Storage", "Telemetry"], sections);
+        Assert.Equal(["Ai", "Alerts", "Api", "Assistant", "Catchup", "Dashboard", "Dora", "Incidents", "Reminders", "Slack", "Storage", "Telemetry"], sections);
     }
 
     [Theory]

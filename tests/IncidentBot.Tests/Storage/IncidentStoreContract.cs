@@ -217,6 +217,19 @@ public abstract class IncidentStoreContract<TProvider> : StorageContract<TProvid
     }
 
     [SkippableFact]
+    public async Task TheEnvironmentFilterKeepsIncidentsOfThatEnvironmentWhateverItsCase()
+    {
+        var production = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Checkout down", Environment = "Production" }, Now));
+        await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Staging slow", Environment = "staging" }, Now));
+        await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Nowhere" }, Now));
+
+        var found = await Ports.Reader.FindAsync(new IncidentFilter { Environment = "production" });
+
+        Assert.Equal([production.Number], found.Select(i => i.Number));
+        Assert.Equal(1, await Ports.Reader.CountAsync(new IncidentFilter { Environment = " PRODUCTION " }));
+    }
+
+    [SkippableFact]
     public async Task TheLastUpdateIsTheLatestUpdateStatusOrSeverityChangeElseTheDeclaration()
     {
         var updated = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Checkout down" }, Now));

@@ -45,6 +45,7 @@ internal static class PostgresIncidentQueries
         Add("i.severity = ANY(@Severities)", "Severities", filter.Severities is { Count: > 0 } v ? v.Select(x => (int)x).ToArray() : null);
         Add("i.number IN (SELECT incident_number FROM incident_services WHERE service = ANY(@Services))", "Services",
             filter.Services is { Count: > 0 } services ? services.Select(x => x.Trim().ToLowerInvariant()).ToArray() : null);
+        Add("lower(i.environment) = @Environment", "Environment", filter.Environment?.Trim().ToLowerInvariant());
         Add("(i.declared_by = @User OR i.commander_id = @User)", "User", filter.InvolvingUser);
         if (filter.LinkedTo is { } link)
         {

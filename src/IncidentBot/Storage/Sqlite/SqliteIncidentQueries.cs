@@ -77,7 +77,8 @@ internal static class SqliteIncidentQueries
     public static bool Narrows(IncidentFilter filter) =>
         filter.Numbers is not null || filter.Statuses is { Count: > 0 } || filter.Severities is { Count: > 0 }
         || filter.Services is { Count: > 0 } || filter.InvolvingUser is not null || filter.DeclaredFrom is not null
-        || filter.ActiveFrom is not null || filter.LinkedTo is not null || filter.IsPrivate == true || filter.WithOpenOwnedFollowUps;
+        || filter.ActiveFrom is not null || filter.LinkedTo is not null || filter.IsPrivate == true || filter.WithOpenOwnedFollowUps
+        || filter.Environment is not null;
 
     /// <summary>The filter as a condition on <c>incidents i</c>, with its parameters.</summary>
     public static (string Where, DynamicParameters Parameters) Where(IncidentFilter filter)
@@ -90,6 +91,7 @@ internal static class SqliteIncidentQueries
         where.Add("i.severity IN @Severities", "Severities", filter.Severities is { Count: > 0 } v ? v.Select(x => (long)x).ToList() : null);
         where.Add("i.number IN (SELECT incident_number FROM incident_services WHERE service IN @Services)", "Services",
             filter.Services is { Count: > 0 } services ? services.Select(x => x.Trim().ToLowerInvariant()).ToList() : null);
+        where.Add("lower(i.environment) = @Environment", "Environment", filter.Environment?.Trim().ToLowerInvariant());
         where.Add("(i.declared_by = @User OR i.commander_id = @User)", "User", filter.InvolvingUser);
         if (filter.LinkedTo is { } link)
         {

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using IncidentBot.Tests.Support;
+
+namespace IncidentBot.Tests.Dashboard;
+
+/// <summary>The list and incident pages as HTML, and an editor's change reaching the incident's Slack channel.</summary>
+public sealed class DashboardPagesTests : IAsyncLifetime
+{
+    private DashboardTestBot bot = null!;
+
+    public async Task InitializeAsync() => bot = await DashboardTestBot.StartAsync();
+
+    public async Task DisposeAsync() => await bot.DisposeAsync();
+
+    [Fact]
+    public async Task TheListKeepsOnlyWhatTheFiltersInItsUrlSay()
+    {
+        await bot.Slack.Bot.DeclareAsync(new { title = "Payments down", severity = "SEV-1", services = new[] { "payments" }, environment = "production" });
+        await bot.Slack.Bot.DeclareAsync(new { title = "Search slow", severity = "SEV-3", services = new[] { "search" }, environment = "staging" });
+        await bot.Slack.Bot.DeclareAsync(new { title = "Login errors", severity = "SEV-1", services = new[] { "auth" }, environment = "staging" });
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var sev1 = await client.GetStringAsync("/incidents?severity=SEV-1");
+        var stagingSev1 = await client.GetStringAsync("/incidents?severity=sev1&environment=staging");
+        var search = await client.GetStringAsync("/incidents?service=search&status=open");
+
+        Assert.Contains("Payments down", sev1);
+        Assert.Contains("Login errors", sev1);
+        Assert.DoesNotContain("Search slow", sev1);
+        Assert.Contains("class=\"sev sev-1\"", sev1);
+        Assert.Contains("Login errors", stagingSev1);
+        Assert.DoesNotContain("Payments down", stagingSev1);
+        Assert.Contains("Search slow", search);
+        Assert.DoesNotContain("Login errors", search);
+        Assert.Contains("<option value=\"search\" selected=\"selected\">", search);
+    }
+
+    [Fact]
+    public async Task AFilterValueThatCannotBeReadIsSaidBack()
+    {
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var response = await client.GetAsync("/incidents?severity=sev9&from=yesterday");
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("&#x27;sev9&#x27; is not a severity", page);
+        Assert.Contains("&#x27;yesterday&#x27; is not a date for &#x27;from&#x27;: write it as 2026-11-02.", page);
+    }
+
+    [Fact]
+    public async Task TheListPagesThroughOlderIncidents()
+    {
+        for (var i = 1; i <= 27; i++)
+        {
+            await bot.Slack.Bot.DeclareAsync(new { title = $"Incident number {i:D2}" });
+        }
+
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var first = await client.GetStringAsync("/incidents");
+        var second = await client.GetStringAsync("/incidents?before=3");
+
+        Assert.Contains("27 incidents", first);
+        Assert.Contains("Incident number 27", first);
+        Assert.DoesNotContain("Incident number 02", first);
+        Assert.Contains("href=\"/incidents?before=3\"", first);
+        Assert.Contains("Incident number 02", second);
+        Assert.Contains("Incident number 01", second);
+        Assert.DoesNotContain("Incident number 03", second);
+    }
+
+    [Fact]
+    public async Task AnEditorsStatusChangeShowsOnThePageAndInTheIncidentsChannel()
+    {
+        var number = await bot.Slack.DeclareAsync("Checkout API errors sev2");
+        var channel = await bot.Slack.ChannelOfAsync(number);
+        await TestBot.ReadSuccessAsync(await bot.Slack.Bot.Client.PostAsJsonAsync($"/api/incidents/{number}/timeline", new { type = "update", message = "Rolling back the deploy" }));
+        using var client = await bot.SignedInAsync(bot.EditorUser);
+        var token = await DashboardTestBot.AntiforgeryTokenAsync(client, $"/incidents/INC-{number}");
+
+        var response = await client.PostAsync($"/incidents/INC-{number}?handler=Status",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["status"] = "stable", ["__RequestVerificationToken"] = token }));
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal($"/incidents/INC-{number}", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("id=\"status\">stable</span>", page);
+        Assert.Contains("Rolling back the deploy", page);
+        Assert.Contains("class=\"notice\"", page);
+        await bot.Slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("channel") == channel.Id && c.Arg("text")!.Contains("to *stable*"));
+        Assert.Contains(DashboardTestBot.Editor, (await bot.Slack.TimelineAsync(number)).Last(e => e.GetProperty("type").GetString() == "status_changed").GetRawText());
+    }
+
+    [Fact]
+    public async Task AnEditorDeclaresAnIncidentThatGetsItsChannel()
+    {
+        using var client = await bot.SignedInAsync(bot.EditorUser);
+        var token = await DashboardTestBot.AntiforgeryTokenAsync(client, "/incidents/declare");
+
+        var response = await client.PostAsync("/incidents/declare", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Title"] = "Queue backlog growing", ["Severity"] = "SEV-2", ["Services"] = "queue, workers", ["__RequestVerificationToken"] = token,
+        }));
+
+        Assert.Equal("/incidents/INC-1", response.RequestMessage!.RequestUri!.AbsolutePath);
+        var channel = await bot.Slack.ChannelOfAsync(1);
+        Assert.StartsWith("incident-1-queue-backlog-growing", channel.Name);
+        var incident = await bot.Slack.IncidentAsync(1);
+        Assert.Equal(DashboardTestBot.Editor, incident.GetProperty("declaredBy").GetString());
+    }
+
+    [Fact]
+    public async Task TheLiveFragmentCarriesTheVersionThePagePollsFor()
+    {
+        var number = await bot.Slack.DeclareAsync("Search slow sev3");
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var before = await client.GetAsync($"/incidents/INC-{number}?handler=Live");
+        await TestBot.ReadSuccessAsync(await bot.Slack.Bot.Client.PostAsJsonAsync($"/api/incidents/{number}/timeline", new { type = "update", message = "Index rebuilt" }));
+        var after = await client.GetAsync($"/incidents/INC-{number}?handler=Live");
+
+        Assert.NotEqual(before.Headers.GetValues("X-Timeline-Entries").Single(), after.Headers.GetValues("X-Timeline-Entries").Single());
+        Assert.Contains("Index rebuilt", await after.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("<html", await after.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheMetricsPageDrawsTheWindowsIncidentsBySeverityAndService()
+    {
+        await bot.Slack.Bot.DeclareAsync(new { title = "Payments down", severity = "SEV-1", services = new[] { "payments" } });
+        var resolved = await bot.Slack.Bot.DeclareAsync(new { title = "Search slow", severity = "SEV-3", services = new[] { "search", "payments" } });
+        await TestBot.ReadSuccessAsync(await bot.Slack.Bot.Client.PatchAsJsonAsync($"/api/incidents/{resolved.GetProperty("number")}", new { status = "resolved" }));
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var page = await client.GetStringAsync("/metrics-overview?days=30");
+        var badWindow = await client.GetAsync("/metrics-overview?days=12");
+
+        Assert.Contains("<dd id=\"total\">2</dd>", page);
+        Assert.Contains("<dd id=\"mttr\">under a minute</dd>", page);
+        Assert.Contains("<dd id=\"mttd\">no data</dd>", page);
+        Assert.Contains("class=\"bar-sev-1\"", page);
+        Assert.Contains("class=\"bar-sev-3\"", page);
+        Assert.Contains("<title>payments: 2</title>", page);
+        Assert.Equal(HttpStatusCode.BadRequest, badWindow.StatusCode);
+        Assert.Contains("The window must be one of 7, 30, 90, 365 days, not 12.", await badWindow.Content.ReadAsStringAsync());
+    }
+}
