@@ -36,24 +36,36 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
     private const string IndexSql = IndexAllSql + " WHERE i.number = @Number;";
 
     public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.WriteAsync((connection, transaction) => InsertAsync(connection, transaction, declaration, cancellationToken), cancellationToken);
+
+    /// <summary>Inserts the declared incident with the number it carries, or the next one of the sequence when it carries 0.</summary>
+    private static async Task<Incident> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IncidentChange declaration, CancellationToken cancellationToken)
+    {
+        var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO incidents (number, title, severity, status, commander_id, environment, customer_impact, description,
+                declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
+                resolved_at, updated_at, impact_started_at, version)
+            VALUES (COALESCE(NULLIF(@Number, 0), nextval(pg_get_serial_sequence('incidents', 'number'))), @Title, @Severity, @Status,
+                @CommanderId, @Environment, @CustomerImpact, @Description, @DeclaredBy, @MitigationSummary, @ResolutionSummary,
+                @ChannelId, @ChannelName, @DeclaredAt, @StableAt, @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version)
+            RETURNING number;
+            """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
+        if (declaration.Incident.Number != 0)
         {
-            var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO incidents (title, severity, status, commander_id, environment, customer_impact, description,
-                    declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
-                    resolved_at, updated_at, impact_started_at, version)
-                VALUES (@Title, @Severity, @Status, @CommanderId, @Environment, @CustomerImpact, @Description,
-                    @DeclaredBy, @MitigationSummary, @ResolutionSummary, @ChannelId, @ChannelName, @DeclaredAt, @StableAt,
-                    @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version)
-                RETURNING number;
-                """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
-            var created = declaration.Incident with { Number = number };
-            await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
-            await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
-            await IndexAsync(connection, transaction, number, cancellationToken);
-            await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
-            return created;
-        }, cancellationToken);
+            // A given number is not drawn from the sequence: move it past, so the next declaration does not draw it.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT setval(pg_get_serial_sequence('incidents', 'number'), (SELECT MAX(number) FROM incidents));",
+                transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        var created = declaration.Incident with { Number = number };
+        await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
+        await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
+        await IndexAsync(connection, transaction, number, cancellationToken);
+        await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
+        return created;
+    }
 
     public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -160,6 +172,33 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             RETURNING {TimelineColumns};
             """, row, cancellationToken);
     }
+
+    private const string ImportMessageSql = $"""
+        INSERT INTO timeline_entries ({EntryColumns}, edited_at) VALUES ({EntryValues}, @EditedAt)
+        {OnSlackMessage} DO NOTHING
+        RETURNING {TimelineColumns};
+        """;
+
+    public Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            // Two imports of one channel at once must not both create it: the channel's lock orders them.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(hashtext('import ' || @ChannelId));", new { import.ChannelId }, transaction, cancellationToken: cancellationToken));
+            var existing = await IncidentImportQueries.FindChannelIncidentAsync(connection, transaction, import.ChannelId, cancellationToken);
+            var incident = existing is { } number
+                ? await LoadForUpdateAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number)
+                : await InsertAsync(connection, transaction, await IncidentImportQueries.NumberedAsync(connection, transaction, import, cancellationToken), cancellationToken);
+            var added = 0;
+            foreach (var message in import.Messages)
+            {
+                var row = SlackRow(incident.Number, message.Entry);
+                row.EditedAt = UnixMs.From(message.EditedAt);
+                added += await RunEntryStatementAsync(connection, transaction, ImportMessageSql, row, cancellationToken) is null ? 0 : 1;
+            }
+
+            return new IncidentImportResult(incident, existing is null, added, import.Number);
+        }, cancellationToken);
 
     public Task<(PostmortemDraft Draft, IncidentUpdate Update)> AddPostmortemDraftAsync(
         long number, string markdown, string? createdBy, DateTimeOffset createdAt, Func<PostmortemDraft, NewTimelineEntry> entry,
