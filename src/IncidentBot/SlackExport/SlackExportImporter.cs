@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using IncidentBot.Incidents;
 
 namespace IncidentBot.SlackExport;
@@ -46,13 +48,11 @@ public sealed class SlackExportImporter(IncidentService incidents)
         var progress = progressOf?.Invoke(channels.Count) ?? new ImportProgress(TextWriter.Null, false, channels.Count);
         Report(progress, bad, 0);
 
-        var (created, renumbered, there, empty, messages) = (0, 0, 0, 0, 0L);
-        for (var i = 0; i < channels.Count; i++)
+        var (created, renumbered, there, empty, messages, done) = (0, 0, 0, 0, 0L, 0);
+        await foreach (var (channel, import, badFiles) in ReadAheadAsync(contents, channels, names, options, cancellationToken))
         {
-            var channel = channels[i];
-            var badBefore = bad.Count;
-            var import = ChannelIncidents.From(channel, contents.ReadMessages(channel, bad), names, options.WorkspaceUrl);
-            Report(progress, bad, badBefore);
+            bad.AddRange(badFiles);
+            Report(progress, bad, bad.Count - badFiles.Count);
             if (import is null)
             {
                 empty++;
@@ -70,11 +70,52 @@ public sealed class SlackExportImporter(IncidentService incidents)
                 }
             }
 
-            progress.Advance(i + 1, messages);
+            progress.Advance(++done, messages);
         }
 
         progress.EndBar();
         return new SlackExportSummary(channels.Count, created, renumbered, there, empty, messages, bad);
+    }
+
+    /// <summary>The channels read and told as incidents a few ahead of the one being stored, so reading and writing overlap.</summary>
+    private static async IAsyncEnumerable<(ExportChannel Channel, IncidentImport? Import, List<BadExportFile> BadFiles)> ReadAheadAsync(
+        SlackExportContents contents, IReadOnlyList<ExportChannel> channels, IReadOnlyDictionary<string, string> names,
+        SlackExportImportOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var ready = Channel.CreateBounded<(ExportChannel, IncidentImport?, List<BadExportFile>)>(
+            new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var channel in channels)
+                {
+                    var bad = new List<BadExportFile>();
+                    var import = ChannelIncidents.From(channel, contents.ReadMessages(channel, bad), names, options.WorkspaceUrl);
+                    await ready.Writer.WriteAsync((channel, import, bad), stop.Token);
+                }
+
+                ready.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                ready.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var item in ready.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            // A write that failed stops the reading too.
+            await stop.CancelAsync();
+            await reading;
+        }
     }
 
     private static void Report(ImportProgress progress, List<BadExportFile> bad, int from)

@@ -20,12 +20,18 @@ internal static class IncidentImportQueries
             LIMIT 1;
             """, new { ChannelId = channelId }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>The declaration with the number asked for when no incident has it; else with 0, for the next one.</summary>
-    public static async Task<IncidentChange> NumberedAsync(
+    /// <summary>
+    /// What is written before the messages: the incident with the number asked for when no incident has it (else 0, for
+    /// the next one), and its declaration entry. The entries after it (the resolution) follow the messages
+    /// (<see cref="AfterMessages"/>), so at equal times the timeline still reads in that order.
+    /// </summary>
+    public static async Task<IncidentChange> DeclarationAsync(
         IDbConnection connection, IDbTransaction transaction, IncidentImport import, CancellationToken cancellationToken)
     {
         var free = import.Number is { } wanted && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM incidents WHERE number = @Number);", new { Number = wanted }, transaction, cancellationToken: cancellationToken));
-        return import.Declaration with { Incident = import.Declaration.Incident with { Number = free ? import.Number!.Value : 0 } };
+        return new IncidentChange(import.Declaration.Incident with { Number = free ? import.Number!.Value : 0 }, [.. import.Declaration.Entries.Take(1)]);
     }
+
+    public static IReadOnlyList<NewTimelineEntry> AfterMessages(IncidentImport import) => [.. import.Declaration.Entries.Skip(1)];
 }

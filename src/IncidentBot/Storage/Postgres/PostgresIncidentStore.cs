@@ -175,8 +175,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
 
     private const string ImportMessageSql = $"""
         INSERT INTO timeline_entries ({EntryColumns}, edited_at) VALUES ({EntryValues}, @EditedAt)
-        {OnSlackMessage} DO NOTHING
-        RETURNING {TimelineColumns};
+        {OnSlackMessage} DO NOTHING;
         """;
 
     public Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default) =>
@@ -188,13 +187,18 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             var existing = await IncidentImportQueries.FindChannelIncidentAsync(connection, transaction, import.ChannelId, cancellationToken);
             var incident = existing is { } number
                 ? await LoadForUpdateAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number)
-                : await InsertAsync(connection, transaction, await IncidentImportQueries.NumberedAsync(connection, transaction, import, cancellationToken), cancellationToken);
+                : await InsertAsync(connection, transaction, await IncidentImportQueries.DeclarationAsync(connection, transaction, import, cancellationToken), cancellationToken);
             var added = 0;
             foreach (var message in import.Messages)
             {
                 var row = SlackRow(incident.Number, message.Entry);
                 row.EditedAt = UnixMs.From(message.EditedAt);
-                added += await RunEntryStatementAsync(connection, transaction, ImportMessageSql, row, cancellationToken) is null ? 0 : 1;
+                added += await connection.ExecuteAsync(new CommandDefinition(ImportMessageSql, row, transaction, cancellationToken: cancellationToken));
+            }
+
+            if (existing is null)
+            {
+                await InsertEntriesAsync(connection, transaction, incident.Number, IncidentImportQueries.AfterMessages(import), cancellationToken);
             }
 
             return new IncidentImportResult(incident, existing is null, added, import.Number);

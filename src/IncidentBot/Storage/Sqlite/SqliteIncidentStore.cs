@@ -156,13 +156,12 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             """, row, cancellationToken);
     }
 
-    private const string ImportMessageSql = $"""
+    private const string ImportMessageSql = """
         INSERT INTO timeline_entries (incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts,
             slack_thread_ts, permalink, is_bot, edited_at)
         VALUES (@IncidentNumber, @Kind, @OccurredAt, @ActorId, @Text, @Data, @SlackChannelId, @SlackTs,
             @SlackThreadTs, @Permalink, @IsBot, @EditedAt)
-        ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO NOTHING
-        RETURNING {TimelineColumns};
+        ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO NOTHING;
         """;
 
     public Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default) =>
@@ -171,13 +170,18 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             var existing = await IncidentImportQueries.FindChannelIncidentAsync(connection, transaction, import.ChannelId, cancellationToken);
             var incident = existing is { } number
                 ? await LoadOneAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number)
-                : await InsertAsync(connection, transaction, await IncidentImportQueries.NumberedAsync(connection, transaction, import, cancellationToken), cancellationToken);
+                : await InsertAsync(connection, transaction, await IncidentImportQueries.DeclarationAsync(connection, transaction, import, cancellationToken), cancellationToken);
             var added = 0;
             foreach (var message in import.Messages)
             {
                 var row = SlackRow(incident.Number, message.Entry);
                 row.EditedAt = UnixMs.From(message.EditedAt);
-                added += await RunEntryStatementAsync(connection, transaction, ImportMessageSql, row, cancellationToken) is null ? 0 : 1;
+                added += await EntryStatement(connection, transaction, ImportMessageSql, row).ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (existing is null)
+            {
+                await InsertEntriesAsync(connection, transaction, incident.Number, IncidentImportQueries.AfterMessages(import), cancellationToken);
             }
 
             return new IncidentImportResult(incident, existing is null, added, import.Number);
@@ -217,14 +221,16 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     private static async Task<TimelineEntry?> RunEntryStatementAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sql, TimelineRow row, CancellationToken cancellationToken)
     {
-        var command = connection.Statement(sql, transaction)
+        await using var reader = await EntryStatement(connection, transaction, sql, row).ExecuteReaderAsync(cancellationToken);
+        return reader.Parse<TimelineRow>().FirstOrDefault()?.ToEntry();
+    }
+
+    private static SqliteCommand EntryStatement(SqliteConnection connection, SqliteTransaction transaction, string sql, TimelineRow row) =>
+        connection.Statement(sql, transaction)
             .With("@IncidentNumber", row.IncidentNumber).With("@Kind", row.Kind).With("@OccurredAt", row.OccurredAt)
             .With("@ActorId", row.ActorId).With("@Text", row.Text).With("@Data", row.Data)
             .With("@SlackChannelId", row.SlackChannelId).With("@SlackTs", row.SlackTs).With("@SlackThreadTs", row.SlackThreadTs)
             .With("@Permalink", row.Permalink).With("@IsBot", row.IsBot).With("@EditedAt", row.EditedAt).With("@DeletedAt", row.DeletedAt);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return reader.Parse<TimelineRow>().FirstOrDefault()?.ToEntry();
-    }
 
     private static async Task ReplaceServicesAsync(SqliteConnection connection, IDbTransaction transaction, Incident incident, CancellationToken cancellationToken)
     {
