@@ -173,8 +173,11 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             """, row, cancellationToken);
     }
 
-    private const string ImportMessageSql = $"""
-        INSERT INTO timeline_entries ({EntryColumns}, edited_at) VALUES ({EntryValues}, @EditedAt)
+    // One statement for all of an incident's messages: a round trip a message was most of an import's time.
+    private const string ImportMessagesSql = $"""
+        INSERT INTO timeline_entries ({EntryColumns}, edited_at)
+        SELECT @number, * FROM unnest(@kind::text[], @occurred_at::bigint[], @actor_id::text[], @text::text[], @data::text[],
+            @slack_channel_id::text[], @slack_ts::text[], @slack_thread_ts::text[], @permalink::text[], @is_bot::boolean[], @edited_at::bigint[])
         {OnSlackMessage} DO NOTHING;
         """;
 
@@ -188,13 +191,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             var incident = existing is { } number
                 ? await LoadForUpdateAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number)
                 : await InsertAsync(connection, transaction, await IncidentImportQueries.DeclarationAsync(connection, transaction, import, cancellationToken), cancellationToken);
-            var added = 0;
-            foreach (var message in import.Messages)
-            {
-                var row = SlackRow(incident.Number, message.Entry);
-                row.EditedAt = UnixMs.From(message.EditedAt);
-                added += await connection.ExecuteAsync(new CommandDefinition(ImportMessageSql, row, transaction, cancellationToken: cancellationToken));
-            }
+            var added = await InsertMessagesAsync(connection, transaction, incident.Number, import.Messages, cancellationToken);
 
             if (existing is null)
             {
@@ -203,6 +200,27 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
 
             return new IncidentImportResult(incident, existing is null, added, import.Number);
         }, cancellationToken);
+
+    /// <returns>How many were new.</returns>
+    private static async Task<int> InsertMessagesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long number, IReadOnlyList<ImportedMessage> messages, CancellationToken cancellationToken)
+    {
+        var rows = messages.Select(m => SlackRow(number, m.Entry)).ToList();
+        await using var command = new NpgsqlCommand(ImportMessagesSql, connection, transaction);
+        command.Parameters.AddWithValue("number", number);
+        command.Parameters.AddWithValue("kind", rows.Select(r => r.Kind).ToArray());
+        command.Parameters.AddWithValue("occurred_at", rows.Select(r => r.OccurredAt).ToArray());
+        command.Parameters.AddWithValue("actor_id", rows.Select(r => r.ActorId).ToArray());
+        command.Parameters.AddWithValue("text", rows.Select(r => r.Text).ToArray());
+        command.Parameters.AddWithValue("data", rows.Select(r => r.Data).ToArray());
+        command.Parameters.AddWithValue("slack_channel_id", rows.Select(r => r.SlackChannelId).ToArray());
+        command.Parameters.AddWithValue("slack_ts", rows.Select(r => r.SlackTs).ToArray());
+        command.Parameters.AddWithValue("slack_thread_ts", rows.Select(r => r.SlackThreadTs).ToArray());
+        command.Parameters.AddWithValue("permalink", rows.Select(r => r.Permalink).ToArray());
+        command.Parameters.AddWithValue("is_bot", rows.Select(r => r.IsBot).ToArray());
+        command.Parameters.AddWithValue("edited_at", messages.Select(m => UnixMs.From(m.EditedAt)).ToArray());
+        return rows.Count == 0 ? 0 : await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public Task<(PostmortemDraft Draft, IncidentUpdate Update)> AddPostmortemDraftAsync(
         long number, string markdown, string? createdBy, DateTimeOffset createdAt, Func<PostmortemDraft, NewTimelineEntry> entry,
