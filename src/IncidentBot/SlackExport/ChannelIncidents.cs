@@ -124,7 +124,7 @@ public static partial class ChannelIncidents
     [GeneratedRegex(@"INC-\d+:\s*(?<title>\S.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex BotTopic();
 
-    [GeneratedRegex(@"\bsev\s?[0-4]\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bsev[\s-]?[1-5]\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SeverityWord();
 
     [GeneratedRegex(@"\bresolved(?:\s+at)?:?\s+(?<time>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
