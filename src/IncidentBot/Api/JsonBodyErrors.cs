@@ -2,12 +2,13 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using IncidentBot.Incidents;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IncidentBot.Api;
 
 /// <summary>
-/// Says what is wrong with a JSON body in the words of its fields, never in .NET's: an unknown field with the fields
+/// Says what is wrong with a JSON body in the words of its fields, never in .NET's: an unknown field with the closest field and the fields
 /// accepted, a field of the wrong form with the form it takes (its description, <see cref="FieldForms"/>).
 /// </summary>
 internal static partial class JsonBodyErrors
@@ -33,7 +34,8 @@ internal static partial class JsonBodyErrors
         var known = fields.FirstOrDefault(field => string.Equals(field.Name, name, StringComparison.OrdinalIgnoreCase));
         if (known is null)
         {
-            return Problem(name, $"Unknown field '{RequestErrors.Shorten(name)}'; accepted fields: {accepted}.");
+            var meant = Spelling.Closest(name, fields.Select(field => field.Name)) is { } closest ? $"did you mean {closest}? Accepted" : "accepted";
+            return Problem(name, $"Unknown field '{RequestErrors.Shorten(name)}'; {meant} fields: {accepted}.");
         }
 
         // Told apart by its message: the serializer raises both a repeated key and a wrong form on the field itself.

@@ -4,6 +4,7 @@ using IncidentBot.Assistant.Questions;
 using IncidentBot.Assistant.Related;
 using IncidentBot.Assistant.Summary;
 using IncidentBot.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IncidentBot.Assistant;
 
@@ -37,6 +38,9 @@ public static class AssistantExtensions
         }
 
         services.AddSingleton<IncidentAssistant>();
+        services.AddSingleton<AnswerRenderer>();
+        // Slack's names when Slack is on (SlackApp registers them).
+        services.TryAddSingleton<IPersonNames, NoPersonNames>();
         return builder;
     }
 

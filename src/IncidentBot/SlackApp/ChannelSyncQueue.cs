@@ -7,11 +7,15 @@ namespace IncidentBot.SlackApp;
 /// <summary>
 /// The incidents whose channel should be brought up to date, each at most once in the queue, with the newest
 /// committed state a change handed over, so <see cref="IncidentChannelSync"/> need not read it again.
+/// Several incidents may be worked on at once, one incident never twice at once: an incident changed while
+/// it is being worked on is handed out again when that work is <see cref="Done"/>.
 /// </summary>
 public sealed class ChannelSyncQueue : IIncidentObserver
 {
     private readonly Channel<long> due = Channel.CreateUnbounded<long>();
     private readonly ConcurrentDictionary<long, Waiting> queued = new();
+    private readonly HashSet<long> working = [];
+    private readonly Lock handOut = new();
 
     /// <summary>A new change is worth a try at once, even while an earlier failure waits for its retry.</summary>
     public void OnChanged(IncidentChanged change) => Add(change.Incident.Number, ignoreBackoff: true, change.Incident);
@@ -39,10 +43,37 @@ public sealed class ChannelSyncQueue : IIncidentObserver
     {
         await foreach (var number in due.Reader.ReadAllAsync(cancellationToken))
         {
-            if (queued.TryRemove(number, out var waiting))
+            if (TryHandOut(number) is { } waiting)
             {
                 yield return (number, waiting.IgnoreBackoff, waiting.Committed);
             }
+        }
+    }
+
+    /// <summary>The work on an incident handed out by <see cref="ReadAllAsync"/> has ended.</summary>
+    public void Done(long number)
+    {
+        lock (handOut)
+        {
+            working.Remove(number);
+            if (queued.ContainsKey(number))
+            {
+                due.Writer.TryWrite(number);
+            }
+        }
+    }
+
+    private Waiting? TryHandOut(long number)
+    {
+        lock (handOut)
+        {
+            if (working.Contains(number) || !queued.TryRemove(number, out var waiting))
+            {
+                return null; // Done hands it out again.
+            }
+
+            working.Add(number);
+            return waiting;
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class IncidentChannelSync(
 {
     private static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
+    private const int IncidentsAtOnce = 4;
 
     private string? announcementChannelId;
 
@@ -132,20 +133,29 @@ public sealed class IncidentChannelSync(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task DrainAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var (number, ignoreBackoff, committed) in queue.ReadAllAsync(stoppingToken))
-        {
-            try
+    /// <summary>
+    /// Works on a few incidents at once, so one waiting for its turn at a rate-limited method (Slack allows
+    /// 20 new channels, topics or pins a minute) does not hold up the channel of the next one.
+    /// </summary>
+    private Task DrainAsync(CancellationToken stoppingToken) =>
+        Parallel.ForEachAsync(
+            queue.ReadAllAsync(stoppingToken),
+            new ParallelOptions { MaxDegreeOfParallelism = IncidentsAtOnce, CancellationToken = stoppingToken },
+            async (due, cancellationToken) =>
             {
-                await SyncAsync(number, ignoreBackoff, committed, stoppingToken);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(exception, "Bringing INC-{Number} up to date in Slack failed", number);
-            }
-        }
-    }
+                try
+                {
+                    await SyncAsync(due.Number, due.IgnoreBackoff, due.Committed, cancellationToken);
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    logger.LogError(exception, "Bringing INC-{Number} up to date in Slack failed", due.Number);
+                }
+                finally
+                {
+                    queue.Done(due.Number);
+                }
+            });
 
     private async Task<SlackSyncState> BringUpToDateAsync(Incident incident, SlackSyncState state, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using IncidentBot.Assistant;
 using IncidentBot.Configuration;
 using IncidentBot.Incidents;
 using IncidentBot.Slack;
@@ -43,6 +44,7 @@ public static class SlackAppExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddSingleton<ISlackConnectionObserver>(sp => sp.GetRequiredService<ChannelCatchUp>());
         builder.Services.AddSingleton<SlackIdentity>();
+        builder.Services.AddSingleton<IPersonNames, SlackPersonNames>();
         builder.Services.AddSingleton<ChannelSyncQueue>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ChannelSyncQueue>());
         builder.Services.AddSingleton<IncidentChannelSync>();

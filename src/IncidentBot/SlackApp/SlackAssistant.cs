@@ -5,22 +5,19 @@ using IncidentBot.Slack.Api;
 namespace IncidentBot.SlackApp;
 
 /// <summary>The assistant's answers as Slack shows them: summaries, related incidents, questions, postmortem drafts.</summary>
-public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient slack, ILogger<SlackAssistant> logger)
+public sealed class SlackAssistant(IncidentAssistant assistant, AnswerRenderer renderer, ISlackApiClient slack, ILogger<SlackAssistant> logger)
 {
-    // Slack refuses message text over 40,000 characters.
-    private const int MaxText = 39_000;
-
     public async Task<string> SummaryAsync(long number, CancellationToken cancellationToken = default) =>
-        Text(await assistant.SummarizeAsync(number, cancellationToken));
+        await TextAsync(await assistant.SummarizeAsync(number, cancellationToken));
 
     public async Task<string> RelatedAsync(RelatedRequest request, CancellationToken cancellationToken = default) =>
-        Text(await assistant.FindRelatedAsync(request, cancellationToken));
+        await TextAsync(await assistant.FindRelatedAsync(request, cancellationToken));
 
     /// <summary>The question as the assistant reads it, once; <see cref="AssistantQuestion.PostmortemOf"/> says it asks for a draft.</summary>
     public AssistantQuestion Read(string question, long? currentIncident) => assistant.Read(question, currentIncident);
 
     public async Task<string> AnswerAsync(AssistantQuestion question, string userId, CancellationToken cancellationToken = default) =>
-        Text(await assistant.AnswerAsync(question, userId, cancellationToken));
+        await TextAsync(await assistant.AnswerAsync(question, userId, cancellationToken));
 
     /// <summary>
     /// Drafts the postmortem where the team sees it: a message in the incident channel says it is under way
@@ -36,7 +33,7 @@ public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient 
 
         if (incident.ChannelId is not { } channel)
         {
-            return Text(await assistant.DraftPostmortemAsync(incident, userId, cancellationToken));
+            return await TextAsync(await assistant.DraftPostmortemAsync(incident, userId, cancellationToken));
         }
 
         var underWay = await slack.Chat.PostMessageAsync(
@@ -44,7 +41,7 @@ public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient 
         string outcome;
         try
         {
-            outcome = Text(await assistant.DraftPostmortemAsync(incident, userId, cancellationToken));
+            outcome = await TextAsync(await assistant.DraftPostmortemAsync(incident, userId, cancellationToken));
         }
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
         {
@@ -56,10 +53,6 @@ public sealed class SlackAssistant(IncidentAssistant assistant, ISlackApiClient 
         return null;
     }
 
-    /// <summary>The answer, with a note when a model failed and the deterministic engine answered instead.</summary>
-    private static string Text(AssistantAnswer answer)
-    {
-        var text = answer.FallbackReason is { } reason ? $"{answer.Text}\n_{reason}_" : answer.Text;
-        return SlackText.Truncate(text, MaxText);
-    }
+    private Task<string> TextAsync(AssistantAnswer answer, CancellationToken cancellationToken = default) =>
+        renderer.RenderAsync(answer, AnswerTarget.Slack, cancellationToken);
 }

@@ -29,20 +29,22 @@ public static class StorageExtensions
             AddSqlite(builder.Services);
         }
 
+        // The same SQL on both providers, on the provider's IStorageDatabase.
+        builder.Services.AddSingleton<ISlackSyncStore, SlackSyncStore>();
+        builder.Services.AddSingleton<IReminderStore, ReminderStore>();
+        builder.Services.AddSingleton<IDoraOutbox, DoraOutbox>();
         return builder;
     }
 
     private static void AddSqlite(IServiceCollection services)
     {
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        services.AddSingleton<IStorageDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IIncidentStore, SqliteIncidentStore>();
         services.AddSingleton<IIncidentReader, SqliteIncidentReader>();
         services.AddSingleton<IIncidentSearch, SqliteIncidentSearch>();
         services.AddSingleton<IIncidentEmbeddingStore, SqliteIncidentEmbeddingStore>();
-        services.AddSingleton<ISlackSyncStore, SqliteSlackSyncStore>();
         services.AddSingleton<IIncidentLeases, LocalIncidentLeases>();
-        services.AddSingleton<IReminderStore, SqliteReminderStore>();
-        services.AddSingleton<IDoraOutbox, SqliteDoraOutbox>();
         // Replaces the transport's in-memory inbox, whichever is registered first.
         services.AddSingleton<ISlackInboxStore, SqliteSlackInboxStore>();
         // The writer loop ends when the host disposes SqliteDatabase, after everything that writes has stopped,
@@ -67,14 +69,12 @@ public static class StorageExtensions
     private static void AddPostgres(IServiceCollection services)
     {
         services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        services.AddSingleton<IStorageDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
         services.AddSingleton<IIncidentStore, PostgresIncidentStore>();
         services.AddSingleton<IIncidentReader, PostgresIncidentReader>();
         services.AddSingleton<IIncidentSearch, PostgresIncidentSearch>();
         services.AddSingleton<IIncidentEmbeddingStore, PostgresIncidentEmbeddingStore>();
-        services.AddSingleton<ISlackSyncStore, PostgresSlackSyncStore>();
         services.AddSingleton<IIncidentLeases, PostgresIncidentLeases>();
-        services.AddSingleton<IReminderStore, PostgresReminderStore>();
-        services.AddSingleton<IDoraOutbox, PostgresDoraOutbox>();
         services.AddSingleton<ISlackInboxStore, PostgresSlackInboxStore>();
         services.AddHostedService(sp =>
         {

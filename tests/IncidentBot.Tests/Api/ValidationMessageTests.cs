@@ -40,6 +40,19 @@ public sealed class ValidationMessageTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/api/incidents", """{"title":"Checkout down","sevrity":"SEV-2"}""", "sevrity",
+        "Unknown field 'sevrity'; did you mean severity? Accepted fields: title, severity, status, services, environment, description, impact, declaredBy, commanderId, impactStartedAt.")]
+    [InlineData("/api/ask", """{"qeustion":"hi"}""", "qeustion",
+        "Unknown field 'qeustion'; did you mean question? Accepted fields: question, incident, actor.")]
+    public async Task AMisspelledFieldIsAnsweredWithTheFieldMeant(string path, string body, string field, string expected)
+    {
+        var problem = await ProblemAsync(HttpStatusCode.BadRequest, await SendJsonAsync(HttpMethod.Post, path, body));
+
+        Assert.Equal(expected, problem.GetProperty("detail").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Theory]
     [InlineData("""{"title":"x","services":"checkout-api"}""", "services must be a list of service names")]
     [InlineData("""{"title":"x","services":[1]}""", "services must be a list of service names")]
     [InlineData("""{"title":5}""", "title must be a text")]

@@ -134,6 +134,15 @@ public sealed class AssistantApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutSlackAnAnswerNamesPeopleByTheirId()
+    {
+        var body = await TestBot.ReadSuccessAsync(await Client.PostAsJsonAsync("/api/ask", new { question = $"who is the commander of INC-{world.Checkout}?" }));
+
+        Assert.Contains($"is **@{SeededWorld.Alice}**", body.GetProperty("text").GetString());
+        Assert.DoesNotContain("<@", body.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task AskSaysWhetherItUnderstoodTheQuestion()
     {
         var counted = await TestBot.ReadSuccessAsync(await Client.PostAsJsonAsync("/api/ask", new { question = "how many sev1s this month" }));

@@ -173,6 +173,27 @@ public sealed class IncidentServiceTests : IAsyncLifetime
         Assert.Equal((8L, false, (Incident?)null), (due[1].Number, due[1].IgnoreBackoff, due[1].Committed));
     }
 
+    [Fact]
+    public async Task AnIncidentChangedWhileItIsWorkedOnIsHandedOutAgainOnlyWhenThatWorkIsDone()
+    {
+        var queue = new ChannelSyncQueue();
+        await using var due = queue.ReadAllAsync().GetAsyncEnumerator();
+        queue.Add(7, ignoreBackoff: false);
+        Assert.True(await due.MoveNextAsync());
+        Assert.Equal(7, due.Current.Number);
+
+        queue.Add(7, ignoreBackoff: true);
+        queue.Add(8, ignoreBackoff: false);
+        Assert.True(await due.MoveNextAsync());
+        Assert.Equal(8, due.Current.Number);
+        var next = due.MoveNextAsync();
+        Assert.False(next.IsCompleted);
+
+        queue.Done(7);
+        Assert.True(await next);
+        Assert.Equal((7L, true), (due.Current.Number, due.Current.IgnoreBackoff));
+    }
+
     /// <summary>Records compare their lists by reference; the JSON compares what they hold.</summary>
     private static string Json(Incident? incident) => System.Text.Json.JsonSerializer.Serialize(incident);
 

@@ -46,6 +46,22 @@ public sealed class IncidentChannelTests : IAsyncLifetime
         Assert.Equal("incident-1-checkout-api-errors-2", channel.Name);
     }
 
+    /// <summary>Slack allows 20 pins a minute; an incident waiting for its pin must not keep the next incident's channel shut.</summary>
+    [Fact]
+    public async Task AnIncidentStuckInSlackDoesNotHoldUpTheNextIncidentsChannel()
+    {
+        slack.Slack.StallNext("pins.add");
+        await slack.DeclareAsync("Checkout API errors");
+        var first = await slack.ChannelOfAsync(1);
+        await slack.Slack.WaitForCallAsync("pins.add", c => c.Arg("channel") == first.Id);
+
+        await slack.DeclareAsync("Payments webhook failures");
+
+        var second = await slack.ChannelOfAsync(2);
+        await slack.Slack.WaitForCallAsync("pins.add", c => c.Arg("channel") == second.Id);
+        Assert.Single(slack.Slack.CallsTo("pins.add"), c => c.Arg("channel") == first.Id);
+    }
+
     [Fact]
     public async Task ADeclarationThroughTheRestApiOpensTheChannelToo()
     {

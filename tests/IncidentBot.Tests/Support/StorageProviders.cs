@@ -82,10 +82,10 @@ public sealed class SqliteStorage : StorageProvider
             new SqliteIncidentReader(database),
             new SqliteIncidentSearch(database),
             new SqliteIncidentEmbeddingStore(database),
-            new SqliteSlackSyncStore(database),
+            new SlackSyncStore(database),
             new LocalIncidentLeases(),
-            new SqliteReminderStore(database),
-            new SqliteDoraOutbox(database),
+            new ReminderStore(database),
+            new DoraOutbox(database),
             time => new SqliteSlackInboxStore(database, time, NullLogger<SqliteSlackInboxStore>.Instance));
     }
 
@@ -203,10 +203,10 @@ public sealed class PostgresStorage : StorageProvider
             new PostgresIncidentReader(database),
             new PostgresIncidentSearch(database),
             new PostgresIncidentEmbeddingStore(database),
-            new PostgresSlackSyncStore(database),
+            new SlackSyncStore(database),
             new PostgresIncidentLeases(database),
-            new PostgresReminderStore(database),
-            new PostgresDoraOutbox(database),
+            new ReminderStore(database),
+            new DoraOutbox(database),
             time => new PostgresSlackInboxStore(database, time, NullLogger<PostgresSlackInboxStore>.Instance));
     }
 

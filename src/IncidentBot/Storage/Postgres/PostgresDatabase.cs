@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace IncidentBot.Storage.Postgres;
 /// and the rows it must read unchanged are locked with <c>SELECT … FOR UPDATE</c>, which serialises writers to one
 /// incident across replicas.
 /// </remarks>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : IStorageDatabase, IAsyncDisposable
 {
     // Any fixed number: every replica starting at once takes it, so one of them migrates and the others wait.
     private const long MigrationLockKey = 0x494E_4342_0001;
@@ -49,6 +50,14 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
+
+    string IStorageDatabase.SkipLockedRows => "FOR UPDATE SKIP LOCKED";
+
+    async Task<DbConnection> IStorageDatabase.OpenAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
+
+    /// <remarks>Writers never wait on each other here, so <paramref name="lane"/> changes nothing.</remarks>
+    Task<T> IStorageDatabase.WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, WriteLane lane, CancellationToken cancellationToken) =>
+        WriteAsync<T>((connection, transaction) => write(connection, transaction), cancellationToken);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 

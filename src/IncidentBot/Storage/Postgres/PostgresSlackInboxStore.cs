@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Dapper;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Storage.Sqlite;
@@ -13,14 +11,10 @@ namespace IncidentBot.Storage.Postgres;
 /// passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
 /// another replica, and the work of a replica that died is taken over once its claim has lapsed.
 /// </summary>
-public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresSlackInboxStore> logger)
-    : ISlackInboxStore
+public sealed class PostgresSlackInboxStore : SlackInboxStore
 {
     /// <summary>How long work read by one replica is kept from the others.</summary>
     public static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(30);
-
-    // Slack stops retrying an event within about an hour.
-    private static readonly TimeSpan ClaimWindow = TimeSpan.FromHours(2);
 
     private const string AcceptSql = """
         WITH claim AS (
@@ -57,70 +51,18 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
 
     private readonly string owner = Guid.NewGuid().ToString("N");
 
-    // Work this replica accepted and has not yet completed, as accepted (with the parsed payload), by stored id.
-    private const int MaxKeptInMemory = 10_000;
-    private readonly ConcurrentDictionary<long, SlackWorkItem> acceptedHere = new();
-    private int keptInMemory;
+    private readonly PostgresDatabase database;
 
-    private readonly Channel<bool> wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private long claimsSincePrune;
-
-    public async ValueTask<Acceptance> AcceptAsync(SlackWorkItem item, CancellationToken cancellationToken = default)
-    {
-        var now = UnixMs.From(time.GetUtcNow());
-        long? storedId;
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            storedId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AcceptSql, new
-            {
-                item.EventId,
-                Now = now,
-                Kind = item.Kind.ToString(),
-                item.Payload,
-                item.RetryNum,
-                item.RetryReason,
-                AnyOrder = item.Order == SlackWorkOrder.AnyOrder,
-            }, cancellationToken: cancellationToken));
-            if (item.EventId is not null && Interlocked.Increment(ref claimsSincePrune) % 1000 == 0)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM slack_event_claims WHERE claimed_at < @Before;",
-                    new { Before = now - (long)ClaimWindow.TotalMilliseconds }, cancellationToken: cancellationToken));
-            }
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            logger.LogError(exception, "Could not store a Slack {Kind}; Slack will be asked to send it again", item.Kind);
-            return Acceptance.Rejected;
-        }
-
-        if (storedId is not { } stored)
-        {
-            return Acceptance.Duplicate;
-        }
-
-        // Counted apart: ConcurrentDictionary.Count takes every lock, on each ack.
-        if (Interlocked.Increment(ref keptInMemory) <= MaxKeptInMemory)
-        {
-            acceptedHere[stored] = item;
-        }
-        else
-        {
-            Interlocked.Decrement(ref keptInMemory);
-        }
-
-        wakeUp.Writer.TryWrite(true);
-        return Acceptance.Queued;
-    }
+    public PostgresSlackInboxStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresSlackInboxStore> logger)
+        : base(database, time, logger) => this.database = database;
 
     /// <summary>
     /// Claims for this replica the pending work it may run now, in order: work no other replica holds, up to the first
     /// in-order item that would have to jump over work held elsewhere. Another replica's any-order work is stepped over.
     /// </summary>
-    public async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var claim = new { Owner = owner, Now = UnixMs.From(now), Until = UnixMs.From(now + ClaimTime), AfterId = afterId, Window = limit + MaxHeldElsewhere };
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -135,14 +77,9 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
         await transaction.CommitAsync(cancellationToken);
         return rows.OrderBy(row => row.Id).Select(row => new PendingSlackWork(
             row.Id,
-            acceptedHere.TryGetValue(row.Id, out var accepted)
+            TryGetAccepted(row.Id, out var accepted)
                 ? accepted
-                : new SlackWorkItem(
-                    Enum.Parse<SlackWorkKind>(row.Kind), row.Payload, row.RetryNum, row.RetryReason,
-                    Order: row.AnyOrder ? SlackWorkOrder.AnyOrder : SlackWorkOrder.InOrder)
-                {
-                    AcceptedAt = UnixMs.To(row.EnqueuedAt),
-                })).ToList();
+                : FromRow(row.Kind, row.Payload, row.RetryNum, row.RetryReason, row.AnyOrder, row.EnqueuedAt))).ToList();
     }
 
     /// <summary>The ids to claim: in order, stepping over work held elsewhere only while it and all before it may run in any order.</summary>
@@ -169,31 +106,25 @@ public sealed class PostgresSlackInboxStore(PostgresDatabase database, TimeProvi
         return ids;
     }
 
-    public async Task CompleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    protected override async Task<long?> StoreAsync(SlackWorkItem item, long now, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0)
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AcceptSql, new
         {
-            return;
-        }
+            item.EventId,
+            Now = now,
+            Kind = item.Kind.ToString(),
+            item.Payload,
+            item.RetryNum,
+            item.RetryReason,
+            AnyOrder = item.Order == SlackWorkOrder.AnyOrder,
+        }, cancellationToken: cancellationToken));
+    }
 
-        foreach (var id in ids)
-        {
-            if (acceptedHere.TryRemove(id, out _))
-            {
-                Interlocked.Decrement(ref keptInMemory);
-            }
-        }
-
+    protected override async Task DeleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM slack_work_items WHERE id = ANY(@Ids);", new { Ids = ids.ToArray() }, cancellationToken: cancellationToken));
-    }
-
-    public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
-
-    public async Task<int> CountPendingAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM slack_work_items;", cancellationToken: cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using IncidentBot.Incidents;
@@ -10,7 +11,7 @@ namespace IncidentBot.Storage.Sqlite;
 /// Writes go through one writer loop (see <see cref="WriteAsync{T}"/>), started by the first write and ended by
 /// <see cref="DisposeAsync"/>, which the host calls when it stops: writes already queued are committed first.
 /// </remarks>
-public sealed partial class SqliteDatabase : IAsyncDisposable
+public sealed partial class SqliteDatabase : IStorageDatabase, IAsyncDisposable
 {
     private const int MaxWritesPerTransaction = 256;
 
@@ -130,6 +131,13 @@ public sealed partial class SqliteDatabase : IAsyncDisposable
         _ = writer.Value;
         return job.Result;
     }
+
+    string IStorageDatabase.SkipLockedRows => "";
+
+    async Task<DbConnection> IStorageDatabase.OpenAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
+
+    Task<T> IStorageDatabase.WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, WriteLane lane, CancellationToken cancellationToken) =>
+        WriteAsync<T>((connection, transaction) => write(connection, transaction), lane, cancellationToken);
 
     /// <summary>Takes no more writes, and returns once those already queued are committed.</summary>
     public async ValueTask DisposeAsync()
@@ -350,14 +358,4 @@ public sealed partial class SqliteDatabase : IAsyncDisposable
 
     private static bool IsInMemory(string dataSource) =>
         dataSource.Length == 0 || dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase);
-}
-
-/// <summary>Whether someone waits for a write to be committed.</summary>
-public enum WriteLane
-{
-    /// <summary>A caller waits: a Slack acknowledgement, a command, a REST request.</summary>
-    Waiting,
-
-    /// <summary>Work nobody waits on; it may be committed a little later.</summary>
-    Background,
 }

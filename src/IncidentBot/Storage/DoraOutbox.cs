@@ -1,14 +1,18 @@
 using Dapper;
+using IncidentBot.Storage.Sqlite;
 
-namespace IncidentBot.Storage.Sqlite;
+namespace IncidentBot.Storage;
 
-/// <summary>The outbox on the <c>dora_outbox</c> table, whose rows the triggers of schema step 10 write.</summary>
-public sealed class SqliteDoraOutbox(SqliteDatabase database) : IDoraOutbox
+/// <summary>
+/// The outbox on the <c>dora_outbox</c> table, whose rows the schema's triggers write (SQLite step 10, PostgreSQL
+/// step 6). Due rows are claimed with <see cref="IStorageDatabase.SkipLockedRows"/>, so two replicas never send one row at once.
+/// </summary>
+public sealed class DoraOutbox(IStorageDatabase database) : IDoraOutbox
 {
-    internal const string Columns = "id, incident_number, event, occurred_at, attempts, delivered_at, failed_at, last_error";
+    private const string Columns = "id, incident_number, event, occurred_at, attempts, delivered_at, failed_at, last_error";
 
     // The sender may read before anything else has touched the store.
-    static SqliteDoraOutbox() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    static DoraOutbox() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     public Task<IReadOnlyList<DoraOutboxRecord>> ClaimDueAsync(
         DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default) =>
@@ -18,7 +22,8 @@ public sealed class SqliteDoraOutbox(SqliteDatabase database) : IDoraOutbox
                 UPDATE dora_outbox SET attempts = attempts + 1, next_attempt_at = @LeasedUntil
                 WHERE id IN (SELECT id FROM dora_outbox
                              WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @Now
-                             ORDER BY next_attempt_at, id LIMIT @Limit)
+                             ORDER BY next_attempt_at, id LIMIT @Limit
+                             {database.SkipLockedRows})
                 RETURNING {Columns};
                 """,
                 new { Now = UnixMs.From(now), LeasedUntil = UnixMs.From(now + lease), Limit = limit },

@@ -1,8 +1,10 @@
 using Dapper;
+using IncidentBot.Storage.Sqlite;
 
-namespace IncidentBot.Storage.Sqlite;
+namespace IncidentBot.Storage;
 
-public sealed class SqliteSlackSyncStore(SqliteDatabase database) : ISlackSyncStore
+/// <summary>The Slack channels' progress in <c>incident_slack_sync</c>, the same SQL on both providers.</summary>
+public sealed class SlackSyncStore(IStorageDatabase database) : ISlackSyncStore
 {
     public async Task<SlackSyncState?> GetAsync(long number, CancellationToken cancellationToken = default)
     {
