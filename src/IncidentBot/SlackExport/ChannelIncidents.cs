@@ -27,6 +27,7 @@ public static partial class ChannelIncidents
     public static IncidentImport? From(
         ExportChannel channel, IReadOnlyList<ExportMessage> messages, IReadOnlyDictionary<string, string> names, Uri? workspaceUrl)
     {
+        // Nobody is the bot here: every message of the export is kept, the bot's own ones labelled as a bot's.
         var reader = new BotIdentity("", null, "", workspaceUrl ?? new Uri("https://slack.com/"));
         var entries = messages
             .Where(m => SlackTs.TryParse(m.Message.Ts, out _) && m.Message.Subtype != "tombstone")
