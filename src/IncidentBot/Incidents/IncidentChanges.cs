@@ -44,6 +44,19 @@ public static class IncidentChanges
         return new IncidentChange(incident, [new NewTimelineEntry(TimelineEntryKind.Declared, now, declaredBy, text, data)]);
     }
 
+    /// <summary>
+    /// A past incident, told as it happened: declared at <paramref name="declaredAt"/>, resolved at
+    /// <paramref name="resolvedAt"/>, with the entries a live one would have of both.
+    /// </summary>
+    public static IncidentChange DeclareResolved(IncidentDraft draft, DateTimeOffset declaredAt, DateTimeOffset resolvedAt)
+    {
+        var declared = IncidentFieldRules.ToMilliseconds(declaredAt)!.Value;
+        var resolved = IncidentFieldRules.ToMilliseconds(resolvedAt < declaredAt ? declaredAt : resolvedAt)!.Value;
+        var declaration = Declare(draft with { Status = IncidentStatus.Active }, declared);
+        var told = declaration.Then(Apply(declaration.Incident, new IncidentEdit { Status = IncidentStatus.Resolved }, null, resolved));
+        return told with { Incident = told.Incident with { Version = 2, UpdatedAt = resolved } };
+    }
+
     public static IncidentChange Apply(Incident current, IncidentEdit edit, string? actorId, DateTimeOffset now)
     {
         var recorder = new ChangeRecorder(current, actorId, now);

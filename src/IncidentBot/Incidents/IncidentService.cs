@@ -164,6 +164,23 @@ public sealed class IncidentService(
         NotifyMessage(number, await store.DeleteMessageAsync(number, message, sentAt, deletedAt, cancellationToken));
 
     /// <summary>
+    /// Brings in a past incident with its whole timeline in one write (never half of it), or adds to the channel's
+    /// incident the messages it lacks: importing the same channel again adds nothing.
+    /// </summary>
+    public async Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default)
+    {
+        var result = await store.ImportAsync(import, cancellationToken);
+        if (result.Created || result.MessagesAdded > 0)
+        {
+            logger.LogInformation("{Incident}: {Messages} messages imported from channel {Channel}{New}",
+                result.Incident.Reference, result.MessagesAdded, import.ChannelId, result.Created ? " (new incident)" : "");
+            Notify(new IncidentChanged(result.Incident, []));
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Stores a postmortem draft as the incident's next version with a <c>postmortem_drafted</c> timeline entry,
     /// in one transaction, so the channel hears of it like of any other change.
     /// </summary>

@@ -48,6 +48,14 @@ public interface IIncidentStore
         long number, SlackMessageSource message, DateTimeOffset sentAt, DateTimeOffset deletedAt, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Stores a past incident with its whole timeline in one transaction, or, when an incident already holds messages of
+    /// <see cref="IncidentImport.ChannelId"/> (or is that channel's incident), adds to it only the messages it lacks, each
+    /// once per (channel, ts). A new incident takes <see cref="IncidentImport.Number"/> when no incident has it, else the
+    /// next number.
+    /// </summary>
+    Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Stores a postmortem draft as the incident's next version (1, 2, …) together with the timeline entry
     /// <paramref name="entry"/> makes for it, in one transaction.
     /// </summary>

@@ -36,25 +36,37 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
     private const string IndexSql = IndexAllSql + " WHERE i.number = @Number;";
 
     public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.WriteAsync((connection, transaction) => InsertAsync(connection, transaction, declaration, cancellationToken), cancellationToken);
+
+    /// <summary>Inserts the declared incident with the number it carries, or the next one of the sequence when it carries 0.</summary>
+    private static async Task<Incident> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IncidentChange declaration, CancellationToken cancellationToken)
+    {
+        var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO incidents (number, title, severity, status, commander_id, environment, customer_impact, description,
+                declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
+                resolved_at, updated_at, impact_started_at, version, is_private)
+            VALUES (COALESCE(NULLIF(@Number, 0), nextval(pg_get_serial_sequence('incidents', 'number'))), @Title, @Severity, @Status,
+                @CommanderId, @Environment, @CustomerImpact, @Description, @DeclaredBy, @MitigationSummary, @ResolutionSummary,
+                @ChannelId, @ChannelName, @DeclaredAt, @StableAt, @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version, @IsPrivate)
+            RETURNING number;
+            """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
+        if (declaration.Incident.Number != 0)
         {
-            var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO incidents (title, severity, status, commander_id, environment, customer_impact, description,
-                    declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
-                    resolved_at, updated_at, impact_started_at, version, is_private)
-                VALUES (@Title, @Severity, @Status, @CommanderId, @Environment, @CustomerImpact, @Description,
-                    @DeclaredBy, @MitigationSummary, @ResolutionSummary, @ChannelId, @ChannelName, @DeclaredAt, @StableAt,
-                    @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version, @IsPrivate)
-                RETURNING number;
-                """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
-            var created = declaration.Incident with { Number = number };
-            await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
-            await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
-            await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, null, created, cancellationToken);
-            await IndexAsync(connection, transaction, number, cancellationToken);
-            await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
-            return created;
-        }, cancellationToken);
+            // A given number is not drawn from the sequence: move it past, so the next declaration does not draw it.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT setval(pg_get_serial_sequence('incidents', 'number'), (SELECT MAX(number) FROM incidents));",
+                transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        var created = declaration.Incident with { Number = number };
+        await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
+        await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
+        await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, null, created, cancellationToken);
+        await IndexAsync(connection, transaction, number, cancellationToken);
+        await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
+        return created;
+    }
 
     public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
@@ -162,6 +174,55 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             {OnSlackMessage} DO UPDATE SET deleted_at = excluded.deleted_at WHERE e.deleted_at IS NULL
             RETURNING {TimelineColumns};
             """, row, cancellationToken);
+    }
+
+    // One statement for all of an incident's messages: a round trip a message was most of an import's time.
+    private const string ImportMessagesSql = $"""
+        INSERT INTO timeline_entries ({EntryColumns}, edited_at)
+        SELECT @number, * FROM unnest(@kind::text[], @occurred_at::bigint[], @actor_id::text[], @text::text[], @data::text[],
+            @slack_channel_id::text[], @slack_ts::text[], @slack_thread_ts::text[], @permalink::text[], @is_bot::boolean[], @edited_at::bigint[])
+        {OnSlackMessage} DO NOTHING;
+        """;
+
+    public Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            // Two imports of one channel at once must not both create it: the channel's lock orders them.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(hashtext('import ' || @ChannelId));", new { import.ChannelId }, transaction, cancellationToken: cancellationToken));
+            var existing = await IncidentImportQueries.FindChannelIncidentAsync(connection, transaction, import.ChannelId, cancellationToken);
+            var incident = existing is { } number
+                ? await LoadForUpdateAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number)
+                : await InsertAsync(connection, transaction, await IncidentImportQueries.DeclarationAsync(connection, transaction, import, cancellationToken), cancellationToken);
+            var added = await InsertMessagesAsync(connection, transaction, incident.Number, import.Messages, cancellationToken);
+
+            if (existing is null)
+            {
+                await InsertEntriesAsync(connection, transaction, incident.Number, IncidentImportQueries.AfterMessages(import), cancellationToken);
+            }
+
+            return new IncidentImportResult(incident, existing is null, added, import.Number);
+        }, cancellationToken);
+
+    /// <returns>How many were new.</returns>
+    private static async Task<int> InsertMessagesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long number, IReadOnlyList<ImportedMessage> messages, CancellationToken cancellationToken)
+    {
+        var rows = messages.Select(m => SlackRow(number, m.Entry)).ToList();
+        await using var command = new NpgsqlCommand(ImportMessagesSql, connection, transaction);
+        command.Parameters.AddWithValue("number", number);
+        command.Parameters.AddWithValue("kind", rows.Select(r => r.Kind).ToArray());
+        command.Parameters.AddWithValue("occurred_at", rows.Select(r => r.OccurredAt).ToArray());
+        command.Parameters.AddWithValue("actor_id", rows.Select(r => r.ActorId).ToArray());
+        command.Parameters.AddWithValue("text", rows.Select(r => r.Text).ToArray());
+        command.Parameters.AddWithValue("data", rows.Select(r => r.Data).ToArray());
+        command.Parameters.AddWithValue("slack_channel_id", rows.Select(r => r.SlackChannelId).ToArray());
+        command.Parameters.AddWithValue("slack_ts", rows.Select(r => r.SlackTs).ToArray());
+        command.Parameters.AddWithValue("slack_thread_ts", rows.Select(r => r.SlackThreadTs).ToArray());
+        command.Parameters.AddWithValue("permalink", rows.Select(r => r.Permalink).ToArray());
+        command.Parameters.AddWithValue("is_bot", rows.Select(r => r.IsBot).ToArray());
+        command.Parameters.AddWithValue("edited_at", messages.Select(m => UnixMs.From(m.EditedAt)).ToArray());
+        return rows.Count == 0 ? 0 : await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task<(PostmortemDraft Draft, IncidentUpdate Update)> AddPostmortemDraftAsync(

@@ -23,24 +23,29 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     static SqliteIncidentStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) =>
-        WriteAsync(async (connection, transaction) =>
-        {
-            var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO incidents (title, severity, status, commander_id, environment, customer_impact, description,
-                    declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
-                    resolved_at, updated_at, impact_started_at, version, is_private)
-                VALUES (@Title, @Severity, @Status, @CommanderId, @Environment, @CustomerImpact, @Description,
-                    @DeclaredBy, @MitigationSummary, @ResolutionSummary, @ChannelId, @ChannelName, @DeclaredAt, @StableAt,
-                    @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version, @IsPrivate)
-                RETURNING number;
-                """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
-            var created = declaration.Incident with { Number = number };
-            await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
-            await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
-            await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, null, created, cancellationToken);
-            await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
-            return created;
-        }, cancellationToken);
+        WriteAsync((connection, transaction) => InsertAsync(connection, transaction, declaration, cancellationToken), cancellationToken);
+
+    /// <summary>Inserts the declared incident with the number it carries, or the next one when it carries 0.</summary>
+    private static async Task<Incident> InsertAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IncidentChange declaration, CancellationToken cancellationToken)
+    {
+        // NULL numbers the row from the AUTOINCREMENT sequence, which a given number moves past.
+        var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO incidents (number, title, severity, status, commander_id, environment, customer_impact, description,
+                declared_by, mitigation_summary, resolution_summary, channel_id, channel_name, declared_at, stable_at,
+                resolved_at, updated_at, impact_started_at, version, is_private)
+            VALUES (NULLIF(@Number, 0), @Title, @Severity, @Status, @CommanderId, @Environment, @CustomerImpact, @Description,
+                @DeclaredBy, @MitigationSummary, @ResolutionSummary, @ChannelId, @ChannelName, @DeclaredAt, @StableAt,
+                @ResolvedAt, @UpdatedAt, @ImpactStartedAt, @Version, @IsPrivate)
+            RETURNING number;
+            """, IncidentRow.From(declaration.Incident), transaction, cancellationToken: cancellationToken));
+        var created = declaration.Incident with { Number = number };
+        await ReplaceServicesAsync(connection, transaction, created, cancellationToken);
+        await ReplaceLinksAsync(connection, transaction, created, cancellationToken);
+        await IncidentRoleAndFollowUpRows.SaveAsync(connection, transaction, null, created, cancellationToken);
+        await InsertEntriesAsync(connection, transaction, number, declaration.Entries, cancellationToken);
+        return created;
+    }
 
     public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
         WriteAsync(async (connection, transaction) =>
@@ -154,6 +159,37 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             """, row, cancellationToken);
     }
 
+    private const string ImportMessageSql = """
+        INSERT INTO timeline_entries (incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts,
+            slack_thread_ts, permalink, is_bot, edited_at)
+        VALUES (@IncidentNumber, @Kind, @OccurredAt, @ActorId, @Text, @Data, @SlackChannelId, @SlackTs,
+            @SlackThreadTs, @Permalink, @IsBot, @EditedAt)
+        ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO NOTHING;
+        """;
+
+    public Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            var existing = await IncidentImportQueries.FindChannelIncidentAsync(connection, transaction, import.ChannelId, cancellationToken);
+            var incident = existing is { } number
+                ? await LoadOneAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number)
+                : await InsertAsync(connection, transaction, await IncidentImportQueries.DeclarationAsync(connection, transaction, import, cancellationToken), cancellationToken);
+            var added = 0;
+            foreach (var message in import.Messages)
+            {
+                var row = SlackRow(incident.Number, message.Entry);
+                row.EditedAt = UnixMs.From(message.EditedAt);
+                added += await EntryStatement(connection, transaction, ImportMessageSql, row).ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (existing is null)
+            {
+                await InsertEntriesAsync(connection, transaction, incident.Number, IncidentImportQueries.AfterMessages(import), cancellationToken);
+            }
+
+            return new IncidentImportResult(incident, existing is null, added, import.Number);
+        }, cancellationToken);
+
     public Task<(PostmortemDraft Draft, IncidentUpdate Update)> AddPostmortemDraftAsync(
         long number, string markdown, string? createdBy, DateTimeOffset createdAt, Func<PostmortemDraft, NewTimelineEntry> entry,
         CancellationToken cancellationToken = default) =>
@@ -188,14 +224,16 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     private static async Task<TimelineEntry?> RunEntryStatementAsync(
         SqliteConnection connection, SqliteTransaction transaction, string sql, TimelineRow row, CancellationToken cancellationToken)
     {
-        var command = connection.Statement(sql, transaction)
+        await using var reader = await EntryStatement(connection, transaction, sql, row).ExecuteReaderAsync(cancellationToken);
+        return reader.Parse<TimelineRow>().FirstOrDefault()?.ToEntry();
+    }
+
+    private static SqliteCommand EntryStatement(SqliteConnection connection, SqliteTransaction transaction, string sql, TimelineRow row) =>
+        connection.Statement(sql, transaction)
             .With("@IncidentNumber", row.IncidentNumber).With("@Kind", row.Kind).With("@OccurredAt", row.OccurredAt)
             .With("@ActorId", row.ActorId).With("@Text", row.Text).With("@Data", row.Data)
             .With("@SlackChannelId", row.SlackChannelId).With("@SlackTs", row.SlackTs).With("@SlackThreadTs", row.SlackThreadTs)
             .With("@Permalink", row.Permalink).With("@IsBot", row.IsBot).With("@EditedAt", row.EditedAt).With("@DeletedAt", row.DeletedAt);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return reader.Parse<TimelineRow>().FirstOrDefault()?.ToEntry();
-    }
 
     private static async Task ReplaceServicesAsync(SqliteConnection connection, IDbTransaction transaction, Incident incident, CancellationToken cancellationToken)
     {
