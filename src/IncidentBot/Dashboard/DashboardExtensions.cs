@@ -1,5 +1,7 @@
 using System.Reflection;
 using IncidentBot.Configuration;
+using IncidentBot.Incidents;
+using IncidentBot.SlackApp;
 using Microsoft.Extensions.FileProviders;
 
 namespace IncidentBot.Dashboard;
@@ -43,10 +45,31 @@ public static class DashboardExtensions
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(SeenByTheSignedInPersonAsync);
         app.MapGet("/", () => Results.Redirect("/incidents")).ExcludeFromDescription();
         app.MapDashboardSignIn();
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>
+    /// The pages read incidents as the signed-in person may see them: a private incident only when they are a member of
+    /// its channel, and none while the bot has no Slack to ask who the members are.
+    /// </summary>
+    private static async Task SeenByTheSignedInPersonAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.UserId() is not { } person)
+        {
+            await next(context);
+            return;
+        }
+
+        var members = context.RequestServices.GetService<PrivateIncidentMembers>();
+        var audience = members is null ? IncidentAudience.PublicOnly : await members.OfUserAsync(person, context.RequestAborted);
+        using (IncidentViewer.As(audience))
+        {
+            await next(context);
+        }
     }
 
     /// <summary>

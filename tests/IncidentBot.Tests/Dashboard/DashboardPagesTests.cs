@@ -36,6 +36,26 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         Assert.Contains("<option value=\"search\" selected=\"selected\">", search);
     }
 
+    /// <summary>A private incident shows only to members of its channel: the declarer sees it, someone else learns nothing of it.</summary>
+    [Fact]
+    public async Task APrivateIncidentShowsOnlyToMembersOfItsChannel()
+    {
+        await bot.Slack.DeclareAsync("Checkout errors in EU");
+        var declared = await SlackTestBot.TextOfAsync(await bot.Slack.CommandAsync("declare --private Payroll ledger mismatch sev1"));
+        var number = long.Parse(System.Text.RegularExpressions.Regex.Match(declared, @"INC-(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        await bot.Slack.ChannelOfAsync(number);
+        using var member = await bot.SignedInAsync(bot.EditorUser);
+        using var outsider = await bot.SignedInAsync(bot.ViewerUser);
+
+        Assert.Contains("Payroll ledger mismatch", await member.GetStringAsync("/incidents"));
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/incidents/INC-{number}")).StatusCode);
+        var outsiders = await outsider.GetStringAsync("/incidents");
+        Assert.Contains("Checkout errors in EU", outsiders);
+        Assert.DoesNotContain("Payroll ledger mismatch", outsiders);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/incidents/INC-{number}")).StatusCode);
+        Assert.DoesNotContain("Payroll", await outsider.GetStringAsync("/metrics-overview"));
+    }
+
     [Fact]
     public async Task AFilterValueThatCannotBeReadIsSaidBack()
     {
