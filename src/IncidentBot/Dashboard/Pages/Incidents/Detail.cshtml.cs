@@ -12,12 +12,19 @@ namespace IncidentBot.Dashboard.Pages.Incidents;
 /// changes that Slack and the REST API offer too, each one call into <see cref="IncidentService"/>.
 /// </summary>
 public sealed class DetailModel(
-    IIncidentReader reader, IncidentService incidents, IncidentAssistant assistant, IOptions<DashboardOptions> options, TimeProvider time) : PageModel
+    IIncidentReader reader,
+    IncidentService incidents,
+    IncidentAssistant assistant,
+    IPersonNames names,
+    AnswerRenderer renderer,
+    IOptions<DashboardOptions> options,
+    TimeProvider time) : PageModel
 {
     public Incident Incident { get; private set; } = null!;
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
     public IReadOnlyList<PostmortemDraft> Drafts { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
+    public PageNames People { get; private set; } = PageNames.None;
     public string? TeamId => options.Value.TeamId;
     public bool IsEditor => options.Value.IsEditor(User.UserId());
 
@@ -117,6 +124,8 @@ public sealed class DetailModel(
         Incident = incident;
         Timeline = await reader.GetTimelineAsync(number, new TimelineQuery(), cancellationToken);
         Drafts = withDrafts ? await reader.GetPostmortemDraftsAsync(number, cancellationToken) : [];
+        var people = Timeline.Select(entry => entry.ActorId).Concat(Drafts.Select(draft => draft.CreatedBy)).Append(incident.CommanderId).Append(incident.DeclaredBy);
+        People = await PageNames.LoadAsync(names, renderer, people, Timeline.Select(entry => entry.Text), cancellationToken);
         return null;
     }
 
