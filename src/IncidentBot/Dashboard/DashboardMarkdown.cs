@@ -22,10 +22,13 @@ public static class DashboardMarkdown
     /// <summary>One message's text, lines kept as written.</summary>
     public static IHtmlContent MessageToHtml(string markdown) => Render(markdown, MessagePipeline);
 
-    private static HtmlString Render(string markdown, MarkdownPipeline pipeline)
+    /// <summary>A line of an answer, inside a sentence or a list item: no paragraph of its own.</summary>
+    public static IHtmlContent LineToHtml(string markdown) => Render(markdown, MessagePipeline, inline: true);
+
+    private static HtmlString Render(string markdown, MarkdownPipeline pipeline, bool inline = false)
     {
         using var writer = new StringWriter();
-        var renderer = new HtmlRenderer(writer) { LinkRewriter = SafeLink };
+        var renderer = new HtmlRenderer(writer) { LinkRewriter = SafeLink, ImplicitParagraph = inline };
         pipeline.Setup(renderer);
         renderer.Render(Markdown.Parse(markdown, pipeline));
         return new HtmlString(writer.ToString().Trim());

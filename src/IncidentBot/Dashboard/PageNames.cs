@@ -35,4 +35,10 @@ public sealed class PageNames
     public string Person(string? userId) => string.IsNullOrWhiteSpace(userId) ? "none" : names.GetValueOrDefault(userId) ?? userId;
 
     public IHtmlContent Text(string text) => DashboardMarkdown.MessageToHtml(say(text));
+
+    /// <summary>A line of an answer (a summary's, a related incident's reason), said inside the sentence it is part of.</summary>
+    public IHtmlContent Line(string text) => DashboardMarkdown.LineToHtml(say(text));
 }
+
+/// <summary>An answer of the assistant and the names to say its lines with.</summary>
+public sealed record Said<TAnswer>(TAnswer Answer, PageNames Names);

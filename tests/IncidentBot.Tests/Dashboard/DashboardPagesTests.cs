@@ -146,9 +146,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
     [Fact]
     public async Task ATimelineMessageShowsThePeopleItMentionsByNameAndItsLinksAsLinks()
     {
-        var number = await bot.Slack.DeclareAsync("Checkout API errors sev2");
-        var channel = await bot.Slack.ChannelOfAsync(number);
-        await SayInChannelAsync(number, channel.Id, $"Handing over to <@{DashboardTestBot.Viewer}>, see <https://status.example.com/?a=1&amp;b=2|the status page>");
+        var number = await IncidentWhereAliceSaysAsync($"Handing over to <@{DashboardTestBot.Viewer}>, see <https://status.example.com/?a=1&amp;b=2|the status page>");
         using var client = await bot.SignedInAsync(bot.ViewerUser);
 
         var page = await client.GetStringAsync($"/incidents/INC-{number}");
@@ -159,11 +157,24 @@ public sealed class DashboardPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSummaryAndRelatedIncidentsNameThePeopleTheyQuote()
+    {
+        await IncidentWhereAliceSaysAsync($"Checkout errors: <@{DashboardTestBot.Viewer}> restarted the checkout pods");
+        var number = await IncidentWhereAliceSaysAsync($"Impact: checkout errors, <@{DashboardTestBot.Viewer}> restarted the checkout pods", "Checkout API errors again sev2");
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var summary = await client.GetStringAsync($"/incidents/INC-{number}?handler=Summary");
+        var related = await client.GetStringAsync($"/incidents/INC-{number}?handler=Related");
+
+        Assert.Contains("alice: Impact: checkout errors, victor restarted the checkout pods", summary);
+        Assert.Contains("“Checkout errors: victor restarted the checkout pods”", related);
+        Assert.DoesNotContain($"<@{DashboardTestBot.Viewer}>", summary + related);
+    }
+
+    [Fact]
     public async Task HtmlAndScriptLinksInATimelineMessageAreShownAsText()
     {
-        var number = await bot.Slack.DeclareAsync("Checkout API errors sev2");
-        var channel = await bot.Slack.ChannelOfAsync(number);
-        await SayInChannelAsync(number, channel.Id, "&lt;script&gt;alert(1)&lt;/script&gt; <javascript:alert(2)|click me> [also](javascript:alert(3))");
+        var number = await IncidentWhereAliceSaysAsync("&lt;script&gt;alert(1)&lt;/script&gt; <javascript:alert(2)|click me> [also](javascript:alert(3))");
         using var client = await bot.SignedInAsync(bot.ViewerUser);
 
         var page = await client.GetStringAsync($"/incidents/INC-{number}");
@@ -195,10 +206,13 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         Assert.Contains("The window must be one of 7, 30, 90, 365 days, not 12.", await badWindow.Content.ReadAsStringAsync());
     }
 
-    /// <summary>A message from alice in the incident's channel, as Slack sends it (escaped), once it is on the timeline.</summary>
-    private async Task SayInChannelAsync(long number, string channel, string text)
+    /// <summary>An incident declared in Slack whose channel has a message from alice, as Slack sends it (escaped), on its timeline.</summary>
+    private async Task<long> IncidentWhereAliceSaysAsync(string text, string declare = "Checkout API errors sev2")
     {
+        var number = await bot.Slack.DeclareAsync(declare);
+        var channel = (await bot.Slack.ChannelOfAsync(number)).Id;
         await bot.Slack.EventAsync(new { type = "message", channel, user = SlackTestBot.Responder, text, ts = "1700000001.000100", channel_type = "channel" });
         await bot.Slack.DrainAsync(number, channel);
+        return number;
     }
 }

@@ -1,3 +1,4 @@
+using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
@@ -50,10 +51,14 @@ public sealed class DetailModel(
     }
 
     public async Task<IActionResult> OnGetSummaryAsync(string reference, CancellationToken cancellationToken) =>
-        Number(reference) is { } number ? Partial("_Summary", await assistant.SummarizeAsync(number, cancellationToken)) : NotFound();
+        Number(reference) is { } number ? Partial("_Summary", await SaidAsync(await assistant.SummarizeAsync(number, cancellationToken), SummaryDto.Texts, cancellationToken)) : NotFound();
 
     public async Task<IActionResult> OnGetRelatedAsync(string reference, CancellationToken cancellationToken) =>
-        Number(reference) is { } number ? Partial("_Related", await assistant.FindRelatedAsync(number, cancellationToken)) : NotFound();
+        Number(reference) is { } number ? Partial("_Related", await SaidAsync(await assistant.FindRelatedAsync(number, cancellationToken), RelatedDto.Texts, cancellationToken)) : NotFound();
+
+    /// <summary>The people an answer's lines mention, by name; its links as links.</summary>
+    private async Task<Said<TAnswer>> SaidAsync<TAnswer>(TAnswer answer, Func<TAnswer, IEnumerable<string>> texts, CancellationToken cancellationToken) =>
+        new(answer, await PageNames.LoadAsync(names, renderer, [], texts(answer), cancellationToken));
 
     public Task<IActionResult> OnPostStatusAsync(string reference, string? status) => ChangeAsync(reference, () =>
         IncidentStatusText.TryParseChange(status, out var to)
