@@ -22,8 +22,6 @@ public static class DashboardText
         ? TimeText.Duration(total)
         : $"{TimeText.Duration(now - incident.DeclaredAt)}, running";
 
-    public static string Person(string? userId) => string.IsNullOrWhiteSpace(userId) ? "none" : userId;
-
     /// <summary>A link that opens the channel in the Slack client of the workspace.</summary>
     public static string? ChannelUrl(Incident incident, string? teamId) => incident.ChannelId is { } channel
         ? $"https://slack.com/app_redirect?channel={Uri.EscapeDataString(channel)}{(teamId is null ? "" : "&team=" + Uri.EscapeDataString(teamId))}"

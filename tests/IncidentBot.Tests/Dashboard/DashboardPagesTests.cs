@@ -146,6 +146,66 @@ public sealed class DashboardPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheListAndTheIncidentPageNameTheCommanderAsSlackDoes()
+    {
+        var declared = await bot.Slack.Bot.DeclareAsync(new { title = "Payments down", commanderId = DashboardTestBot.Viewer });
+        var unknown = await bot.Slack.Bot.DeclareAsync(new { title = "Search slow", commanderId = "U0NOBODY" });
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var list = await client.GetStringAsync("/incidents");
+        var page = await client.GetStringAsync($"/incidents/INC-{declared.GetProperty("number")}");
+        var unknownPage = await client.GetStringAsync($"/incidents/INC-{unknown.GetProperty("number")}");
+
+        Assert.Contains("<td>victor</td>", list);
+        Assert.Contains("<td>U0NOBODY</td>", list);
+        Assert.DoesNotContain(DashboardTestBot.Viewer, list);
+        Assert.Contains("<dt>Commander</dt><dd>victor</dd>", page);
+        Assert.Contains("<dt>Commander</dt><dd>U0NOBODY</dd>", unknownPage);
+    }
+
+    [Fact]
+    public async Task ATimelineMessageShowsThePeopleItMentionsByNameAndItsLinksAsLinks()
+    {
+        var number = await IncidentWhereAliceSaysAsync($"Handing over to <@{DashboardTestBot.Viewer}>, see <https://status.example.com/?a=1&amp;b=2|the status page>");
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var page = await client.GetStringAsync($"/incidents/INC-{number}");
+
+        Assert.Contains("Handing over to victor, see <a href=\"https://status.example.com/?a=1&amp;b=2\">the status page</a>", page);
+        Assert.Contains("<span>alice</span>", page);
+        Assert.DoesNotContain($"<@{DashboardTestBot.Viewer}>", page);
+    }
+
+    [Fact]
+    public async Task TheSummaryAndRelatedIncidentsNameThePeopleTheyQuote()
+    {
+        await IncidentWhereAliceSaysAsync($"Checkout errors: <@{DashboardTestBot.Viewer}> restarted the checkout pods");
+        var number = await IncidentWhereAliceSaysAsync($"Impact: checkout errors, <@{DashboardTestBot.Viewer}> restarted the checkout pods", "Checkout API errors again sev2");
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var summary = await client.GetStringAsync($"/incidents/INC-{number}?handler=Summary");
+        var related = await client.GetStringAsync($"/incidents/INC-{number}?handler=Related");
+
+        Assert.Contains("alice: Impact: checkout errors, victor restarted the checkout pods", summary);
+        Assert.Contains("“Checkout errors: victor restarted the checkout pods”", related);
+        Assert.DoesNotContain($"<@{DashboardTestBot.Viewer}>", summary + related);
+    }
+
+    [Fact]
+    public async Task HtmlAndScriptLinksInATimelineMessageAreShownAsText()
+    {
+        var number = await IncidentWhereAliceSaysAsync("&lt;script&gt;alert(1)&lt;/script&gt; <javascript:alert(2)|click me> [also](javascript:alert(3))");
+        using var client = await bot.SignedInAsync(bot.ViewerUser);
+
+        var page = await client.GetStringAsync($"/incidents/INC-{number}");
+
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page);
+        Assert.DoesNotContain("<script>alert", page);
+        Assert.DoesNotContain("javascript:", page);
+        Assert.Contains("<a href=\"#\">click me</a>", page);
+    }
+
+    [Fact]
     public async Task TheMetricsPageDrawsTheWindowsIncidentsBySeverityAndService()
     {
         await bot.Slack.Bot.DeclareAsync(new { title = "Payments down", severity = "SEV-1", services = new[] { "payments" } });
@@ -164,5 +224,15 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         Assert.Contains("<title>payments: 2</title>", page);
         Assert.Equal(HttpStatusCode.BadRequest, badWindow.StatusCode);
         Assert.Contains("The window must be one of 7, 30, 90, 365 days, not 12.", await badWindow.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>An incident declared in Slack whose channel has a message from alice, as Slack sends it (escaped), on its timeline.</summary>
+    private async Task<long> IncidentWhereAliceSaysAsync(string text, string declare = "Checkout API errors sev2")
+    {
+        var number = await bot.Slack.DeclareAsync(declare);
+        var channel = (await bot.Slack.ChannelOfAsync(number)).Id;
+        await bot.Slack.EventAsync(new { type = "message", channel, user = SlackTestBot.Responder, text, ts = "1700000001.000100", channel_type = "channel" });
+        await bot.Slack.DrainAsync(number, channel);
+        return number;
     }
 }

@@ -1,3 +1,4 @@
+using IncidentBot.Api;
 using IncidentBot.Assistant;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
@@ -12,12 +13,19 @@ namespace IncidentBot.Dashboard.Pages.Incidents;
 /// changes that Slack and the REST API offer too, each one call into <see cref="IncidentService"/>.
 /// </summary>
 public sealed class DetailModel(
-    IIncidentReader reader, IncidentService incidents, IncidentAssistant assistant, IOptions<DashboardOptions> options, TimeProvider time) : PageModel
+    IIncidentReader reader,
+    IncidentService incidents,
+    IncidentAssistant assistant,
+    IPersonNames names,
+    AnswerRenderer renderer,
+    IOptions<DashboardOptions> options,
+    TimeProvider time) : PageModel
 {
     public Incident Incident { get; private set; } = null!;
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
     public IReadOnlyList<PostmortemDraft> Drafts { get; private set; } = [];
     public DateTimeOffset Now { get; private set; }
+    public PageNames People { get; private set; } = PageNames.None;
     public string? TeamId => options.Value.TeamId;
     public bool IsEditor => options.Value.IsEditor(User.UserId());
 
@@ -43,10 +51,14 @@ public sealed class DetailModel(
     }
 
     public async Task<IActionResult> OnGetSummaryAsync(string reference, CancellationToken cancellationToken) =>
-        Number(reference) is { } number ? Partial("_Summary", await assistant.SummarizeAsync(number, cancellationToken)) : NotFound();
+        Number(reference) is { } number ? Partial("_Summary", await SaidAsync(await assistant.SummarizeAsync(number, cancellationToken), SummaryDto.Texts, cancellationToken)) : NotFound();
 
     public async Task<IActionResult> OnGetRelatedAsync(string reference, CancellationToken cancellationToken) =>
-        Number(reference) is { } number ? Partial("_Related", await assistant.FindRelatedAsync(number, cancellationToken)) : NotFound();
+        Number(reference) is { } number ? Partial("_Related", await SaidAsync(await assistant.FindRelatedAsync(number, cancellationToken), RelatedDto.Texts, cancellationToken)) : NotFound();
+
+    /// <summary>The people an answer's lines mention, by name; its links as links.</summary>
+    private async Task<Said<TAnswer>> SaidAsync<TAnswer>(TAnswer answer, Func<TAnswer, IEnumerable<string>> texts, CancellationToken cancellationToken) =>
+        new(answer, await PageNames.LoadAsync(names, renderer, [], texts(answer), cancellationToken));
 
     public Task<IActionResult> OnPostStatusAsync(string reference, string? status) => ChangeAsync(reference, () =>
         IncidentStatusText.TryParseChange(status, out var to)
@@ -117,6 +129,8 @@ public sealed class DetailModel(
         Incident = incident;
         Timeline = await reader.GetTimelineAsync(number, new TimelineQuery(), cancellationToken);
         Drafts = withDrafts ? await reader.GetPostmortemDraftsAsync(number, cancellationToken) : [];
+        var people = Timeline.Select(entry => entry.ActorId).Concat(Drafts.Select(draft => draft.CreatedBy)).Append(incident.CommanderId).Append(incident.DeclaredBy);
+        People = await PageNames.LoadAsync(names, renderer, people, Timeline.Select(entry => entry.Text), cancellationToken);
         return null;
     }
 

@@ -1,3 +1,4 @@
+using IncidentBot.Assistant;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace IncidentBot.Dashboard.Pages.Incidents;
 
 /// <summary>The incidents, newest first, filtered by what the URL says, a page at a time.</summary>
-public sealed class IndexModel(IIncidentReader reader, TimeProvider time) : PageModel
+public sealed class IndexModel(IIncidentReader reader, IPersonNames names, AnswerRenderer renderer, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
     [BindProperty(SupportsGet = true)] public string? Severity { get; set; }
@@ -23,6 +24,7 @@ public sealed class IndexModel(IIncidentReader reader, TimeProvider time) : Page
     public IReadOnlyList<string> ServiceNames { get; private set; } = [];
     public int Total { get; private set; }
     public DateTimeOffset Now { get; private set; }
+    public PageNames People { get; private set; } = PageNames.None;
 
     /// <summary>The cursor of the next page, when there is one.</summary>
     public long? Older { get; private set; }
@@ -44,6 +46,7 @@ public sealed class IndexModel(IIncidentReader reader, TimeProvider time) : Page
         Older = page.Count > IncidentListQuery.PageSize ? Incidents[^1].Number : null;
         Total = await reader.CountAsync(filter with { BeforeNumber = null }, cancellationToken);
         LastUpdates = await reader.GetLastUpdatesAsync(Incidents.Select(i => i.Number).ToList(), cancellationToken);
+        People = await PageNames.LoadAsync(names, renderer, Incidents.Select(i => i.CommanderId), [], cancellationToken);
         return Page();
     }
 }
