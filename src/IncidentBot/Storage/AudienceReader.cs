@@ -69,7 +69,10 @@ public sealed class AudienceReader(IIncidentReader provider) : IIncidentReader
         await CanSeeAsync(number, cancellationToken) ? await provider.CountMessagesAsync(number, cancellationToken) : 0;
 
     public Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default) =>
-        provider.GetServiceNamesAsync(cancellationToken);
+        GetServiceNamesAsync(IncidentAudience.Everyone, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetServiceNamesAsync(IncidentAudience audience, CancellationToken cancellationToken = default) =>
+        provider.GetServiceNamesAsync(IncidentViewer.Current.Intersect(audience), cancellationToken);
 
     public Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
         GetStatsAsync(since, until, IncidentAudience.Everyone, cancellationToken);

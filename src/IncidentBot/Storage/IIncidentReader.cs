@@ -53,8 +53,12 @@ public interface IIncidentReader
     /// <summary>What people wrote in the incident's timeline (Slack messages, updates, actions, resolutions), deleted messages not counted.</summary>
     Task<int> CountMessagesAsync(long number, CancellationToken cancellationToken = default);
 
-    /// <summary>Every service name any incident has had, in order.</summary>
-    Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default);
+    /// <summary>Every service name any incident the audience of the work under way sees has had, in order.</summary>
+    Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default) =>
+        GetServiceNamesAsync(IncidentViewer.Current, cancellationToken);
+
+    /// <summary>Every service name any incident the audience sees has had, in order.</summary>
+    Task<IReadOnlyList<string>> GetServiceNamesAsync(IncidentAudience audience, CancellationToken cancellationToken = default);
 
     /// <summary>The figures of the incidents declared in the window, of those the audience of the work under way sees.</summary>
     Task<IncidentStats> GetStatsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 
@@ -10,7 +11,7 @@ namespace IncidentBot.Tests.SlackApp;
 /// "Since you last looked" on the fake clock: <c>/incident catchup</c>, the welcome back on return, "what did I miss?"
 /// and the REST call. Messages carry Slack timestamps of the fake clock's time, so "after Bob's last message" is exact.
 /// </summary>
-public sealed class CatchupInSlackTests : IAsyncLifetime
+public sealed partial class CatchupInSlackTests : IAsyncLifetime
 {
     private const string Bob = "U0BOB";
     private const string Carol = "U0CAROL";
@@ -119,6 +120,7 @@ public sealed class CatchupInSlackTests : IAsyncLifetime
         Assert.Contains($"Welcome back to INC-{number}", welcome.Arg("text"));
         Assert.Contains("failed over to us-east-2", welcome.Arg("text"));
         Assert.DoesNotContain("looking at the load balancer", welcome.Arg("text"));
+        Assert.DoesNotContain("what's the state?", welcome.Arg("text"));
 
         await SayAsync(channel, Bob, "ok, thanks", after: TimeSpan.FromMinutes(1));
         await SayAsync(channel, Bob, "checking the EU graphs now", after: TimeSpan.FromMinutes(2));
@@ -127,6 +129,33 @@ public sealed class CatchupInSlackTests : IAsyncLifetime
         await slack.Slack.WaitForCallAsync("chat.postEphemeral", c => c.Arg("user") == Carol);
 
         Assert.Single(slack.Slack.CallsTo("chat.postEphemeral"), c => c.Arg("user") == Bob);
+    }
+
+    [Fact]
+    public async Task TheModelWritingTheWelcomeBackIsNotShownTheReturnersOwnMessages()
+    {
+        await using var model = await FakeOpenAi.StartAsync();
+        model.Responder = ListEveryMessageGiven;
+        await slack.DisposeAsync();
+        slack = await SlackTestBot.StartAsync(clock: clock, extraSettings: new Dictionary<string, string?>
+        {
+            ["Ai:Provider"] = "openai",
+            ["Ai:Endpoint"] = model.Endpoint.ToString(),
+            ["Ai:ApiKey"] = model.ApiKey,
+            ["Ai:Model"] = "fake-model",
+            ["Ai:TimeoutSeconds"] = "5",
+        });
+        var (number, channel) = await DeclareAsync();
+        await SayAsync(channel, Bob, "looking at the load balancer", after: TimeSpan.FromMinutes(1));
+        await SayAsync(channel, Carol, "failed over to us-east-2", after: TimeSpan.FromMinutes(30));
+        await SayAsync(channel, Bob, "restarted the load balancer", after: TimeSpan.FromMinutes(40));
+
+        var welcome = await slack.Slack.WaitForCallAsync("chat.postEphemeral", c => c.Arg("user") == Bob);
+        Assert.Contains($"Welcome back to INC-{number}", welcome.Arg("text"));
+        Assert.Contains("failed over to us-east-2", welcome.Arg("text"));
+        Assert.DoesNotContain("restarted the load balancer", welcome.Arg("text"));
+        Assert.DoesNotContain(model.ChatRequests, request => request.UserText.Contains("restarted the load balancer", StringComparison.Ordinal));
+        await slack.DrainAsync(number, channel);
     }
 
     [Fact]
@@ -246,6 +275,18 @@ public sealed class CatchupInSlackTests : IAsyncLifetime
         Assert.Equal("ephemeral", answer.GetProperty("response_type").GetString());
         return answer.GetProperty("text").GetString()!;
     }
+
+    /// <summary>A model that ignores being told to leave out the reader's messages: it lists, as actions, every message it is given.</summary>
+    private static FakeChatReply ListEveryMessageGiven(FakeChatRequest request)
+    {
+        var messages = MessageLine().Matches(request.UserText).Select(m => $"- {m.Groups["text"].Value} {m.Groups["cite"].Value}");
+        return FakeChatReply.Text(
+            "**Status and severity**\n- None.\n**New findings**\n- None.\n**Actions**\n" + string.Join("\n", messages.DefaultIfEmpty("- None."))
+            + "\n**Decisions**\n- None.\n**Open questions**\n- None.");
+    }
+
+    [GeneratedRegex(@"^(?<cite>\[INC-\d+#\d+\]) .* · message · <@\w+>: (?<text>.*)$", RegexOptions.Multiline)]
+    private static partial Regex MessageLine();
 
     /// <summary>The bullets under the catch-up's section headings (not the sources list).</summary>
     private static IEnumerable<string> SectionBullets(string text) =>

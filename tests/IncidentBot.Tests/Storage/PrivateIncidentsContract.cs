@@ -77,6 +77,28 @@ public abstract class PrivateIncidentsContract<TProvider> : StorageContract<TPro
         Assert.NotNull(await reader.GetAsync(secret.Number)); // The bot's own work sees everything.
     }
 
+    [SkippableFact]
+    public async Task AServiceOnlyAPrivateIncidentHasIsListedOnlyForItsMembers()
+    {
+        await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Checkout errors", Services = ["checkout-api"] }, Now));
+        var secret = await Ports.Store.CreateAsync(IncidentChanges.Declare(
+            new IncidentDraft { Title = "Ledger mismatch in payroll", Services = ["checkout-api", "payroll-ledger"], IsPrivate = true }, Now));
+        var reader = new AudienceReader(Ports.Reader);
+
+        Assert.Equal(["checkout-api"], await Ports.Reader.GetServiceNamesAsync(Outsider));
+        using (IncidentViewer.As(Outsider))
+        {
+            Assert.Equal(["checkout-api"], await reader.GetServiceNamesAsync());
+        }
+
+        using (IncidentViewer.As(IncidentAudience.MembersOf([secret.Number])))
+        {
+            Assert.Equal(["checkout-api", "payroll-ledger"], await reader.GetServiceNamesAsync());
+        }
+
+        Assert.Equal(["checkout-api", "payroll-ledger"], await reader.GetServiceNamesAsync()); // The bot's own work sees everything.
+    }
+
     private async Task<(Incident Open, Incident Secret)> DeclareBothAsync()
     {
         var open = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Checkout errors" }, Now));

@@ -4,7 +4,11 @@ using IncidentBot.Incidents;
 
 namespace IncidentBot.Assistant.Catchup;
 
-/// <summary>The catch-up written by the model from only the window's timeline entries (condensed when long), its citations checked.</summary>
+/// <summary>
+/// The catch-up written by the model from only the window's timeline entries (condensed when long), its citations checked.
+/// The person's own entries are not given to the model at all (the message that brought them back among them): asking
+/// it to leave them out is not enough.
+/// </summary>
 public sealed class ModelCatchup(ModelWriter model, TimeProvider time) : ICatchupStep
 {
     private const int CatchupTokens = 700;
@@ -20,7 +24,7 @@ public sealed class ModelCatchup(ModelWriter model, TimeProvider time) : ICatchu
     public Task<CatchupAnswer> CatchUpAsync(Incident incident, CatchupWindow window, CancellationToken cancellationToken = default) =>
         model.RunAsync(async token =>
         {
-            var timeline = await model.Condenser.ReadAsync(incident, token, window.After);
+            var timeline = await model.Condenser.ReadAsync(incident, token, window.After, window.UserId);
             var request = ModelPrompts.Catchup(incident, window.Phrase, window.UserId, timeline.Text, timeline.Condensed, Headings);
             var text = await model.WriteAsync(request, CatchupTokens, token);
             var verdicts = await model.CheckAsync(text, token);

@@ -46,9 +46,11 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, ModelClients mode
     private readonly TimelineReadLimits limits = limits ?? new TimelineReadLimits();
 
     /// <param name="after">Read only the entries after this one; all of them when null.</param>
-    public async Task<ReadTimeline> ReadAsync(Incident incident, CancellationToken cancellationToken, TimelineCursor? after = null)
+    /// <param name="leftOutActor">Whose entries the model is not shown (counted as read, like joins); nobody's when null.</param>
+    public async Task<ReadTimeline> ReadAsync(
+        Incident incident, CancellationToken cancellationToken, TimelineCursor? after = null, string? leftOutActor = null)
     {
-        var (parts, skipped) = await CutAsync(incident, after, cancellationToken);
+        var (parts, skipped) = await CutAsync(incident, after, leftOutActor, cancellationToken);
         var read = parts.Sum(p => p.Entries);
         if (parts.Count <= 1)
         {
@@ -80,7 +82,8 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, ModelClients mode
     }
 
     /// <summary>The first part and the latest parts; the count of entries between them.</summary>
-    private async Task<(List<TimelinePart> Parts, int Skipped)> CutAsync(Incident incident, TimelineCursor? after, CancellationToken cancellationToken)
+    private async Task<(List<TimelinePart> Parts, int Skipped)> CutAsync(
+        Incident incident, TimelineCursor? after, string? leftOutActor, CancellationToken cancellationToken)
     {
         var kept = new List<TimelinePart>();
         var current = new TimelinePartBuilder();
@@ -91,7 +94,8 @@ internal sealed class TimelineCondenser(IncidentPlugin plugin, ModelClients mode
             var page = await plugin.GetTimelinePageAsync(incident.Reference, cursor, limits.PageSize, cancellationToken);
             foreach (var entry in page.Entries)
             {
-                var line = entry.Kind == TimelineEntryKind.MemberJoined ? null : ModelData.Entry(entry);
+                var hidden = entry.Kind == TimelineEntryKind.MemberJoined || (leftOutActor is not null && entry.ActorId == leftOutActor);
+                var line = hidden ? null : ModelData.Entry(entry);
                 if (line is not null && current.Length + line.Length + 1 > limits.MaxPartChars && current.Entries > 0)
                 {
                     skipped += Keep(kept, current.Build(), limits.MaxParts);

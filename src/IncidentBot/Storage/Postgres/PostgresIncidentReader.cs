@@ -120,11 +120,14 @@ public sealed class PostgresIncidentReader(PostgresDatabase database) : IInciden
             """, new { Number = number }, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> GetServiceNamesAsync(IncidentAudience audience, CancellationToken cancellationToken = default)
     {
+        var (where, parameters) = Where(new IncidentFilter { Audience = audience });
         await using var connection = await database.OpenAsync(cancellationToken);
-        var names = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT service FROM incident_services GROUP BY service ORDER BY service COLLATE \"C\" LIMIT 2000;", cancellationToken: cancellationToken));
+        var names = await connection.QueryAsync<string>(new CommandDefinition($"""
+            SELECT s.service FROM incident_services s JOIN incidents i ON i.number = s.incident_number
+            WHERE {where} GROUP BY s.service ORDER BY s.service COLLATE "C" LIMIT 2000;
+            """, parameters, cancellationToken: cancellationToken));
         return names.ToList();
     }
 

@@ -119,11 +119,14 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
             """, new { Number = number }, cancellationToken: cancellationToken));
     }
 
-    public async Task<IReadOnlyList<string>> GetServiceNamesAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> GetServiceNamesAsync(IncidentAudience audience, CancellationToken cancellationToken = default)
     {
+        var (where, parameters) = Where(new IncidentFilter { Audience = audience });
         await using var connection = await database.OpenAsync(cancellationToken);
-        var names = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT service FROM incident_services ORDER BY service LIMIT 2000;", cancellationToken: cancellationToken));
+        var names = await connection.QueryAsync<string>(new CommandDefinition($"""
+            SELECT DISTINCT s.service FROM incident_services s JOIN incidents i ON i.number = s.incident_number
+            WHERE {where} ORDER BY s.service LIMIT 2000;
+            """, parameters, cancellationToken: cancellationToken));
         return names.ToList();
     }
 
