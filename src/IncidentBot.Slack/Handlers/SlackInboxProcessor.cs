@@ -25,9 +25,9 @@ public sealed class SlackInboxProcessor(
 {
     private const int BatchSize = 256;
 
-    // On the machine's clock, like IdlePoll. Measured in bench/ingest-wrk (docs/performance.md): with it, a burst of channel
-    // messages is written in about a fifth fewer CPU microseconds an ack; it adds at most this much to a message's lag.
-    private static readonly TimeSpan GatherPause = TimeSpan.FromMilliseconds(2);
+    // On the machine's clock, like IdlePoll. Measured in bench/ingest-wrk (docs/performance.md, "The inbox processor
+    // gathers a burst"): a burst of channel messages then costs less CPU an ack; it adds at most this to a message's lag.
+    private static readonly TimeSpan GatherPause = TimeSpan.FromMilliseconds(5);
 
     // A store shared with other processes is not told of their work; it is looked for this often.
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
