@@ -44,6 +44,7 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
     private readonly List<NotedEntry> hypotheses = [];
     private readonly List<NotedEntry> stateChanges = [];
     private readonly List<NotedEntry> decisions = [];
+    private readonly List<NotedEntry> followUpsAdded = [];
     private readonly List<PendingQuestion> questions = [];
     private DateTimeOffset? lastStatusChange;
 
@@ -82,6 +83,9 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
 
     /// <summary>The latest five decisions ("decided to …", "we agreed …", "going with …"), oldest first.</summary>
     public IReadOnlyList<NotedEntry> Decisions => decisions;
+
+    /// <summary>The latest ten follow-ups added (tracked on the incident itself, which a postmortem lists), oldest first.</summary>
+    public IReadOnlyList<NotedEntry> FollowUpsAdded => followUpsAdded;
 
     /// <summary>The entry that last set a field (impact, mitigation or resolution summary), to cite it.</summary>
     public Dictionary<string, NotedEntry> FieldSources { get; } = new(StringComparer.Ordinal);
@@ -141,6 +145,9 @@ internal sealed class TimelineDigest(int doneCapacity = 12, int keyEventCapacity
             case TimelineEntryKind.ServicesChanged
                 or TimelineEntryKind.ResourceLinked or TimelineEntryKind.AlertChanged:
                 AddState(entry);
+                break;
+            case TimelineEntryKind.FollowUpAdded:
+                AddLatest(followUpsAdded, NotedEntry.Of(entry), 10);
                 break;
             case TimelineEntryKind.DetailsChanged:
                 ReadDetailsChange(entry);

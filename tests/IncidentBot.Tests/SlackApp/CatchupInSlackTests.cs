@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -232,6 +233,23 @@ public sealed partial class CatchupInSlackTests : IAsyncLifetime
 
         var never = await TestBot.ReadSuccessAsync(await slack.Bot.Client.GetAsync($"/api/incidents/INC-{number}/catchup?user={Dave}"));
         Assert.Equal("never", never.GetProperty("basis").GetString());
+    }
+
+    [Fact]
+    public async Task AFollowUpAgreedSinceThePersonLastSpokeIsNews()
+    {
+        var (number, channel) = await DeclareAsync();
+        await SayAsync(channel, Bob, "here", after: TimeSpan.FromMinutes(1));
+        await SayAsync(channel, Carol, "ok", after: TimeSpan.FromMinutes(1));
+        await TestBot.ReadSuccessAsync(await slack.Bot.Client.PostAsJsonAsync(
+            $"/api/incidents/INC-{number}/followups", new { text = "Add an alert on checkout latency", ownerId = Carol }));
+        await slack.DrainAsync(number, channel);
+
+        var answer = await TestBot.ReadSuccessAsync(await slack.Bot.Client.GetAsync($"/api/incidents/INC-{number}/catchup?user={Bob}"));
+
+        Assert.False(answer.GetProperty("nothingNew").GetBoolean());
+        var decision = Assert.Single(answer.GetProperty("decisions").EnumerateArray());
+        Assert.Contains("Add an alert on checkout latency", decision.GetProperty("text").GetString());
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class DeterministicCatchup(IncidentPlugin plugin, TimeProvider tim
         var lines = new NewLines(incident, window.UserId);
         var changes = lines.Take(digest.StateChanges);
         var questions = lines.Take(digest.OpenQuestions);
-        var decisions = lines.Take(digest.Decisions.Concat(digest.ActionItems));
+        var decisions = lines.Take(digest.Decisions.Concat(digest.ActionItems).Concat(digest.FollowUpsAdded));
         var findings = lines.Take(FieldChange(digest, "impact").Concat(digest.Impact).Concat(digest.Hypotheses).Concat(digest.RootCause));
         var actions = lines.Take(digest.Done.Concat(digest.TryingNow));
 
