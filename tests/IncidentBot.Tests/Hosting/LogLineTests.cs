@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.SlackApp;
+using IncidentBot.Tests.Dashboard;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 
@@ -39,6 +40,16 @@ public sealed class LogLineTests : IDisposable
         Assert.DoesNotContain("System.Net.Http.HttpClient", output);
         Assert.DoesNotContain("Polly", output);
         Assert.True(bot.OutputLines <= 6, $"{bot.OutputLines} lines:\n{output}");
+    }
+
+    [Fact]
+    public async Task TheStartLineSaysWhenTheDashboardIsOn()
+    {
+        await using var dashboard = await DashboardTestBot.StartAsync();
+
+        var line = StartupSummary.Describe(dashboard.Slack.Bot.App);
+
+        Assert.EndsWith($" · dashboard on at /incidents (sign in with Slack, workspace {dashboard.TeamId})", line);
     }
 
     [Fact]
