@@ -96,6 +96,16 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task AMisspeltSectionInAppsettingsIsRefusedWithASuggestion()
+    {
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.json"), "{\n  \"Slak\": { \"BotToken\": \"xoxb-1\" }\n}\n");
+
+        var line = await FailingStartAsync([], ["--contentRoot", folder]);
+
+        Assert.Equal("IncidentBot cannot start: Slak:BotToken (in appsettings.json) is not a setting IncidentBot knows: did you mean Slack:BotToken?", line);
+    }
+
+    [Fact]
     public async Task AnInvalidOptionValueIsReportedAsBefore()
     {
         var line = await FailingStartAsync(new() { ["Storage__Provider"] = "mongo" });
