@@ -3,15 +3,18 @@
 #   docker build -t incidentbot .
 #   docker run -p 127.0.0.1:8080:8080 -v incidentbot-data:/var/lib/incidentbot -e Slack__BotToken=… incidentbot
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The SDK runs on the machine that builds; -a $TARGETARCH publishes for the image's architecture, with only the native
+# libraries (SQLite, ONNX Runtime) of linux on that architecture: 140 MB instead of 312 MB for every platform.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TARGETARCH
 WORKDIR /src
 # The project files first, so the restore layer is reused until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/IncidentBot.Slack/IncidentBot.Slack.csproj src/IncidentBot.Slack/
 COPY src/IncidentBot/IncidentBot.csproj src/IncidentBot/
-RUN dotnet restore src/IncidentBot/IncidentBot.csproj
+RUN dotnet restore src/IncidentBot/IncidentBot.csproj -a $TARGETARCH
 COPY src/ src/
-RUN dotnet publish src/IncidentBot/IncidentBot.csproj --configuration Release --no-restore --output /app
+RUN dotnet publish src/IncidentBot/IncidentBot.csproj -a $TARGETARCH --configuration Release --no-restore --output /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # curl for the health check; the runtime image has none.

@@ -209,7 +209,8 @@ public sealed class LoopbackProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A port of 127.0.0.1 that nothing listens on (until something takes it).</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

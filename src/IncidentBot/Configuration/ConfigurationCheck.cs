@@ -49,7 +49,7 @@ public sealed class ConfigurationCheck
         {
             foreach (var key in provider.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                if (ours.Contains(key, StringComparer.OrdinalIgnoreCase) || FrameworkSections.Contains(key))
+                if (ours.Contains(key, StringComparer.OrdinalIgnoreCase) || FrameworkSections.Contains(key) || IsOpenTelemetrySetting(key))
                 {
                     continue;
                 }
@@ -104,6 +104,9 @@ public sealed class ConfigurationCheck
             .Select(f => (string)f.GetValue(null)!)
             .Concat(["Logging", "Kestrel", "AllowedHosts", "https_port", "$schema"]),
         StringComparer.OrdinalIgnoreCase);
+
+    /// <summary><c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>OTEL_SERVICE_NAME</c>, …: OpenTelemetry reads its own from the configuration too.</summary>
+    private static bool IsOpenTelemetrySetting(string key) => key.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase);
 
     private static string? FindInvalidValue(IServiceProvider services, Type optionsType)
     {

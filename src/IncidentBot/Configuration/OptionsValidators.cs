@@ -1,7 +1,7 @@
 using IncidentBot.Storage;
+using IncidentBot.Storage.Postgres;
 using IncidentBot.Storage.Sqlite;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace IncidentBot.Configuration;
 
@@ -10,32 +10,13 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options) => options.Provider?.Trim().ToLowerInvariant() switch
     {
-        StorageOptions.Sqlite => SqliteDatabase.FindConnectionStringProblem(options.ConnectionString) is { } problem
-            ? ValidateOptionsResult.Fail(problem)
-            : ValidateOptionsResult.Success,
-        StorageOptions.Postgres => ValidatePostgres(options.ConnectionString),
+        StorageOptions.Sqlite => Result(SqliteDatabase.FindConnectionStringProblem(options.ConnectionString)),
+        StorageOptions.Postgres => Result(PostgresConnectionProblem.Find(options.ConnectionString)),
         var other => ValidateOptionsResult.Fail($"Storage:Provider must be 'sqlite' or 'postgres', not '{other}'."),
     };
 
-    private static ValidateOptionsResult ValidatePostgres(string? connectionString)
-    {
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return ValidateOptionsResult.Fail("Storage:ConnectionString is required with Storage:Provider 'postgres' (Host=…;Database=…;Username=…).");
-        }
-
-        try
-        {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            return string.IsNullOrWhiteSpace(builder.Host)
-                ? ValidateOptionsResult.Fail("Storage:ConnectionString names no Host for PostgreSQL.")
-                : ValidateOptionsResult.Success;
-        }
-        catch (ArgumentException exception)
-        {
-            return ValidateOptionsResult.Fail($"Storage:ConnectionString is not a PostgreSQL connection string: {exception.Message}");
-        }
-    }
+    private static ValidateOptionsResult Result(string? problem) =>
+        problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problem);
 }
 
 internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>

@@ -1,5 +1,6 @@
 using IncidentBot.Assistant.Related;
 using IncidentBot.Configuration;
+using IncidentBot.Dashboard;
 using IncidentBot.Slack;
 using IncidentBot.SlackApp;
 using IncidentBot.Storage;
@@ -23,7 +24,7 @@ public static class StartupSummary
             Storage(services),
             Assistant(services.GetRequiredService<IOptions<AiOptions>>().Value, services.GetRequiredService<IncidentEmbeddingModel>()),
             Api(services.GetRequiredService<IOptions<ApiOptions>>().Value),
-            "dashboard off");
+            Dashboard(services.GetRequiredService<IOptions<DashboardOptions>>().Value));
     }
 
     private static string Slack(IConfiguration configuration, IServiceProvider services)
@@ -60,6 +61,11 @@ public static class StartupSummary
 
     private static string Api(ApiOptions api) =>
         api.AllKeys.Any() ? $"REST API open ({Count(api.AllKeys.Count(), "key")})" : "REST API closed (no Api:Keys)";
+
+    private static string Dashboard(DashboardOptions dashboard) =>
+        dashboard.Enabled
+            ? $"dashboard on at /incidents (sign in with Slack{(string.IsNullOrWhiteSpace(dashboard.TeamId) ? "" : $", workspace {dashboard.TeamId.Trim()}")})"
+            : "dashboard off (no Dashboard:ClientId)";
 
     private static string Count(int count, string thing) => count == 1 ? $"1 {thing}" : $"{count} {thing}s";
 }

@@ -96,8 +96,7 @@ public static class StorageExtensions
                 }
                 catch (NpgsqlException e)
                 {
-                    throw new StartupException(
-                        $"The PostgreSQL database {database.Description} cannot be opened ({e.Message}); check Storage:ConnectionString and that the server is running.", e);
+                    throw new StartupException(PostgresConnectionProblem.Describe(database.Connection, e), e);
                 }
             }, sp.GetRequiredService<ILogger<StorageInitializer>>());
         });
@@ -110,7 +109,7 @@ internal sealed class StorageInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var (from, to) = await migrate(cancellationToken);
+        var (from, to) = await MigrateAsync(cancellationToken);
         if (from == to)
         {
             // The start line says where the storage is; only an upgrade is news.
@@ -123,4 +122,16 @@ internal sealed class StorageInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<(int From, int To)> MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await migrate(cancellationToken);
+        }
+        catch (NewerSchemaException e)
+        {
+            throw new StartupException(e.Message, e);
+        }
+    }
 }

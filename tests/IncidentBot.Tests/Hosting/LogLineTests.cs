@@ -1,9 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.SlackApp;
+using IncidentBot.Tests.Dashboard;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 
@@ -35,12 +34,22 @@ public sealed class LogLineTests : IDisposable
 
         var output = bot.RecentOutput();
         Assert.Contains($"IncidentBot listening on {bot.Address.ToString().TrimEnd('/')}: Slack over HTTP", output);
-        Assert.Contains($"storage sqlite {database.FilePath} · assistant deterministic (no model), related by words (no embeddings) · REST API open (1 key) · dashboard off", output);
+        Assert.Contains($"storage sqlite {database.FilePath} · assistant deterministic (no model), related by words (no embeddings) · REST API open (1 key) · dashboard off (no Dashboard:ClientId)", output);
         Assert.Contains("INC-1 declared SEV-3 \"Search is slow\"", output);
         Assert.Contains("INC-1 channel #incident-1-search-is-slow", output);
         Assert.DoesNotContain("System.Net.Http.HttpClient", output);
         Assert.DoesNotContain("Polly", output);
         Assert.True(bot.OutputLines <= 6, $"{bot.OutputLines} lines:\n{output}");
+    }
+
+    [Fact]
+    public async Task TheStartLineSaysWhenTheDashboardIsOn()
+    {
+        await using var dashboard = await DashboardTestBot.StartAsync();
+
+        var line = StartupSummary.Describe(dashboard.Slack.Bot.App);
+
+        Assert.EndsWith($" · dashboard on at /incidents (sign in with Slack, workspace {dashboard.TeamId})", line);
     }
 
     [Fact]
@@ -59,7 +68,7 @@ public sealed class LogLineTests : IDisposable
     [Fact]
     public async Task AnUnreachableSlackIsOneWarningNamingTheCauseWithoutAStackTrace()
     {
-        var closedPort = ClosedLoopbackPort();
+        var closedPort = LoopbackProcess.FreeLoopbackPort();
         await using var bot = await TestBot.StartAsync(database.ConnectionString, new FakeClock(), new Dictionary<string, string?>
         {
             ["Slack:BotToken"] = "xoxb-unreachable",
@@ -78,12 +87,5 @@ public sealed class LogLineTests : IDisposable
         Assert.DoesNotContain(shown, e => e.Exception is not null);
         Assert.DoesNotContain(shown, e => e.Message.Contains("refused an update", StringComparison.Ordinal));
         Assert.DoesNotContain(shown, e => e.Category.StartsWith("System.Net.Http", StringComparison.Ordinal) || e.Category.StartsWith("Polly", StringComparison.Ordinal));
-    }
-
-    private static int ClosedLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

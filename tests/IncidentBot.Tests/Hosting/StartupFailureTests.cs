@@ -96,6 +96,16 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task AMisspeltSectionInAppsettingsIsRefusedWithASuggestion()
+    {
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.json"), "{\n  \"Slak\": { \"BotToken\": \"xoxb-1\" }\n}\n");
+
+        var line = await FailingStartAsync([], ["--contentRoot", folder]);
+
+        Assert.Equal("IncidentBot cannot start: Slak:BotToken (in appsettings.json) is not a setting IncidentBot knows: did you mean Slack:BotToken?", line);
+    }
+
+    [Fact]
     public async Task AnInvalidOptionValueIsReportedAsBefore()
     {
         var line = await FailingStartAsync(new() { ["Storage__Provider"] = "mongo" });
@@ -112,20 +122,27 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     /// <returns>The one line on stderr.</returns>
-    private async Task<string> FailingStartAsync(Dictionary<string, string> environment, string[]? arguments = null)
+    private Task<string> FailingStartAsync(Dictionary<string, string> environment, string[]? arguments = null)
+    {
+        environment.TryAdd("Storage__ConnectionString", database.ConnectionString);
+        return StartAndFailAsync(environment, arguments ?? []);
+    }
+
+    /// <summary>Starts the built program in production with <paramref name="environment"/> and asserts it fails as an operator should see it.</summary>
+    /// <returns>The one line on stderr.</returns>
+    internal static async Task<string> StartAndFailAsync(IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
         Dictionary<string, string> settings = new()
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
-            ["Storage__ConnectionString"] = database.ConnectionString,
         };
         foreach (var (name, value) in environment)
         {
             settings[name] = value;
         }
 
-        await using var bot = LoopbackProcess.Start(typeof(IncidentBotApp).Assembly.Location, arguments ?? [], settings);
+        await using var bot = LoopbackProcess.Start(typeof(IncidentBotApp).Assembly.Location, arguments, settings);
         await bot.WaitForExitAsync(ExitLimit);
 
         var output = bot.RecentOutput();

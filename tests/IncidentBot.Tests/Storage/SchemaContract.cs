@@ -1,5 +1,6 @@
 using System.Data.Common;
 using IncidentBot.Incidents;
+using IncidentBot.Storage;
 using IncidentBot.Storage.Sqlite;
 using IncidentBot.Tests.Support;
 
@@ -57,7 +58,7 @@ public abstract class SchemaContract<TProvider> : IAsyncLifetime
         await Provider.MigrateAsync();
         await Provider.SetVersionAsync(99);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Provider.MigrateAsync());
+        var error = await Assert.ThrowsAsync<NewerSchemaException>(() => Provider.MigrateAsync());
 
         Assert.Contains("schema version 99", error.Message);
         Assert.Contains("newer IncidentBot", error.Message);

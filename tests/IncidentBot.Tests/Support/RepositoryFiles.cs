@@ -16,5 +16,7 @@ public static class RepositoryFiles
         throw new InvalidOperationException($"No IncidentBot.sln above {AppContext.BaseDirectory}.");
     });
 
-    public static string ReadAllText(string relativePath) => File.ReadAllText(Path.Combine(Root.Value, relativePath));
+    public static string ReadAllText(string relativePath) => File.ReadAllText(PathOf(relativePath));
+
+    public static string PathOf(string relativePath) => Path.Combine(Root.Value, relativePath);
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.Telemetry;
@@ -50,6 +51,29 @@ public sealed class MetricsTests
         Assert.Equal(1, metrics.Value("incidentbot_assistant_answers_total", ("feature", "questions"), ("engine", "deterministic"), ("outcome", "answered")));
         Assert.Equal(1, metrics.Value("http_server_request_duration_seconds_count", ("http_route", "/api/incidents/{reference}"), ("http_request_method", "PATCH")));
         Assert.NotNull(metrics.Value("dotnet_gc_collections_total"));
+    }
+
+    [Fact]
+    public async Task WithAnOtlpEndpointRequestsAreSentAsTracesAndTheCountersAsMetrics()
+    {
+        await using var collector = await FakeOtlpCollector.StartAsync();
+        using var database = new TemporaryDatabase();
+        await using var bot = await TestBot.StartAsync(database.ConnectionString, settings: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "incidentbot-otlp-test",
+            // Exported at once rather than every 5 s (traces) and 60 s (metrics).
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "50",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        });
+
+        await bot.DeclareAsync(new { title = "Traced declaration" });
+
+        var traces = await collector.WaitForAsync("traces", "/api/incidents", TimeSpan.FromSeconds(30));
+        Assert.Equal("application/x-protobuf", traces.ContentType);
+        Assert.Contains("incidentbot-otlp-test", traces.Body);
+        await collector.WaitForAsync("metrics", "incidentbot.incidents.declared", TimeSpan.FromSeconds(30));
     }
 
     [Fact]

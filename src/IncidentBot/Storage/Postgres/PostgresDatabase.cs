@@ -27,14 +27,21 @@ public sealed class PostgresDatabase : IStorageDatabase, IAsyncDisposable
 
     internal PostgresDatabase(string connectionString, IReadOnlyList<PostgresMigration> migrations)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        Description = $"{builder.Host}{(builder.Port == NpgsqlConnection.DefaultPort ? "" : $":{builder.Port}")}/{builder.Database}";
-        dataSource = NpgsqlDataSource.Create(builder);
+        Connection = new NpgsqlConnectionStringBuilder(connectionString);
+        Description = $"{ServerOf(Connection)}/{Connection.Database}";
+        dataSource = NpgsqlDataSource.Create(Connection);
         this.migrations = migrations;
     }
 
     /// <summary>Host and database, without credentials, for the log.</summary>
     public string Description { get; }
+
+    /// <summary>The settings it connects with, to say which of them is at fault.</summary>
+    internal NpgsqlConnectionStringBuilder Connection { get; }
+
+    /// <summary>Host, and port unless it is PostgreSQL's own.</summary>
+    internal static string ServerOf(NpgsqlConnectionStringBuilder connection) =>
+        $"{connection.Host}{(connection.Port == NpgsqlConnection.DefaultPort ? "" : $":{connection.Port}")}";
 
     public int LatestVersion => migrations.Count == 0 ? 0 : migrations[^1].Version;
 
@@ -75,8 +82,7 @@ public sealed class PostgresDatabase : IStorageDatabase, IAsyncDisposable
         var from = await GetVersionAsync(connection, transaction, cancellationToken);
         if (from > LatestVersion)
         {
-            throw new InvalidOperationException(
-                $"The database {Description} has schema version {from}, written by a newer IncidentBot; this one knows versions up to {LatestVersion}.");
+            throw new NewerSchemaException(Description, from, LatestVersion);
         }
 
         foreach (var migration in migrations.Where(m => m.Version > from))

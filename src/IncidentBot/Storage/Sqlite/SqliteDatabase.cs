@@ -322,8 +322,7 @@ public sealed partial class SqliteDatabase : IStorageDatabase, IAsyncDisposable
         var from = await GetVersionAsync(connection, cancellationToken);
         if (from > LatestVersion)
         {
-            throw new InvalidOperationException(
-                $"The database {DataSource} has schema version {from}, written by a newer IncidentBot; this one knows versions up to {LatestVersion}.");
+            throw new NewerSchemaException(DataSource, from, LatestVersion);
         }
 
         foreach (var migration in migrations.Where(m => m.Version > from))

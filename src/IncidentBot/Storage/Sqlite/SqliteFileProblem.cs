@@ -22,7 +22,7 @@ internal static class SqliteFileProblem
 
         if (!Directory.Exists(folder))
         {
-            return File.Exists(folder) ? $"{folder} is a file, not a folder" : $"the folder {folder} cannot be created ({exception.Message})";
+            return File.Exists(folder) ? $"{folder} is a file, not a folder" : $"the folder {folder} cannot be created ({exception.Message.TrimEnd('.')})";
         }
 
         if (exception is SqliteException { SqliteErrorCode: NotADatabase })
