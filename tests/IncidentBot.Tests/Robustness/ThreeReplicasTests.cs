@@ -29,9 +29,10 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
     private const int Victim = 1;
     private const int Incidents = 3;
     private const int Senders = 4;
-    private const int EventsToSend = 600;
-    private const int AcksBeforeKill = 200;
-    private const int ChangesPerIncident = 8;
+    private const int AcksBeforeKill = 150;
+    private const int AcksAfterKill = 100;
+    private const int AcksBetweenChanges = 30;
+    private const int ChangesPerIncident = 4;
     private const string ChangeMark = "incidentbot_change";
     private const string AnnouncementMark = "incidentbot_announcement";
 
@@ -46,14 +47,18 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
     private FakeSlack? slack;
     private FakeChannel announcements = null!;
     private List<Replica> replicas = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> changeFailures = [];
 
     /// <summary>One bot process; its process id and output are the replica's identity in logs and tables.</summary>
     private sealed record Replica(string Name, LoopbackProcess Process)
     {
         public int ChangesAcked;
+        public int ChangesStored;
     }
 
     private sealed record StreamedIncident(long Number, string Channel);
+
+    private sealed record ChangeCommands(int Sent, int Acked, int Confirmed);
 
     public async Task InitializeAsync()
     {
@@ -87,25 +92,35 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
         var elapsed = Stopwatch.StartNew();
         var incidents = await Task.WhenAll(Enumerable.Range(0, Incidents).Select(i => DeclareAsync(replicas[i % Replicas], i)));
         var stream = new SignedMessageStream(
-            [.. replicas.Select(replica => replica.Process.Address)], [.. incidents.Select(incident => incident.Channel)], slack!.TeamId, SigningSecret, TextPrefix, EventsToSend);
+            [.. replicas.Select(replica => replica.Process.Address)], [.. incidents.Select(incident => incident.Channel)], slack!.TeamId, SigningSecret, TextPrefix);
         var senders = Enumerable.Range(0, Senders).Select(_ => stream.SendUntilStoppedAsync()).ToList();
         var changers = incidents.Select((incident, i) => ChangeAlongTheStreamAsync(incident, i, stream)).ToList();
 
-        await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.AckedCount >= AcksBeforeKill), StreamLimit);
+        // Mid-stream, once it has stored a change of its own, whose line it may not have posted yet.
         var victim = replicas[Victim];
+        await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.AckedCount >= AcksBeforeKill && victim.ChangesStored > 0), StreamLimit);
         var held = await KillWhileHoldingWorkAsync(victim);
         var killedAt = elapsed.Elapsed;
-        await Task.WhenAll(senders);
+        var ackedAtKill = stream.AckedCount;
         var changes = await Task.WhenAll(changers);
-        output.WriteLine($"{stream.Sent} events sent, acked: {string.Join(", ", replicas.Select((r, i) => $"{r.Name} (pid {r.Process.Id}) {stream.AckedBy(i).Count} events and {r.ChangesAcked} changes"))}; " +
+        await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.AckedCount >= ackedAtKill + AcksAfterKill), StreamLimit);
+        stream.Stop();
+        await Task.WhenAll(senders);
+        output.WriteLine($"{stream.Sent} events sent, acked: {string.Join(", ", replicas.Select((r, i) => $"{r.Name} (pid {r.Process.Id}) {stream.AckedBy(i).Count} events and {r.ChangesAcked} changes ({r.ChangesStored} seen stored)"))}; " +
             $"{stream.Failed} not acked; {victim.Name} killed after {killedAt.TotalSeconds:0.0} s holding {held.Count} items of work");
 
+        output.WriteLine($"change commands not acknowledged: {string.Join(", ", changeFailures.GroupBy(f => f).Select(g => $"{g.Key} ×{g.Count()}"))}");
         var acked = stream.Acked.ToHashSet(StringComparer.Ordinal);
         var ports = storage.Open();
         var stored = await SettleAsync(() => StreamedTextsAsync(ports, incidents, stream), texts => acked.IsSubsetOf(texts) && held.IsSubsetOf(texts));
         await SettleAsync(() => AllToldAsync(ports, incidents), told => told);
         output.WriteLine($"settled after {elapsed.Elapsed.TotalSeconds:0.0} s: {stored.Count} streamed events in the timeline " +
             $"({stored.Intersect(acked).Count()} of the {acked.Count} acked, {stored.Intersect(held).Count()} of the {held.Count} the killed replica held)");
+
+        if (!acked.IsSubsetOf(stored) || !held.IsSubsetOf(stored))
+        {
+            replicas.ForEach(replica => output.WriteLine($"{replica.Name} (pid {replica.Process.Id}), its last lines:\n{replica.Process.RecentOutput()}"));
+        }
 
         Assert.Empty(acked.Except(stored));
         Assert.Empty(held.Except(stored));
@@ -146,32 +161,36 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
     /// <summary>
     /// Changes the status and the severity in turn, spread over the stream and over the replicas. Each command is chosen
     /// from the stored state, and an acknowledged one is waited for until it is stored (answered late, it may be stored
-    /// just after its 200), so every acknowledged command makes one change.
+    /// just after its 200; by a replica killed meanwhile, perhaps never), so every confirmed command made one change.
     /// </summary>
-    private async Task<(int Sent, int Acked)> ChangeAlongTheStreamAsync(StreamedIncident incident, int index, SignedMessageStream stream)
+    private async Task<ChangeCommands> ChangeAlongTheStreamAsync(StreamedIncident incident, int index, SignedMessageStream stream)
     {
         var reader = storage.Open().Reader;
-        var (sent, acked) = (0, 0);
+        var (sent, acked, confirmed) = (0, 0, 0);
         for (var k = 0; k < ChangesPerIncident; k++)
         {
-            var due = (k + 1) * EventsToSend / (ChangesPerIncident + 1);
-            await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.Sent >= due), StreamLimit);
+            var due = (k + 1) * AcksBetweenChanges;
+            await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.AckedCount >= due), StreamLimit);
             var replica = replicas[(index + k) % Replicas];
             var current = (await reader.GetAsync(incident.Number))!;
             var (command, done) = NextChange(current, k);
             sent++;
-            if (!await SendCommandAsync(replica, command, incident.Channel))
+            if (await SendCommandAsync(replica, command, incident.Channel) is { } failure)
             {
+                changeFailures.Add($"{replica.Name} {failure}");
                 continue;
             }
 
             acked++;
             Interlocked.Increment(ref replica.ChangesAcked);
-            await SlackTestBot.EventuallyAsync(
-                async () => replica.Process.HasExited || done(await reader.GetAsync(incident.Number) ?? current), SettleLimit);
+            // 1 when stored, 0 when the replica died first (a command answered late is still running after its 200).
+            var stored = await SlackTestBot.EventuallyAsync<int?>(
+                async () => done(await reader.GetAsync(incident.Number) ?? current) ? 1 : replica.Process.HasExited ? 0 : null, SettleLimit) ?? 0;
+            confirmed += stored;
+            Interlocked.Add(ref replica.ChangesStored, stored);
         }
 
-        return (sent, acked);
+        return new ChangeCommands(sent, acked, confirmed);
     }
 
     private static (string Command, Func<Incident, bool> Done) NextChange(Incident current, int k) => k % 2 == 0
@@ -182,7 +201,8 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
             ? ("severity sev2", incident => incident.Severity == Severity.Sev2)
             : ("severity sev1", incident => incident.Severity == Severity.Sev1);
 
-    private async Task<bool> SendCommandAsync(Replica replica, string text, string channel)
+    /// <returns>Null when acknowledged, else what came instead.</returns>
+    private async Task<string?> SendCommandAsync(Replica replica, string text, string channel)
     {
         using var request = signer.SlashCommand(new Dictionary<string, string>
         {
@@ -198,11 +218,11 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
         try
         {
             using var response = await replica.Process.Client.SendAsync(request);
-            return response.StatusCode == HttpStatusCode.OK;
+            return response.StatusCode == HttpStatusCode.OK ? null : $"HTTP {(int)response.StatusCode}";
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            return false; // The replica is gone (or going).
+            return exception.GetType().Name; // The replica is gone (or going).
         }
     }
 
@@ -304,17 +324,17 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
         return true;
     }
 
-    private async Task AssertEachChangeSaidOnceInOrderAsync(StoragePorts ports, StreamedIncident incident, (int Sent, int Acked) commands)
+    private async Task AssertEachChangeSaidOnceInOrderAsync(StoragePorts ports, StreamedIncident incident, ChangeCommands commands)
     {
         var timeline = await TimelineAsync(ports, incident.Number);
         var changeIds = timeline.Where(e => e.Kind is TimelineEntryKind.StatusChanged or TimelineEntryKind.SeverityChanged).Select(e => e.Id).Order().ToList();
         var statusIds = timeline.Where(e => e.Kind == TimelineEntryKind.StatusChanged).Select(e => e.Id).Order().ToList();
         var lines = MarkedEntries(incident.Channel, ChangeMark, incident.Number);
         var announced = MarkedEntries(announcements.Id, AnnouncementMark, incident.Number);
-        output.WriteLine($"INC-{incident.Number}: {commands.Sent} changes sent, {commands.Acked} acked, {changeIds.Count} stored, " +
+        output.WriteLine($"INC-{incident.Number}: {commands.Sent} changes sent, {commands.Acked} acked ({commands.Confirmed} seen stored), {changeIds.Count} stored, " +
             $"{lines.Count(changeIds.Contains)} change lines posted, {announced.Count(statusIds.Contains)} of {statusIds.Count} status changes announced");
 
-        Assert.InRange(changeIds.Count, commands.Acked, commands.Sent);
+        Assert.InRange(changeIds.Count, commands.Confirmed, commands.Sent);
         Assert.Equal(lines.Distinct().Count(), lines.Count);
         Assert.Equal(changeIds, lines.Where(changeIds.Contains));
         Assert.Equal(announced.Distinct().Count(), announced.Count);

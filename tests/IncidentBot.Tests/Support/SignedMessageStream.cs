@@ -9,10 +9,10 @@ namespace IncidentBot.Tests.Support;
 /// <summary>
 /// Signed Slack <c>message</c> events, each unique (event id, ts, text), from any number of concurrent senders: event n
 /// goes to bot n modulo the bots (replicas behind a load balancer) and to the channels in turn. What each bot
-/// acknowledged with a 200 is kept. Without a limit the senders go on until <see cref="Stop"/>.
+/// acknowledged with a 200 is kept. The senders go on until <see cref="Stop"/>.
 /// </summary>
 public sealed class SignedMessageStream(
-    IReadOnlyList<Uri> bots, IReadOnlyList<string> channels, string teamId, string signingSecret, string textPrefix, int? limit = null)
+    IReadOnlyList<Uri> bots, IReadOnlyList<string> channels, string teamId, string signingSecret, string textPrefix)
 {
     private readonly CancellationTokenSource stop = new();
     private readonly SlackRequestSigner signer = new(signingSecret);
@@ -29,7 +29,7 @@ public sealed class SignedMessageStream(
     /// <summary>The texts the bot at this index acknowledged.</summary>
     public IReadOnlyCollection<string> AckedBy(int bot) => acked[bot];
 
-    public int Sent => Math.Min(Volatile.Read(ref sequence), limit ?? int.MaxValue);
+    public int Sent => Volatile.Read(ref sequence);
 
     public int Failed => Volatile.Read(ref failed);
 
@@ -37,7 +37,6 @@ public sealed class SignedMessageStream(
 
     public void Stop() => stop.Cancel();
 
-    /// <summary>Sends until stopped or, with a limit, until that many events have been sent.</summary>
     public async Task SendUntilStoppedAsync()
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
@@ -47,11 +46,6 @@ public sealed class SignedMessageStream(
         while (!stop.IsCancellationRequested)
         {
             var n = Interlocked.Increment(ref sequence);
-            if (n > limit)
-            {
-                return;
-            }
-
             var bot = n % bots.Count;
             var text = textPrefix + n.ToString("D6", CultureInfo.InvariantCulture);
             try
