@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -47,7 +48,7 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
     private FakeSlack? slack;
     private FakeChannel announcements = null!;
     private List<Replica> replicas = [];
-    private readonly System.Collections.Concurrent.ConcurrentBag<string> changeFailures = [];
+    private readonly ConcurrentBag<string> changeFailures = [];
 
     /// <summary>One bot process; its process id and output are the replica's identity in logs and tables.</summary>
     private sealed record Replica(string Name, LoopbackProcess Process)
@@ -108,7 +109,6 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
         await Task.WhenAll(senders);
         output.WriteLine($"{stream.Sent} events sent, acked: {string.Join(", ", replicas.Select((r, i) => $"{r.Name} (pid {r.Process.Id}) {stream.AckedBy(i).Count} events and {r.ChangesAcked} changes ({r.ChangesStored} seen stored)"))}; " +
             $"{stream.Failed} not acked; {victim.Name} killed after {killedAt.TotalSeconds:0.0} s holding {held.Count} items of work");
-
         output.WriteLine($"change commands not acknowledged: {string.Join(", ", changeFailures.GroupBy(f => f).Select(g => $"{g.Key} ×{g.Count()}"))}");
         var acked = stream.Acked.ToHashSet(StringComparer.Ordinal);
         var ports = storage.Open();
