@@ -131,6 +131,13 @@ public sealed partial class FakeSlack : IAsyncDisposable
     public void StallNext(string method, int times = 1) =>
         Inject(method, times, new InjectedFailure(HttpStatusCode.OK, null, null, Stall: true));
 
+    /// <summary>
+    /// The next <paramref name="times"/> calls to <paramref name="method"/> are carried out (a message is posted), but
+    /// their answer never comes: as when the caller dies just after Slack did what it asked.
+    /// </summary>
+    public void LoseAnswerNext(string method, int times = 1) =>
+        Inject(method, times, new InjectedFailure(HttpStatusCode.OK, null, null, Stall: true, CarriedOut: true));
+
     /// <summary>A response_url pointing back at this fake; posts to it are recorded as method "response_url".</summary>
     public string ResponseUrl(string id = "1") => new Uri(BaseUrl, $"response/{id}").ToString();
 
@@ -217,6 +224,14 @@ public sealed partial class FakeSlack : IAsyncDisposable
         var call = await RecordAsync(context, method);
         if (TakeFailure(method) is { } failure)
         {
+            if (failure.CarriedOut)
+            {
+                lock (gate)
+                {
+                    _ = AuthenticationError(call) ?? Answer(call);
+                }
+            }
+
             await WriteFailureAsync(context.Response, failure);
             return;
         }
@@ -339,5 +354,5 @@ public sealed partial class FakeSlack : IAsyncDisposable
         return response.WriteAsync(answer.ToJsonString());
     }
 
-    private sealed record InjectedFailure(HttpStatusCode Status, int? RetryAfterSeconds, string? Error, bool Stall = false);
+    private sealed record InjectedFailure(HttpStatusCode Status, int? RetryAfterSeconds, string? Error, bool Stall = false, bool CarriedOut = false);
 }

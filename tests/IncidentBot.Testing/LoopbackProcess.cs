@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace IncidentBot.Testing;
 
@@ -144,6 +145,31 @@ public sealed class LoopbackProcess : IAsyncDisposable
             // Already gone.
         }
     }
+
+    /// <summary>SIGSTOP (Linux): the process stands still, holding whatever it holds, until <see cref="Resume"/> or <see cref="Kill"/>.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT: a paused process goes on.</summary>
+    public void Resume() => Signal(SigCont);
+
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    private void Signal(int signal)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Pausing a process is done with Linux signals.");
+        }
+
+        if (SendSignal(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Signal {signal} to process {process.Id} failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>Waits for the process to end and for all of its output to be read.</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)

@@ -8,7 +8,12 @@ namespace IncidentBot.Configuration;
 /// <summary>Each failure names the configuration key at fault, as an operator would write it.</summary>
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
-    public ValidateOptionsResult Validate(string? name, StorageOptions options) => options.Provider?.Trim().ToLowerInvariant() switch
+    public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+        options.InboxClaimTime < StorageOptions.MinInboxClaimTime || options.InboxClaimTime > StorageOptions.MaxInboxClaimTime
+            ? ValidateOptionsResult.Fail($"Storage:InboxClaimTime must be between {StorageOptions.MinInboxClaimTime} and {StorageOptions.MaxInboxClaimTime}, not {options.InboxClaimTime}.")
+            : ValidateProvider(options);
+
+    private static ValidateOptionsResult ValidateProvider(StorageOptions options) => options.Provider?.Trim().ToLowerInvariant() switch
     {
         StorageOptions.Sqlite => Result(SqliteDatabase.FindConnectionStringProblem(options.ConnectionString)),
         StorageOptions.Postgres => Result(PostgresConnectionProblem.Find(options.ConnectionString)),

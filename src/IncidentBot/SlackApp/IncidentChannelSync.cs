@@ -34,8 +34,9 @@ public sealed class IncidentChannelSync(
 
     private string? announcementChannelId;
 
-    // Incidents whose progress record has been checked against what Slack shows, since this process started.
-    private readonly ConcurrentDictionary<long, bool> reconciled = new();
+    // Each incident's progress as this process last recorded or checked it against what Slack shows. A record that
+    // differs was written by another replica since, which may have died between posting and recording: checked again.
+    private readonly ConcurrentDictionary<long, SlackSyncState> known = new();
 
     /// <summary>
     /// Brings one incident up to date now; false when Slack refused and a retry is scheduled. While another replica
@@ -167,14 +168,14 @@ public sealed class IncidentChannelSync(
             }
 
             incident = await OpenChannelAsync(incident, cancellationToken);
-            reconciled[incident.Number] = true; // A channel opened just now holds nothing said before.
+            known[incident.Number] = state; // A channel opened just now holds nothing said before.
         }
 
         var channel = incident.ChannelId!;
-        if (!reconciled.ContainsKey(incident.Number))
+        if (!known.TryGetValue(incident.Number, out var recorded) || !SameProgress(recorded, state))
         {
             state = await ReconcileAsync(incident, channel, state, cancellationToken);
-            reconciled[incident.Number] = true;
+            known[incident.Number] = state;
         }
 
         state = await SetTopicAsync(incident, channel, state, cancellationToken);
@@ -353,9 +354,10 @@ public sealed class IncidentChannelSync(
     }
 
     /// <summary>
-    /// A crash between posting a message and recording it would post it again after the restart. So, the
-    /// first time this process works on an incident, the latest messages of its channel (and of the
-    /// announcement channel) show what was already said, and the record is moved up to match.
+    /// A crash between posting a message and recording it would post it again after the restart, or from another
+    /// replica. So, the first time this process works on an incident, and whenever another replica has recorded
+    /// progress since this one last did, the latest messages of its channel (and of the announcement channel) show
+    /// what was already said, and the record is moved up to match.
     /// </summary>
     private async Task<SlackSyncState> ReconcileAsync(Incident incident, string channel, SlackSyncState state, CancellationToken cancellationToken)
     {
@@ -439,8 +441,13 @@ public sealed class IncidentChannelSync(
     private async Task<SlackSyncState> SaveAsync(SlackSyncState state, CancellationToken cancellationToken)
     {
         await syncStore.SaveAsync(state, cancellationToken);
+        known[state.IncidentNumber] = state;
         return state;
     }
+
+    private static bool SameProgress(SlackSyncState a, SlackSyncState b) =>
+        (a.CardTs, a.CardVersion, a.Topic, a.LinesThroughEntryId, a.AnnouncedThroughEntryId) ==
+        (b.CardTs, b.CardVersion, b.Topic, b.LinesThroughEntryId, b.AnnouncedThroughEntryId);
 
     private async Task ScheduleRetryAsync(Incident incident, Exception exception, CancellationToken cancellationToken)
     {

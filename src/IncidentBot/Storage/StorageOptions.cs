@@ -19,5 +19,15 @@ public sealed class StorageOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    public static readonly TimeSpan MinInboxClaimTime = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxInboxClaimTime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// PostgreSQL: how long Slack work one replica has taken from the inbox is kept from the others; the work of a
+    /// replica that died is taken over once this has passed. Shorter is a faster takeover; a batch that runs longer
+    /// than this may run twice (its handlers are idempotent).
+    /// </summary>
+    public TimeSpan InboxClaimTime { get; set; } = TimeSpan.FromSeconds(30);
+
     public static bool IsPostgres(string? provider) => string.Equals(provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
 }

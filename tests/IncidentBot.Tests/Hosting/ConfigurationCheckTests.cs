@@ -8,6 +8,7 @@ public sealed class ConfigurationCheckTests
     [Theory]
     [InlineData("Storage:Provider", "mongo", "Storage:Provider must be 'sqlite' or 'postgres', not 'mongo'.")]
     [InlineData("Storage:ConectionString", "Data Source=x.db", "Storage:ConectionString is not a setting IncidentBot knows")]
+    [InlineData("Storage:InboxClaimTime", "00:00:00.500", "Storage:InboxClaimTime must be between 00:00:01 and 01:00:00, not 00:00:00.5000000.")]
     [InlineData("Api:Keys:0", "short", "Api:Keys:0 is too short")]
     [InlineData("Ai:Provider", "skynet", "Ai:Provider must be 'none' or 'openai'")]
     [InlineData("Ai:TimeoutSeconds", "soon", "'Ai:TimeoutSeconds'")]

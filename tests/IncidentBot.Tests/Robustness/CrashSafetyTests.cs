@@ -1,11 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using IncidentBot.Hosting;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
@@ -58,17 +53,17 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
         bot = await StartBotAsync();
         var (number, channel) = await DeclareWithChannelAsync();
 
-        var stream = new EventStream(bot.Address, channel, slack.TeamId);
+        var stream = new SignedMessageStream([bot.Address], [channel], slack.TeamId, SigningSecret, TextPrefix);
         var senders = Enumerable.Range(0, Senders).Select(_ => stream.SendUntilStoppedAsync()).ToList();
         var streaming = Stopwatch.StartNew();
-        while (stream.Acked.Count < AcksBeforeKill && streaming.Elapsed < StreamLimit && !bot.HasExited)
+        while (stream.AckedCount < AcksBeforeKill && streaming.Elapsed < StreamLimit && !bot.HasExited)
         {
             await Task.Delay(10);
         }
 
         // Roughly how far the handlers had got: what is acked but not yet here lives only in the inbox table.
         var inTimelineBeforeKill = (await TimelineAsync(number)).Count(e => e.GetProperty("text").GetString()!.StartsWith(TextPrefix, StringComparison.Ordinal));
-        var ackedBeforeKill = stream.Acked.Count;
+        var ackedBeforeKill = stream.AckedCount;
         bot.Kill();
         await bot.WaitForExitAsync(TimeSpan.FromSeconds(30));
         // The senders keep going into the dead port for a moment, then stop.
@@ -166,87 +161,5 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         return string.Join('\n', lines);
-    }
-
-    /// <summary>Signed message events, each unique (event id, ts, text), from any number of concurrent senders.</summary>
-    private sealed class EventStream(Uri address, string channel, string teamId)
-    {
-        private readonly CancellationTokenSource stop = new();
-        private int sequence;
-        private int failed;
-
-        public ConcurrentBag<string> Acked { get; } = [];
-
-        public int Sent => Volatile.Read(ref sequence);
-
-        public int Failed => Volatile.Read(ref failed);
-
-        public void Stop() => stop.Cancel();
-
-        public async Task SendUntilStoppedAsync()
-        {
-            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
-            {
-                BaseAddress = address,
-                Timeout = TimeSpan.FromSeconds(30),
-            };
-            while (!stop.IsCancellationRequested)
-            {
-                var n = Interlocked.Increment(ref sequence);
-                var text = TextPrefix + n.ToString("D6", CultureInfo.InvariantCulture);
-                try
-                {
-                    using var request = Signed(Envelope(n, text));
-                    using var response = await client.SendAsync(request, stop.Token);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        Acked.Add(text);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-                {
-                    // The process is gone (or going): this one was never acknowledged.
-                    Interlocked.Increment(ref failed);
-                    if (!stop.IsCancellationRequested)
-                    {
-                        await Task.Delay(20);
-                    }
-                }
-            }
-        }
-
-        private string Envelope(int n, string text) => new JsonObject
-        {
-            ["token"] = "legacy",
-            ["team_id"] = teamId,
-            ["api_app_id"] = "A0BOT",
-            ["event"] = new JsonObject
-            {
-                ["type"] = "message",
-                ["channel"] = channel,
-                ["user"] = SlackTestBot.Responder,
-                ["text"] = text,
-                ["ts"] = $"1760000000.{n:D6}",
-                ["channel_type"] = "channel",
-            },
-            ["type"] = "event_callback",
-            ["event_id"] = $"EvCrash{n:D6}",
-            ["event_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        }.ToJsonString();
-
-        private static HttpRequestMessage Signed(string body)
-        {
-            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            var bytes = Encoding.UTF8.GetBytes(body);
-            var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new ByteArrayContent(bytes) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-            request.Headers.Add("X-Slack-Signature", IncidentBot.Slack.AspNetCore.SlackSignatureVerifier.Sign(SigningSecret, timestamp, bytes));
-            return request;
-        }
     }
 }

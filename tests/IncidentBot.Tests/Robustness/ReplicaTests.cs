@@ -80,6 +80,30 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.Equal(IncidentBot.Incidents.IncidentStatus.Stable, (await reader.GetAsync(number))!.Status);
     }
 
+    [SkippableFact]
+    public async Task AChangeLineOneReplicaPostedButDiedBeforeRecordingIsNotPostedAgainByTheOther()
+    {
+        var declared = await SendAsync(replicas[0], signer.SlashCommand(Command("declare Payments timeouts sev2", ops.Id)));
+        var number = long.Parse(System.Text.RegularExpressions.Regex.Match(await declared.Content.ReadAsStringAsync(), @"INC-(\d+)").Groups[1].Value);
+        var channel = await SlackTestBot.EventuallyAsync(async () => (await storage.Open().Reader.GetAsync(number))?.ChannelId);
+        await SendAsync(replicas[0], signer.SlashCommand(Command("severity sev1", channel)));
+        await WaitUntilSlackIsToldAsync(number);
+
+        // The second replica posts the line, Slack shows it, and the replica dies before it records that it did.
+        slack.LoseAnswerNext("chat.postMessage");
+        await SendAsync(replicas[1], signer.SlashCommand(Command("stable", channel)));
+        await slack.WaitForCallAsync("chat.postMessage", c => c.Arg("channel") == channel && c.Arg("text")!.Contains("to *stable*"));
+        await replicas[1].DisposeAsync();
+        replicas = [replicas[0]];
+
+        // The first, which worked on this channel before, takes it up again with the next change.
+        await SendAsync(replicas[0], signer.SlashCommand(Command("severity sev2", channel)));
+        await WaitUntilSlackIsToldAsync(number);
+
+        Assert.Single(slack.CallsTo("chat.postMessage"), c => c.Arg("channel") == channel && c.Arg("text")!.Contains("to *stable*"));
+        Assert.Single(slack.CallsTo("chat.postMessage"), c => c.Arg("channel") == channel && c.Arg("text")!.Contains("to *SEV-2*"));
+    }
+
     private async Task WaitUntilSlackIsToldAsync(long number)
     {
         var ports = storage.Open();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using IncidentBot.Slack.Handlers;
+using IncidentBot.Storage;
 using IncidentBot.Storage.Postgres;
 using IncidentBot.Tests.Support;
 
@@ -148,12 +149,42 @@ public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<Postg
         await stopped.AcceptAsync(Event("Ev1"));
         Assert.Single(await stopped.ReadPendingAsync(0, 10));
 
-        var soon = Inbox(Provider.Open(), PostgresSlackInboxStore.ClaimTime - TimeSpan.FromSeconds(1));
-        var later = Inbox(Provider.Open(), PostgresSlackInboxStore.ClaimTime + TimeSpan.FromSeconds(1));
+        var soon = Inbox(Provider.Open(), new StorageOptions().InboxClaimTime - TimeSpan.FromSeconds(1));
+        var later = Inbox(Provider.Open(), new StorageOptions().InboxClaimTime + TimeSpan.FromSeconds(1));
 
         Assert.Empty(await soon.ReadPendingAsync(0, 10));
         Assert.Contains("Ev1", Assert.Single(await later.ReadPendingAsync(0, 10)).Item.Payload);
     }
+
+    [SkippableFact]
+    public async Task AShorterConfiguredClaimTimeLetsAnotherReplicaTakeTheWorkOverSooner()
+    {
+        var stopped = Inbox(TimeSpan.FromSeconds(5));
+        await stopped.AcceptAsync(Event("Ev1"));
+        Assert.Single(await stopped.ReadPendingAsync(0, 10));
+
+        Assert.Empty(await Inbox(TimeSpan.FromSeconds(5), after: TimeSpan.FromSeconds(4)).ReadPendingAsync(0, 10));
+        Assert.Single(await Inbox(TimeSpan.FromSeconds(5), after: TimeSpan.FromSeconds(6)).ReadPendingAsync(0, 10));
+    }
+
+    [SkippableFact]
+    public async Task ClaimedWorkNamesTheHostAndProcessHoldingIt()
+    {
+        var inbox = Inbox(Ports);
+        await inbox.AcceptAsync(Event("Ev1"));
+        await inbox.ReadPendingAsync(0, 10);
+
+        await using var connection = await Provider.OpenDatabase().OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT claimed_by FROM slack_work_items;", connection);
+        var holder = (string)(await command.ExecuteScalarAsync())!;
+        Assert.StartsWith($"{Environment.MachineName}:{Environment.ProcessId}:", holder, StringComparison.Ordinal);
+    }
+
+    private PostgresSlackInboxStore Inbox(TimeSpan claimTime, TimeSpan after = default) => new(
+        Provider.OpenDatabase(),
+        Microsoft.Extensions.Options.Options.Create(new StorageOptions { InboxClaimTime = claimTime }),
+        new FakeTimeProvider(Now + after),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresSlackInboxStore>.Instance);
 
     private static IEnumerable<string?> EventIds(IEnumerable<PendingSlackWork> batch) =>
         batch.Select(work => System.Text.Json.JsonDocument.Parse(work.Item.Payload).RootElement.GetProperty("event_id").GetString());

@@ -5,6 +5,7 @@ using IncidentBot.Storage.Postgres;
 using IncidentBot.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace IncidentBot.Tests.Support;
@@ -207,7 +208,7 @@ public sealed class PostgresStorage : StorageProvider
             new PostgresIncidentLeases(database),
             new ReminderStore(database),
             new DoraOutbox(database),
-            time => new PostgresSlackInboxStore(database, time, NullLogger<PostgresSlackInboxStore>.Instance));
+            time => new PostgresSlackInboxStore(database, Options.Create(new StorageOptions()), time, NullLogger<PostgresSlackInboxStore>.Instance));
     }
 
     public override int LatestVersion => PostgresMigrations.All[^1].Version;

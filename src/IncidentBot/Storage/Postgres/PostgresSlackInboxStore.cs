@@ -1,21 +1,19 @@
 using Dapper;
 using IncidentBot.Slack.Handlers;
 using IncidentBot.Storage.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Storage.Postgres;
 
 /// <summary>
 /// The Slack transport's inbox on PostgreSQL, shared by every replica. Accepting is one statement that claims the
 /// event id and stores the work together, so a retried delivery is stored once whichever replica it reaches.
-/// Reading pending work claims it for this store (<c>FOR UPDATE SKIP LOCKED</c>) until <see cref="ClaimTime"/> has
-/// passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
+/// Reading pending work claims it for this store (<c>FOR UPDATE SKIP LOCKED</c>) until <see cref="StorageOptions.InboxClaimTime"/>
+/// has passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
 /// another replica, and the work of a replica that died is taken over once its claim has lapsed.
 /// </summary>
 public sealed class PostgresSlackInboxStore : SlackInboxStore
 {
-    /// <summary>How long work read by one replica is kept from the others.</summary>
-    public static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(30);
-
     private const string AcceptSql = """
         WITH claim AS (
             INSERT INTO slack_event_claims (event_id, claimed_at) SELECT @EventId, @Now WHERE @EventId IS NOT NULL
@@ -49,12 +47,18 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
     // Other replicas' work stepped over while looking for this one's.
     private const int MaxHeldElsewhere = 4096;
 
-    private readonly string owner = Guid.NewGuid().ToString("N");
+    // Says which process holds work (host and process id: e.g. a container's name and 1) to someone reading the table.
+    private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     private readonly PostgresDatabase database;
+    private readonly TimeSpan claimTime;
 
-    public PostgresSlackInboxStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresSlackInboxStore> logger)
-        : base(database, time, logger) => this.database = database;
+    public PostgresSlackInboxStore(PostgresDatabase database, IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresSlackInboxStore> logger)
+        : base(database, time, logger)
+    {
+        this.database = database;
+        claimTime = options.Value.InboxClaimTime;
+    }
 
     /// <summary>
     /// Claims for this replica the pending work it may run now, in order: work no other replica holds, up to the first
@@ -63,7 +67,7 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
     public override async Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default)
     {
         var now = Time.GetUtcNow();
-        var claim = new { Owner = owner, Now = UnixMs.From(now), Until = UnixMs.From(now + ClaimTime), AfterId = afterId, Window = limit + MaxHeldElsewhere };
+        var claim = new { Owner = owner, Now = UnixMs.From(now), Until = UnixMs.From(now + claimTime), AfterId = afterId, Window = limit + MaxHeldElsewhere };
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(LockClaimsSql, transaction: transaction, cancellationToken: cancellationToken));
