@@ -123,6 +123,7 @@ public sealed record BenchSettings
           --replica-count <n>        bots of the several-replica configuration        (default 3)
           --rounds <n>               times each configuration is measured             (default 2)
           --compare-commit <rev>     also measure each PostgreSQL configuration with the bot of this commit, side by side
+                                     (repeatable)
 
         IncidentBot.Bench baseline runs only the baseline endpoint on ASPNETCORE_URLS, with the signing secret in
         Slack__SigningSecret (the benchmark starts it so itself).
@@ -172,7 +173,7 @@ public sealed record BenchSettings
                     "--postgres-data" => settings with { ReplicaOptions = settings.ReplicaOptions with { PostgresData = Value() } },
                     "--replica-count" => settings with { ReplicaOptions = settings.ReplicaOptions with { Replicas = Count() } },
                     "--rounds" => settings with { ReplicaOptions = settings.ReplicaOptions with { Rounds = Count() } },
-                    "--compare-commit" => settings with { ReplicaOptions = settings.ReplicaOptions with { CompareCommit = Value() } },
+                    "--compare-commit" => settings with { ReplicaOptions = settings.ReplicaOptions with { CompareCommits = [.. settings.ReplicaOptions.CompareCommits, Value()] } },
                     "--wrk-script" => settings with { WrkOptions = settings.WrkOptions with { Script = Value() } },
                     _ => throw new FormatException($"Unknown option {name}."),
                 };
@@ -218,5 +219,6 @@ public sealed record ReplicaOptions
 
     public int Replicas { get; init; } = 3;
     public int Rounds { get; init; } = 2;
-    public string? CompareCommit { get; init; }
+    /// <summary>Builds measured beside the working tree's in every PostgreSQL configuration.</summary>
+    public IReadOnlyList<string> CompareCommits { get; init; } = [];
 }

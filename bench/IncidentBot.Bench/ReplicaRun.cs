@@ -6,7 +6,7 @@ using IncidentBot.Testing;
 namespace IncidentBot.Bench;
 
 /// <summary>One way of running the bot that a replica run measures: SQLite with one bot, or PostgreSQL with one or several.</summary>
-/// <param name="Bot">Which build: "working tree", or the commit given with <c>--compare-commit</c>.</param>
+/// <param name="Bot">Which build: "working tree", or a commit given with <c>--compare-commit</c>.</param>
 public sealed record ReplicaConfiguration(string Provider, int Replicas, string Bot, string BotDll)
 {
     public bool IsPostgres => Provider == "PostgreSQL";
@@ -100,7 +100,7 @@ public sealed class ReplicaRun(BenchSettings settings, BenchEnvironment environm
     private async Task<List<ReplicaConfiguration>> ConfigurationsAsync(CancellationToken cancellationToken)
     {
         var bots = new List<(string Label, string Dll)> { (WorkingTree, environment.BotDll) };
-        if (Options.CompareCommit is { } commit)
+        foreach (var commit in Options.CompareCommits)
         {
             var folder = Path.Combine(Path.GetTempPath(), $"incidentbot-bench-build-{Guid.NewGuid():N}");
             bots.Add((commit, await BotBuild.FromCommitAsync(BenchEnvironment.RepositoryRoot(), commit, folder, log, cancellationToken)));
@@ -145,7 +145,7 @@ public sealed class ReplicaRun(BenchSettings settings, BenchEnvironment environm
             var warm = await LoadAllAsync(bots, wrk, events, Path.Combine(folder, "warm-up"), settings.WrkOptions.Warmup, cancellationToken);
             await probe.WaitForDrainAsync(warm.Sum(r => r.Succeeded), settings.DrainTimeout, cancellationToken);
 
-            var files = await WriteBodiesAsync(events, Path.Combine(folder, "measured"), bots.Count, cancellationToken);
+            var files = await WriteBodiesAsync(events, Path.Combine(folder, "measured"), bots.Count, BodiesPerFile(bots.Count), cancellationToken);
             var before = await probe.ReadAsync(cancellationToken);
             var loadAverage = SystemCpu.LoadAverage();
             var (botCpu, postgresCpu, machine) = (BotsCpu(bots), postgres.CpuTime(), SystemCpu.Read());
@@ -199,17 +199,18 @@ public sealed class ReplicaRun(BenchSettings settings, BenchEnvironment environm
     private async Task<WrkResult[]> LoadAllAsync(
         IReadOnlyList<LoopbackProcess> bots, Wrk wrk, SignedEvents events, string prefix, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var files = await WriteBodiesAsync(events, prefix, bots.Count, cancellationToken);
+        // A few seconds need a fraction of a measured run's bodies; a repeat would only be deduplicated.
+        var files = await WriteBodiesAsync(events, prefix, bots.Count, BodiesPerFile(bots.Count) / 3, cancellationToken);
         return await Task.WhenAll(bots.Select((bot, i) => wrk.RunAsync(bot.Address, SlackRequestSigner.EventsPath, files[i], duration, cancellationToken)));
     }
 
     /// <summary>A file of unique signed events for each bot, signed now (Slack's 5 minutes).</summary>
-    private async Task<string[]> WriteBodiesAsync(SignedEvents events, string prefix, int bots, CancellationToken cancellationToken)
+    private static async Task<string[]> WriteBodiesAsync(SignedEvents events, string prefix, int bots, int bodies, CancellationToken cancellationToken)
     {
         var files = Enumerable.Range(0, bots).Select(i => $"{prefix}-{i}.tsv").ToArray();
         foreach (var file in files)
         {
-            await SignedBodyFile.WriteAsync(file, events, BodiesPerFile(bots), cancellationToken);
+            await SignedBodyFile.WriteAsync(file, events, bodies, cancellationToken);
         }
 
         return files;
