@@ -124,6 +124,7 @@ public sealed record BenchSettings
           --rounds <n>               times each configuration is measured             (default 2)
           --compare-commit <rev>     also measure each PostgreSQL configuration with the bot of this commit, side by side
                                      (repeatable)
+          --compare-dll <label=path> the same with a bot already built (e.g. one --compare-commit built before)
 
         IncidentBot.Bench baseline runs only the baseline endpoint on ASPNETCORE_URLS, with the signing secret in
         Slack__SigningSecret (the benchmark starts it so itself).
@@ -174,6 +175,7 @@ public sealed record BenchSettings
                     "--replica-count" => settings with { ReplicaOptions = settings.ReplicaOptions with { Replicas = Count() } },
                     "--rounds" => settings with { ReplicaOptions = settings.ReplicaOptions with { Rounds = Count() } },
                     "--compare-commit" => settings with { ReplicaOptions = settings.ReplicaOptions with { CompareCommits = [.. settings.ReplicaOptions.CompareCommits, Value()] } },
+                    "--compare-dll" => settings with { ReplicaOptions = settings.ReplicaOptions with { CompareDlls = [.. settings.ReplicaOptions.CompareDlls, Variable(name, Value())] } },
                     "--wrk-script" => settings with { WrkOptions = settings.WrkOptions with { Script = Value() } },
                     _ => throw new FormatException($"Unknown option {name}."),
                 };
@@ -221,4 +223,7 @@ public sealed record ReplicaOptions
     public int Rounds { get; init; } = 2;
     /// <summary>Builds measured beside the working tree's in every PostgreSQL configuration.</summary>
     public IReadOnlyList<string> CompareCommits { get; init; } = [];
+
+    /// <summary>Bots already built, by label, measured like <see cref="CompareCommits"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CompareDlls { get; init; } = [];
 }

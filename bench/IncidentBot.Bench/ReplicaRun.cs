@@ -106,6 +106,8 @@ public sealed class ReplicaRun(BenchSettings settings, BenchEnvironment environm
             bots.Add((commit, await BotBuild.FromCommitAsync(BenchEnvironment.RepositoryRoot(), commit, folder, log, cancellationToken)));
         }
 
+        bots.AddRange(Options.CompareDlls.Select(bot => (bot.Key, Path.GetFullPath(bot.Value))));
+
         // SQLite once, as the reference; every PostgreSQL configuration with each build, side by side.
         var configurations = new List<ReplicaConfiguration> { new("SQLite", 1, WorkingTree, environment.BotDll) };
         foreach (var replicas in new[] { 1, Options.Replicas })
@@ -230,7 +232,7 @@ public static class ReplicaReport
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"### Replica run of {e.Date:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- machine: nproc {e.ProcessorCount}, {e.Cpu}, {e.Os}; bots {e.BenchConfiguration} build{(e.BotServerGc ? ", server GC" : ", workstation GC")}, {e.Commit}");
+        md.AppendLine(e.MachineLine());
         md.AppendLine(CultureInfo.InvariantCulture, $"- wrk: {o.Connections} connections and {o.Threads} threads in all, split over one wrk per bot running at the same time; "
             + $"{o.Duration.TotalSeconds:0} s after {o.Warmup.TotalSeconds:0} s of warm-up; {s.ReplicaOptions.Rounds} rounds, the configurations alternating");
         md.AppendLine(CultureInfo.InvariantCulture, $"- PostgreSQL CPU: {(results.PostgresCpuMeasured ? "the whole cluster (postmaster and every process under it)" : "not measured (no --postgres-data)")}");

@@ -6,7 +6,8 @@
 #   --postgres "Host=127.0.0.1;Port=55900;Username=postgres" [--postgres-data /path/to/its/data]
 # (a user that may create databases; each configuration creates one and drops it).
 # Other options go to the benchmark (see --help under "--replicas" and "--wrk"), e.g. --rounds 3 --compare-commit abc123.
-# Bounded: stopped after 20 minutes at the latest (a normal run takes about 5).
+# Bounded: stopped after 40 minutes at the latest (a normal run takes about 5; building --compare-commit bots on a busy
+# machine can take ten minutes more).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 if ! command -v wrk >/dev/null; then
@@ -55,5 +56,5 @@ if [ -z "$given_postgres" ]; then
 fi
 
 dotnet build -c Release "$root/bench/IncidentBot.Bench" -nologo -v quiet
-timeout --kill-after=15s 20m dotnet "$root/bench/IncidentBot.Bench/bin/Release/net10.0/IncidentBot.Bench.dll" \
+timeout --kill-after=15s 40m dotnet "$root/bench/IncidentBot.Bench/bin/Release/net10.0/IncidentBot.Bench.dll" \
   --replicas --wrk-script "$root/bench/ingest-wrk/replay.lua" "${args[@]}"
