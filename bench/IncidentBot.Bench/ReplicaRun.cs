@@ -165,7 +165,7 @@ public sealed class ReplicaRun(BenchSettings settings, BenchEnvironment environm
             var (botCpuDrained, postgresCpuDrained) = (BotsCpu(bots), postgres.CpuTime());
             long? throughApi = settings.VerifyThroughApi ? await api.CountTimelineMessagesAsync(incident, cancellationToken) : null;
             var measurement = new ReplicaMeasurement(
-                configuration, round, loadAverage, results, results.Max(r => r.Duration), sendWallTime, drainTime, done,
+                configuration, round, loadAverage, results, results.Max(SendingTime), sendWallTime, drainTime, done,
                 drained.TimelineMessages - before.TimelineMessages, throughApi, drained.TimelineMessages,
                 botCpuSent - botCpu, postgresCpuSent - postgresCpu, (machineSent - machine).Busy,
                 botCpuDrained - botCpu, postgresCpuDrained - postgresCpu,
@@ -188,6 +188,13 @@ public sealed class ReplicaRun(BenchSettings settings, BenchEnvironment environm
             }
         }
     }
+
+    /// <summary>
+    /// How long a wrk sent: its requests over the sum of its threads' rates, which is longer than its own clock when a
+    /// thread started before that clock did (see replay.lua).
+    /// </summary>
+    private static TimeSpan SendingTime(WrkResult result) =>
+        result.SentPerSecond > 0 ? TimeSpan.FromSeconds(Math.Max(result.Duration.TotalSeconds, result.Requests / result.SentPerSecond)) : result.Duration;
 
     /// <summary>The run's connections and threads shared out over the bots, each bot's wrk getting at least one thread.</summary>
     private WrkOptions SplitOptions(int bots) => settings.WrkOptions with
