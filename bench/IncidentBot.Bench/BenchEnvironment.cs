@@ -57,6 +57,10 @@ public sealed record BenchEnvironment(
             UsesServerGc(dll));
     }
 
+    /// <summary>The report's line on the machine and the build.</summary>
+    public string MachineLine() =>
+        $"- machine: nproc {ProcessorCount}, {Cpu}, {Os}; bot {BenchConfiguration} build{(BotServerGc ? ", server GC" : ", workstation GC")}, bot from {Commit}";
+
     /// <summary>The folder with IncidentBot.sln above the benchmark's binaries.</summary>
     public static string RepositoryRoot()
     {

@@ -57,6 +57,11 @@ public sealed record BenchSettings
 
     public WrkOptions WrkOptions { get; init; } = new();
 
+    /// <summary>Measure SQLite and PostgreSQL with one and several bots instead (<see cref="ReplicaRun"/>), with wrk.</summary>
+    public bool Replicas { get; init; }
+
+    public ReplicaOptions ReplicaOptions { get; init; } = new();
+
     public static BenchSettings Defaults => new();
 
     public static BenchSettings QuickDefaults => new()
@@ -109,6 +114,18 @@ public sealed record BenchSettings
           --wrk-bodies <n>           pre-signed unique events per file (each run needs one per ack)  (default 150000)
           --wrk-script <path>        the replay script (default bench/ingest-wrk/replay.lua)
 
+        With --replicas (what bench/replicas/run.sh runs) it measures ingest and end-to-end throughput of one bot on
+        SQLite, one on PostgreSQL and several on one PostgreSQL database, with one wrk per bot at the same time (the
+        --wrk-* options above are the totals, split over the bots), the configurations alternating round after round.
+          --replicas                 this mode (needs wrk, and a PostgreSQL server)
+          --postgres <connection>    the server; each configuration creates a database of its own there and drops it
+          --postgres-data <path>     the server's data folder, to measure its CPU (postmaster.pid); without it, not measured
+          --replica-count <n>        bots of the several-replica configuration        (default 3)
+          --rounds <n>               times each configuration is measured             (default 2)
+          --compare-commit <rev>     also measure each PostgreSQL configuration with the bot of this commit, side by side
+                                     (repeatable)
+          --compare-dll <label=path> the same with a bot already built (e.g. one --compare-commit built before)
+
         IncidentBot.Bench baseline runs only the baseline endpoint on ASPNETCORE_URLS, with the signing secret in
         Slack__SigningSecret (the benchmark starts it so itself).
         """;
@@ -152,6 +169,13 @@ public sealed record BenchSettings
                     "--wrk-connections" => settings with { WrkOptions = settings.WrkOptions with { Connections = Count() } },
                     "--wrk-threads" => settings with { WrkOptions = settings.WrkOptions with { Threads = Count() } },
                     "--wrk-bodies" => settings with { WrkOptions = settings.WrkOptions with { Bodies = Count() } },
+                    "--replicas" => settings with { Replicas = true },
+                    "--postgres" => settings with { ReplicaOptions = settings.ReplicaOptions with { Postgres = Value() } },
+                    "--postgres-data" => settings with { ReplicaOptions = settings.ReplicaOptions with { PostgresData = Value() } },
+                    "--replica-count" => settings with { ReplicaOptions = settings.ReplicaOptions with { Replicas = Count() } },
+                    "--rounds" => settings with { ReplicaOptions = settings.ReplicaOptions with { Rounds = Count() } },
+                    "--compare-commit" => settings with { ReplicaOptions = settings.ReplicaOptions with { CompareCommits = [.. settings.ReplicaOptions.CompareCommits, Value()] } },
+                    "--compare-dll" => settings with { ReplicaOptions = settings.ReplicaOptions with { CompareDlls = [.. settings.ReplicaOptions.CompareDlls, Variable(name, Value())] } },
                     "--wrk-script" => settings with { WrkOptions = settings.WrkOptions with { Script = Value() } },
                     _ => throw new FormatException($"Unknown option {name}."),
                 };
@@ -184,4 +208,22 @@ public sealed record WrkOptions
 
     /// <summary>The Lua replay script; default <c>bench/ingest-wrk/replay.lua</c> of the repository.</summary>
     public string? Script { get; init; }
+}
+
+/// <summary>The configurations of <see cref="ReplicaRun"/>.</summary>
+public sealed record ReplicaOptions
+{
+    /// <summary>A connection string of the PostgreSQL server, with a user that may create databases.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>The server's data folder; its <c>postmaster.pid</c> says which processes are the server.</summary>
+    public string? PostgresData { get; init; }
+
+    public int Replicas { get; init; } = 3;
+    public int Rounds { get; init; } = 2;
+    /// <summary>Builds measured beside the working tree's in every PostgreSQL configuration.</summary>
+    public IReadOnlyList<string> CompareCommits { get; init; } = [];
+
+    /// <summary>Bots already built, by label, measured like <see cref="CompareCommits"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CompareDlls { get; init; } = [];
 }

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace IncidentBot.Bench;
 
@@ -7,23 +9,40 @@ namespace IncidentBot.Bench;
 public sealed record BacklogReading(long PendingWork, long TimelineMessages);
 
 /// <summary>
-/// Reads the bot's SQLite file read-only while it runs (WAL lets a reader in beside the writer) to see the
-/// durable work queue empty and the messages land in the timeline. Knows two table names of the schema.
+/// Reads the bot's database while it runs (SQLite's file read-only: WAL lets a reader in beside the writer; or the
+/// PostgreSQL database its replicas share) to see the durable work queue empty and the messages land in the timeline.
+/// Knows two table names of the schema, the same on both providers.
 /// </summary>
-public sealed class BotDatabaseProbe(string databasePath, string channelId) : IAsyncDisposable
+public sealed class BotDatabaseProbe(Func<CancellationToken, Task<DbConnection>> open, string channelId) : IAsyncDisposable
 {
-    private SqliteConnection? connection;
+    private DbConnection? connection;
+
+    public BotDatabaseProbe(string databasePath, string channelId)
+        : this(cancellationToken => OpenSqliteAsync(databasePath, cancellationToken), channelId)
+    {
+    }
+
+    public static BotDatabaseProbe Postgres(string connectionString, string channelId) =>
+        new(async cancellationToken =>
+        {
+            var opened = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "incidentbot-bench-probe" }.ConnectionString);
+            await opened.OpenAsync(cancellationToken);
+            return opened;
+        }, channelId);
 
     public async Task<BacklogReading> ReadAsync(CancellationToken cancellationToken)
     {
-        connection ??= await OpenAsync(cancellationToken);
+        connection ??= await open(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT (SELECT COUNT(*) FROM slack_work_items),
                    (SELECT COUNT(*) FROM timeline_entries
-                    WHERE slack_channel_id = $channel AND slack_ts IS NOT NULL AND kind = 'message');
+                    WHERE slack_channel_id = @channel AND slack_ts IS NOT NULL AND kind = 'message');
             """;
-        command.Parameters.AddWithValue("$channel", channelId);
+        var channel = command.CreateParameter();
+        channel.ParameterName = "@channel";
+        channel.Value = channelId;
+        command.Parameters.Add(channel);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new BacklogReading(reader.GetInt64(0), reader.GetInt64(1));
@@ -63,7 +82,7 @@ public sealed class BotDatabaseProbe(string databasePath, string channelId) : IA
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private static async Task<DbConnection> OpenSqliteAsync(string databasePath, CancellationToken cancellationToken)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
         var opened = new SqliteConnection(builder.ToString());

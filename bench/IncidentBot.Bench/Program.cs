@@ -35,16 +35,19 @@ try
         Console.Error.WriteLine($"warning: a {environment.BenchConfiguration} build; run with -c Release for figures worth quoting");
     }
 
-    if (settings.Wrk && !Wrk.IsInstalled())
+    if ((settings.Wrk || settings.Replicas) && !Wrk.IsInstalled())
     {
         Console.Error.WriteLine("wrk is not on PATH: apt-get install -y wrk");
         return 1;
     }
 
-    var markdown = settings.Wrk
-        ? WrkReport.ToMarkdown(await new WrkRun(settings, environment, Console.Out).RunAsync(cancellation.Token))
-        : Report.ToMarkdown(await new BenchRun(settings, environment, Console.Out).RunAsync(cancellation.Token));
-    var output = settings.OutputPath ?? Path.Combine(Path.GetTempPath(), $"incidentbot-{(settings.Wrk ? "wrk" : "bench")}-{environment.Date:yyyyMMdd-HHmmss}.md");
+    var (markdown, mode) = settings switch
+    {
+        { Replicas: true } => (ReplicaReport.ToMarkdown(await new ReplicaRun(settings, environment, Console.Out).RunAsync(cancellation.Token)), "replicas"),
+        { Wrk: true } => (WrkReport.ToMarkdown(await new WrkRun(settings, environment, Console.Out).RunAsync(cancellation.Token)), "wrk"),
+        _ => (Report.ToMarkdown(await new BenchRun(settings, environment, Console.Out).RunAsync(cancellation.Token)), "bench"),
+    };
+    var output = settings.OutputPath ?? Path.Combine(Path.GetTempPath(), $"incidentbot-{mode}-{environment.Date:yyyyMMdd-HHmmss}.md");
     await File.WriteAllTextAsync(output, markdown);
     Console.WriteLine();
     Console.WriteLine(markdown);
@@ -56,7 +59,7 @@ catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
     Console.Error.WriteLine("stopped; the bot was killed");
     return 130;
 }
-catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or HttpRequestException)
+catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or HttpRequestException or Npgsql.NpgsqlException)
 {
     Console.Error.WriteLine($"benchmark failed: {e.Message}");
     return 1;

@@ -106,7 +106,7 @@ public static class WrkReport
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"### wrk run of {e.Date:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- machine: nproc {e.ProcessorCount}, {e.Cpu}, {e.Os}; bot {e.BenchConfiguration} build{(e.BotServerGc ? ", server GC" : ", workstation GC")}, bot from {e.Commit}");
+        md.AppendLine(e.MachineLine());
         md.AppendLine(CultureInfo.InvariantCulture, $"- wrk -t{o.Threads} -c{o.Connections}, {o.Duration.TotalSeconds:0} s per endpoint after {o.Warmup.TotalSeconds:0} s of warm-up each; "
             + $"{o.Bodies:N0} unique signed message events per file; steady {s.Rate:N0}/s for {s.SteadyDuration.TotalSeconds:0} s");
         md.AppendLine();

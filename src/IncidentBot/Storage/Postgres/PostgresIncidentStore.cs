@@ -130,8 +130,11 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
             return await LoadOneAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number);
         }, cancellationToken);
 
-    private const string AddMessageSql = $"""
-        INSERT INTO timeline_entries ({EntryColumns}) VALUES ({EntryValues})
+    // A run of messages in one statement: a round trip a message made a burst's drain wait on each of them in turn.
+    private const string AddMessagesSql = $"""
+        INSERT INTO timeline_entries ({EntryColumns})
+        SELECT * FROM unnest(@IncidentNumber::bigint[], @Kind::text[], @OccurredAt::bigint[], @ActorId::text[], @Text::text[],
+            @Data::text[], @SlackChannelId::text[], @SlackTs::text[], @SlackThreadTs::text[], @Permalink::text[], @IsBot::boolean[])
         {OnSlackMessage} DO NOTHING
         RETURNING {TimelineColumns};
         """;
@@ -142,14 +145,41 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         var rows = messages.Select(m => SlackRow(m.Number, m.Message)).ToList();
         return database.WriteAsync<IReadOnlyList<TimelineEntry?>>(async (connection, transaction) =>
         {
-            var stored = new TimelineEntry?[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
+            var inserted = await connection.QueryAsync<TimelineRow>(new CommandDefinition(AddMessagesSql, new
             {
-                stored[i] = await RunEntryStatementAsync(connection, transaction, AddMessageSql, rows[i], cancellationToken);
-            }
-
-            return stored;
+                IncidentNumber = rows.Select(r => r.IncidentNumber).ToArray(),
+                Kind = rows.Select(r => r.Kind).ToArray(),
+                OccurredAt = rows.Select(r => r.OccurredAt).ToArray(),
+                ActorId = rows.Select(r => r.ActorId).ToArray(),
+                Text = rows.Select(r => r.Text).ToArray(),
+                Data = rows.Select(r => r.Data).ToArray(),
+                SlackChannelId = rows.Select(r => r.SlackChannelId).ToArray(),
+                SlackTs = rows.Select(r => r.SlackTs).ToArray(),
+                SlackThreadTs = rows.Select(r => r.SlackThreadTs).ToArray(),
+                Permalink = rows.Select(r => r.Permalink).ToArray(),
+                IsBot = rows.Select(r => r.IsBot).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
+            return InOrderOf(rows, inserted);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Each inserted row given back to the message it came from, by (channel, ts); a message of the run repeating an
+    /// earlier one of the same run, like one already stored, gets null.
+    /// </summary>
+    private static TimelineEntry?[] InOrderOf(IReadOnlyList<TimelineRow> messages, IEnumerable<TimelineRow> inserted)
+    {
+        var byMessage = inserted.ToDictionary(row => (row.SlackChannelId, row.SlackTs));
+        var stored = new TimelineEntry?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (byMessage.Remove((messages[i].SlackChannelId, messages[i].SlackTs), out var row))
+            {
+                stored[i] = row.ToEntry();
+            }
+        }
+
+        return stored;
     }
 
     public Task<TimelineEntry?> EditMessageAsync(long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default)

@@ -7,24 +7,44 @@ namespace IncidentBot.Storage.Postgres;
 
 /// <summary>
 /// The Slack transport's inbox on PostgreSQL, shared by every replica. Accepting is one statement that claims the
-/// event id and stores the work together, so a retried delivery is stored once whichever replica it reaches.
+/// event id and stores the work together, so a retried delivery is stored once whichever replica it reaches; deliveries
+/// arriving together share that statement and its transaction (<see cref="GroupCommit{TItem, TResult}"/>).
 /// Reading pending work claims it for this store (<c>FOR UPDATE SKIP LOCKED</c>) until <see cref="StorageOptions.InboxClaimTime"/>
 /// has passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
 /// another replica, and the work of a replica that died is taken over once its claim has lapsed.
 /// </summary>
 public sealed class PostgresSlackInboxStore : SlackInboxStore
 {
+    // Deliveries accepted together, in one statement: each row's id is drawn first, in order, so each delivery learns its
+    // own; of a batch's deliveries with one event id only the first may claim it, the others are retries.
     private const string AcceptSql = """
-        WITH claim AS (
-            INSERT INTO slack_event_claims (event_id, claimed_at) SELECT @EventId, @Now WHERE @EventId IS NOT NULL
+        WITH delivery AS (
+            SELECT d.*, nextval(pg_get_serial_sequence('slack_work_items', 'id')) AS id
+            FROM unnest(@EventId::text[], @Now::bigint[], @Kind::text[], @Payload::text[], @RetryNum::integer[],
+                @RetryReason::text[], @AnyOrder::boolean[]) WITH ORDINALITY
+                AS d (event_id, now, kind, payload, retry_num, retry_reason, any_order, position)
+        ),
+        first_delivery AS (
+            SELECT DISTINCT ON (event_id) event_id, position, now FROM delivery WHERE event_id IS NOT NULL ORDER BY event_id, position
+        ),
+        claim AS (
+            INSERT INTO slack_event_claims (event_id, claimed_at) SELECT event_id, now FROM first_delivery
             ON CONFLICT DO NOTHING
             RETURNING event_id
+        ),
+        stored AS (
+            INSERT INTO slack_work_items (id, kind, payload, retry_num, retry_reason, enqueued_at, any_order)
+            SELECT d.id, d.kind, d.payload, d.retry_num, d.retry_reason, d.now, d.any_order FROM delivery d
+            WHERE d.event_id IS NULL
+                OR EXISTS (SELECT 1 FROM claim c JOIN first_delivery f USING (event_id) WHERE c.event_id = d.event_id AND f.position = d.position)
+            RETURNING id
         )
-        INSERT INTO slack_work_items (kind, payload, retry_num, retry_reason, enqueued_at, any_order)
-        SELECT @Kind, @Payload, @RetryNum, @RetryReason, @Now, @AnyOrder
-        WHERE @EventId IS NULL OR EXISTS (SELECT 1 FROM claim)
-        RETURNING id;
+        SELECT d.position, d.id FROM delivery d JOIN stored USING (id);
         """;
+
+    // Under load a batch gathers while the one before it commits; two at a time keep a round trip from idling the rest.
+    private const int AcceptWriters = 2;
+    private const int MaxAcceptBatch = 64;
 
     // Claims are taken one replica at a time (a transaction-scoped advisory lock), so each sees the others' claims.
     private const long ClaimLockKey = 0x494E_4342_0002;
@@ -52,12 +72,14 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
 
     private readonly PostgresDatabase database;
     private readonly TimeSpan claimTime;
+    private readonly GroupCommit<(SlackWorkItem Item, long Now), long?> accepts;
 
     public PostgresSlackInboxStore(PostgresDatabase database, IOptions<StorageOptions> options, TimeProvider time, ILogger<PostgresSlackInboxStore> logger)
         : base(database, time, logger)
     {
         this.database = database;
         claimTime = options.Value.InboxClaimTime;
+        accepts = new GroupCommit<(SlackWorkItem Item, long Now), long?>(StoreTogetherAsync, AcceptWriters, MaxAcceptBatch);
     }
 
     /// <summary>
@@ -110,19 +132,24 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
         return ids;
     }
 
-    protected override async Task<long?> StoreAsync(SlackWorkItem item, long now, CancellationToken cancellationToken)
+    protected override Task<long?> StoreAsync(SlackWorkItem item, long now, CancellationToken cancellationToken) =>
+        accepts.WriteAsync((item, now), cancellationToken);
+
+    /// <returns>For each delivery in order, its stored id, or null when its event id was claimed before.</returns>
+    private async Task<IReadOnlyList<long?>> StoreTogetherAsync(IReadOnlyList<(SlackWorkItem Item, long Now)> deliveries, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AcceptSql, new
+        var stored = (await connection.QueryAsync<(long Position, long Id)>(new CommandDefinition(AcceptSql, new
         {
-            item.EventId,
-            Now = now,
-            Kind = item.Kind.ToString(),
-            item.Payload,
-            item.RetryNum,
-            item.RetryReason,
-            AnyOrder = item.Order == SlackWorkOrder.AnyOrder,
-        }, cancellationToken: cancellationToken));
+            EventId = deliveries.Select(d => d.Item.EventId).ToArray(),
+            Now = deliveries.Select(d => d.Now).ToArray(),
+            Kind = deliveries.Select(d => d.Item.Kind.ToString()).ToArray(),
+            Payload = deliveries.Select(d => d.Item.Payload).ToArray(),
+            RetryNum = deliveries.Select(d => d.Item.RetryNum).ToArray(),
+            RetryReason = deliveries.Select(d => d.Item.RetryReason).ToArray(),
+            AnyOrder = deliveries.Select(d => d.Item.Order == SlackWorkOrder.AnyOrder).ToArray(),
+        }, cancellationToken: cancellationToken))).ToDictionary(row => row.Position, row => row.Id);
+        return [.. deliveries.Select((_, i) => stored.TryGetValue(i + 1, out var id) ? id : (long?)null)];
     }
 
     protected override async Task DeleteAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
