@@ -3,7 +3,44 @@ namespace IncidentBot.Storage.Sqlite;
 /// <param name="BeforeEveryCommit">
 /// What every write transaction runs last, once this step is applied (e.g. indexing the rows it wrote for search).
 /// </param>
-internal sealed record SqliteMigration(int Version, string Name, string Sql, string? BeforeEveryCommit = null);
+/// <param name="BeforeSearch">
+/// What a search has written first, once this step is applied (e.g. indexing what <paramref name="BeforeEveryCommit"/> left
+/// for later).
+/// </param>
+internal sealed record SqliteMigration(int Version, string Name, string Sql, string? BeforeEveryCommit = null, string? BeforeSearch = null);
+
+/// <summary>
+/// New timeline entries (schema step 8) are indexed for search from <c>search_progress.indexed_through</c> up, a batch
+/// of at least 256 at the end of the write transaction that reaches it, and whatever is pending
+/// when someone searches. FTS5's cost a row falls with the rows one statement indexes (each statement writes a segment
+/// and its structure record): while messages arrive two or three a transaction, indexing each transaction's rows
+/// cost about twice as much CPU a row as indexing hundreds at once, and wrote an FTS5 page or two every commit.
+/// Until a row is indexed, an edit or delete needs no re-indexing: it is indexed in its final state.
+/// </summary>
+internal static class SqliteSearchIndexing
+{
+    public const string AllPendingSql = """
+        INSERT INTO timeline_search (rowid, text)
+        SELECT id, text FROM timeline_entries
+        WHERE id > (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline')
+            AND deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
+        UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
+        WHERE index_name = 'timeline' AND indexed_through < (SELECT COALESCE(MAX(id), 0) FROM timeline_entries);
+        """;
+
+    private const string ABatchIsPending =
+        "(SELECT COALESCE(MAX(id), 0) FROM timeline_entries) - (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline') >= 256";
+
+    public const string WhenABatchIsPendingSql = $"""
+        INSERT INTO timeline_search (rowid, text)
+        SELECT id, text FROM timeline_entries
+        WHERE {ABatchIsPending}
+            AND id > (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline')
+            AND deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
+        UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
+        WHERE index_name = 'timeline' AND {ABatchIsPending};
+        """;
+}
 
 /// <summary>
 /// The schema, as the ordered list of steps that build it. The file's <c>PRAGMA user_version</c> says
@@ -252,14 +289,7 @@ internal static class SqliteMigrations
             BEGIN
                 DELETE FROM timeline_search WHERE rowid = OLD.id;
             END;
-            """, BeforeEveryCommit: """
-            INSERT INTO timeline_search (rowid, text)
-            SELECT id, text FROM timeline_entries
-            WHERE id > (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline')
-                AND deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
-            UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
-            WHERE index_name = 'timeline' AND indexed_through < (SELECT COALESCE(MAX(id), 0) FROM timeline_entries);
-            """),
+            """, BeforeEveryCommit: SqliteSearchIndexing.WhenABatchIsPendingSql, BeforeSearch: SqliteSearchIndexing.AllPendingSql),
         new(9, "alerts linked by alert intake, when the impact started, and update reminders", """
             -- An alert from intake is a link whose target is its key (source:id), with where to see it and what
             -- its source last said of it. Intake finds the open incident of an alert by its key.
