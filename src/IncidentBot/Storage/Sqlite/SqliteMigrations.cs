@@ -380,5 +380,10 @@ internal static class SqliteMigrations
             ALTER TABLE incidents ADD COLUMN is_private INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private = 1;
             """),
+        new(13, "event id claims without an index by time", """
+            -- The index cost every acknowledgement a b-tree insert and a page or two of each commit; the claims are pruned
+            -- once in ten minutes instead (SlackInboxStore), by a scan of at most the two hours of claims kept.
+            DROP INDEX ix_slack_event_claims_claimed_at;
+            """),
     ];
 }
