@@ -19,26 +19,20 @@ internal sealed record SqliteMigration(int Version, string Name, string Sql, str
 /// </summary>
 internal static class SqliteSearchIndexing
 {
-    public const string AllPendingSql = """
+    public static readonly string AllPendingSql = IndexPendingWhen("1");
+
+    public static readonly string WhenABatchIsPendingSql = IndexPendingWhen(
+        "(SELECT COALESCE(MAX(id), 0) FROM timeline_entries) - (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline') >= 256");
+
+    private static string IndexPendingWhen(string condition) => $"""
         INSERT INTO timeline_search (rowid, text)
         SELECT id, text FROM timeline_entries
-        WHERE id > (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline')
-            AND deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
-        UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
-        WHERE index_name = 'timeline' AND indexed_through < (SELECT COALESCE(MAX(id), 0) FROM timeline_entries);
-        """;
-
-    private const string ABatchIsPending =
-        "(SELECT COALESCE(MAX(id), 0) FROM timeline_entries) - (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline') >= 256";
-
-    public const string WhenABatchIsPendingSql = $"""
-        INSERT INTO timeline_search (rowid, text)
-        SELECT id, text FROM timeline_entries
-        WHERE {ABatchIsPending}
+        WHERE {condition}
             AND id > (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline')
             AND deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
         UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
-        WHERE index_name = 'timeline' AND {ABatchIsPending};
+        WHERE {condition}
+            AND index_name = 'timeline' AND indexed_through < (SELECT COALESCE(MAX(id), 0) FROM timeline_entries);
         """;
 }
 
