@@ -73,7 +73,7 @@ public abstract class SlackInboxStore(IStorageDatabase database, TimeProvider ti
         return Acceptance.Queued;
     }
 
-    /// <summary>True for one caller at a time: the first claim of this process, then the first ten minutes after the last prune.</summary>
+    /// <summary>True for one caller at a time: at the first claim of this process, then at the first claim ten minutes or more after the last prune.</summary>
     private bool IsPruneDue(long now)
     {
         var due = Volatile.Read(ref nextPruneAt);
