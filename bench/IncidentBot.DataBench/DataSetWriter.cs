@@ -8,8 +8,8 @@ namespace IncidentBot.DataBench;
 /// <summary>
 /// Writes the generated history into a new file: the schema from the application's own
 /// <see cref="SqliteDatabase.MigrateAsync"/>, then plain INSERTs into its tables from one writer in big
-/// transactions, each ending with <see cref="SqliteDatabase.BeforeCommitAsync"/>, so every row is indexed for search as
-/// in production.
+/// transactions, each ending with <see cref="SqliteDatabase.BeforeCommitAsync"/>, then
+/// <see cref="SqliteDatabase.BeforeSearchAsync"/>, so every row is indexed for search as in production.
 /// Timeline entries are inserted in the order they happened across all incidents, as the bot stores them,
 /// so their ids interleave the way real ones do.
 /// </summary>
@@ -141,6 +141,7 @@ internal static class DataSetWriter
 
             await database.BeforeCommitAsync(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
+            await database.BeforeSearchAsync(cancellationToken);
         }
         finally
         {

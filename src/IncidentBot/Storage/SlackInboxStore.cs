@@ -17,6 +17,10 @@ public abstract class SlackInboxStore(IStorageDatabase database, TimeProvider ti
 {
     // Slack stops retrying an event within about an hour.
     private static readonly TimeSpan ClaimWindow = TimeSpan.FromHours(2);
+
+    // On SQLite the prune scans every claim kept (schema step 13): at most the two hours' worth Slack may send
+    // (30,000 events an hour a workspace), once in ten minutes.
+    private static readonly long PruneEveryMs = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
     private const string PruneClaimsSql = "DELETE FROM slack_event_claims WHERE claimed_at < @Before;";
 
     // Work this process accepted and has not yet completed, as accepted (with the parsed payload), by stored id.
@@ -25,7 +29,7 @@ public abstract class SlackInboxStore(IStorageDatabase database, TimeProvider ti
     private int keptInMemory;
 
     private readonly Channel<bool> wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private long claimsSincePrune;
+    private long nextPruneAt;
 
     protected TimeProvider Time => time;
 
@@ -36,7 +40,7 @@ public abstract class SlackInboxStore(IStorageDatabase database, TimeProvider ti
         try
         {
             storedId = await StoreAsync(item, now, cancellationToken);
-            if (item.EventId is not null && Interlocked.Increment(ref claimsSincePrune) % 1000 == 0)
+            if (item.EventId is not null && IsPruneDue(now))
             {
                 // In the waiting lane: this acknowledgement waits for it, and a background write may wait behind many.
                 await database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
@@ -67,6 +71,13 @@ public abstract class SlackInboxStore(IStorageDatabase database, TimeProvider ti
 
         wakeUp.Writer.TryWrite(true);
         return Acceptance.Queued;
+    }
+
+    /// <summary>True for one caller at a time: at the first claim of this process, then at the first claim ten minutes or more after the last prune.</summary>
+    private bool IsPruneDue(long now)
+    {
+        var due = Volatile.Read(ref nextPruneAt);
+        return now >= due && Interlocked.CompareExchange(ref nextPruneAt, now + PruneEveryMs, due) == due;
     }
 
     public abstract Task<IReadOnlyList<PendingSlackWork>> ReadPendingAsync(long afterId, int limit, CancellationToken cancellationToken = default);

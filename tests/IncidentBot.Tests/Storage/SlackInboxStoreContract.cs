@@ -39,6 +39,19 @@ public abstract class SlackInboxStoreContract<TProvider> : StorageContract<TProv
     }
 
     [SkippableFact]
+    public async Task AnEventIdIsForgottenOnceSlackNoLongerRetriesIt()
+    {
+        await Inbox(Ports).AcceptAsync(Event("Ev1"));
+
+        var anHourLater = await Inbox(Ports, TimeSpan.FromHours(1)).AcceptAsync(Event("Ev1") with { RetryNum = 3 });
+        var daysLater = Inbox(Ports, TimeSpan.FromDays(2));
+        await daysLater.AcceptAsync(Event("Ev2"));
+
+        Assert.Equal(Acceptance.Duplicate, anHourLater);
+        Assert.Equal(Acceptance.Queued, await daysLater.AcceptAsync(Event("Ev1")));
+    }
+
+    [SkippableFact]
     public async Task CompletedWorkIsNoLongerPending()
     {
         var inbox = Inbox(Ports);

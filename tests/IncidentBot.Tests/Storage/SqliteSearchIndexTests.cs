@@ -7,8 +7,9 @@ using Microsoft.Data.Sqlite;
 namespace IncidentBot.Tests.Storage;
 
 /// <summary>
-/// New timeline entries are indexed for search at the end of each write transaction (schema step 8), edits and
-/// deletes of indexed ones by triggers: whatever a transaction did to a message, search shows its committed state.
+/// New timeline entries are indexed for search in batches at the end of a write transaction, and what is pending before
+/// each search (schema step 8, <see cref="SqliteSearchIndexing"/>), edits and deletes of indexed ones by triggers:
+/// whatever a transaction did to a message, search shows its committed state.
 /// </summary>
 public sealed class SqliteSearchIndexTests : IAsyncLifetime
 {
@@ -68,6 +69,19 @@ public sealed class SqliteSearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWriteIndexesOnceABatchIsPendingAndASearchIndexesTheRest()
+    {
+        await store.AddMessagesAsync([.. Enumerable.Range(1, 300).Select(i => (number, Message($"4.{i:D6}", $"batch message {i}")))]);
+        Assert.Equal(300, await IndexedMessagesAsync());
+
+        await store.AddMessageAsync(number, Message("4.000301", "the lone grafana message"));
+        Assert.Equal(300, await IndexedMessagesAsync());
+
+        Assert.Single(await MatchAsync("grafana"));
+        Assert.Equal(301, await IndexedMessagesAsync());
+    }
+
+    [Fact]
     public async Task MessagesIndexedBeforeTheUpgradeStayEditableInSearch()
     {
         await using var older = new SqliteDatabase(
@@ -103,6 +117,14 @@ public sealed class SqliteSearchIndexTests : IAsyncLifetime
         });
         await entered.Task;
         return release;
+    }
+
+    private async Task<long> IndexedMessagesAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM timeline_entries WHERE kind = 'message' AND id <= (SELECT indexed_through FROM search_progress);";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<IReadOnlyList<IncidentTextMatch>> MatchAsync(string word) =>

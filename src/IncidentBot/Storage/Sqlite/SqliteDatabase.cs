@@ -27,6 +27,7 @@ public sealed partial class SqliteDatabase : IStorageDatabase, IAsyncDisposable
     private readonly string connectionString;
     private readonly IReadOnlyList<SqliteMigration> migrations;
     private readonly IReadOnlyList<string> beforeEveryCommit;
+    private readonly IReadOnlyList<string> beforeSearch;
     private readonly Lazy<Task> writer;
 
     public SqliteDatabase(string? connectionString)
@@ -51,6 +52,7 @@ public sealed partial class SqliteDatabase : IStorageDatabase, IAsyncDisposable
         this.connectionString = builder.ToString();
         this.migrations = migrations;
         beforeEveryCommit = [.. migrations.Select(migration => migration.BeforeEveryCommit).OfType<string>()];
+        beforeSearch = [.. migrations.Select(migration => migration.BeforeSearch).OfType<string>()];
         writer = new Lazy<Task>(() => Task.Run(RunWritesAsync));
     }
 
@@ -237,7 +239,8 @@ public sealed partial class SqliteDatabase : IStorageDatabase, IAsyncDisposable
 
     /// <summary>
     /// What every write transaction runs last (the schema's <see cref="SqliteMigration.BeforeEveryCommit"/>: indexing
-    /// the timeline entries it added for search). A program that writes the file on its own connection calls it too.
+    /// for search the timeline entries added since the last batch, once there are enough of them). A program that writes
+    /// the file on its own connection calls it too.
     /// </summary>
     public async Task BeforeCommitAsync(SqliteConnection connection, SqliteTransaction transaction)
     {
@@ -246,6 +249,23 @@ public sealed partial class SqliteDatabase : IStorageDatabase, IAsyncDisposable
             await connection.Statement(sql, transaction).ExecuteNonQueryAsync();
         }
     }
+
+    /// <summary>
+    /// Writes what a search needs first (the schema's <see cref="SqliteMigration.BeforeSearch"/>: indexing the timeline
+    /// entries not yet indexed), so it finds every committed entry.
+    /// </summary>
+    public Task BeforeSearchAsync(CancellationToken cancellationToken = default) =>
+        beforeSearch.Count == 0
+            ? Task.CompletedTask
+            : WriteAsync(async (connection, transaction) =>
+            {
+                foreach (var sql in beforeSearch)
+                {
+                    await connection.Statement(sql, transaction).ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                return 0;
+            }, cancellationToken);
 
     private static async Task<bool> RunInSavepointAsync(IWriteJob job, SqliteConnection connection, SqliteTransaction transaction)
     {

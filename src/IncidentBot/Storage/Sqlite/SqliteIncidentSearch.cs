@@ -7,7 +7,7 @@ namespace IncidentBot.Storage.Sqlite;
 /// <summary>
 /// Search on the SQLite file: words through the FTS5 tables of schema step 4 (<c>incident_search</c>,
 /// <c>timeline_search</c>), kept in step with every committed write (triggers, and schema step 8's indexing of new
-/// timeline entries before each commit).
+/// timeline entries in batches, with what is pending indexed before each search: <see cref="SqliteSearchIndexing"/>).
 /// </summary>
 public sealed class SqliteIncidentSearch(SqliteDatabase database) : IIncidentSearch
 {
@@ -89,6 +89,7 @@ public sealed class SqliteIncidentSearch(SqliteDatabase database) : IIncidentSea
             FROM ranked r LEFT JOIN timeline_entries e ON e.id = r.entry_id
             ORDER BY r.incident_score + 0.5 * r.timeline_score DESC, r.number DESC;
             """;
+        await database.BeforeSearchAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<MatchRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return rows.Select(r => new IncidentTextMatch(r.Number, r.IncidentScore, r.TimelineScore, r.EntryId, r.EntryText, r.EntryPermalink)).ToList();

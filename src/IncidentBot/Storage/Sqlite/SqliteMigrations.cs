@@ -3,7 +3,38 @@ namespace IncidentBot.Storage.Sqlite;
 /// <param name="BeforeEveryCommit">
 /// What every write transaction runs last, once this step is applied (e.g. indexing the rows it wrote for search).
 /// </param>
-internal sealed record SqliteMigration(int Version, string Name, string Sql, string? BeforeEveryCommit = null);
+/// <param name="BeforeSearch">
+/// What a search has written first, once this step is applied (e.g. indexing what <paramref name="BeforeEveryCommit"/> left
+/// for later).
+/// </param>
+internal sealed record SqliteMigration(int Version, string Name, string Sql, string? BeforeEveryCommit = null, string? BeforeSearch = null);
+
+/// <summary>
+/// New timeline entries (schema step 8) are indexed for search from <c>search_progress.indexed_through</c> up, a batch
+/// of at least 256 at the end of the write transaction that reaches it, and whatever is pending
+/// when someone searches. FTS5's cost a row falls with the rows one statement indexes (each statement writes a segment
+/// and its structure record): while messages arrive two or three a transaction, indexing each transaction's rows
+/// cost about twice as much CPU a row as indexing hundreds at once, and wrote an FTS5 page or two every commit.
+/// Until a row is indexed, an edit or delete needs no re-indexing: it is indexed in its final state.
+/// </summary>
+internal static class SqliteSearchIndexing
+{
+    public static readonly string AllPendingSql = IndexPendingWhen("1");
+
+    public static readonly string WhenABatchIsPendingSql = IndexPendingWhen(
+        "(SELECT COALESCE(MAX(id), 0) FROM timeline_entries) - (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline') >= 256");
+
+    private static string IndexPendingWhen(string condition) => $"""
+        INSERT INTO timeline_search (rowid, text)
+        SELECT id, text FROM timeline_entries
+        WHERE {condition}
+            AND id > (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline')
+            AND deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
+        UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
+        WHERE {condition}
+            AND index_name = 'timeline' AND indexed_through < (SELECT COALESCE(MAX(id), 0) FROM timeline_entries);
+        """;
+}
 
 /// <summary>
 /// The schema, as the ordered list of steps that build it. The file's <c>PRAGMA user_version</c> says
@@ -252,14 +283,7 @@ internal static class SqliteMigrations
             BEGIN
                 DELETE FROM timeline_search WHERE rowid = OLD.id;
             END;
-            """, BeforeEveryCommit: """
-            INSERT INTO timeline_search (rowid, text)
-            SELECT id, text FROM timeline_entries
-            WHERE id > (SELECT indexed_through FROM search_progress WHERE index_name = 'timeline')
-                AND deleted_at IS NULL AND kind IN ('message', 'update', 'action', 'resolution') AND text <> '';
-            UPDATE search_progress SET indexed_through = (SELECT MAX(id) FROM timeline_entries)
-            WHERE index_name = 'timeline' AND indexed_through < (SELECT COALESCE(MAX(id), 0) FROM timeline_entries);
-            """),
+            """, BeforeEveryCommit: SqliteSearchIndexing.WhenABatchIsPendingSql, BeforeSearch: SqliteSearchIndexing.AllPendingSql),
         new(9, "alerts linked by alert intake, when the impact started, and update reminders", """
             -- An alert from intake is a link whose target is its key (source:id), with where to see it and what
             -- its source last said of it. Intake finds the open incident of an alert by its key.
@@ -349,6 +373,11 @@ internal static class SqliteMigrations
             -- A private incident has a private channel; only its members see it (IncidentAudience).
             ALTER TABLE incidents ADD COLUMN is_private INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private = 1;
+            """),
+        new(13, "event id claims without an index by time", """
+            -- The index cost every acknowledgement a b-tree insert and a page or two of each commit; the claims are pruned
+            -- once in ten minutes instead (SlackInboxStore), by a scan of at most the two hours of claims kept.
+            DROP INDEX ix_slack_event_claims_claimed_at;
             """),
     ];
 }
