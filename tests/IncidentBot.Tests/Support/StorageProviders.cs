@@ -19,6 +19,7 @@ public sealed record StoragePorts(
     IIncidentLeases Leases,
     IReminderStore Reminders,
     IDoraOutbox Dora,
+    IJobLeases Jobs,
     Func<TimeProvider, ISlackInboxStore> Inbox);
 
 /// <summary>
@@ -86,6 +87,7 @@ public sealed class SqliteStorage : StorageProvider
             new LocalIncidentLeases(),
             new ReminderStore(database),
             new DoraOutbox(database),
+            new JobLeases(database),
             time => new SqliteSlackInboxStore(database, time, NullLogger<SqliteSlackInboxStore>.Instance));
     }
 
@@ -207,6 +209,7 @@ public sealed class PostgresStorage : StorageProvider
             new PostgresIncidentLeases(database),
             new ReminderStore(database),
             new DoraOutbox(database),
+            new JobLeases(database),
             time => new PostgresSlackInboxStore(database, time, NullLogger<PostgresSlackInboxStore>.Instance));
     }
 

@@ -350,5 +350,14 @@ internal static class SqliteMigrations
             ALTER TABLE incidents ADD COLUMN is_private INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private = 1;
             """),
+        new(13, "leases on jobs that one process at a time runs", """
+            -- Who runs each cluster-wide job (the channel rescan, catch-up, embeddings) and until when, unless renewed
+            -- (JobLeases; processes sharing this file take turns). A lease given up is deleted.
+            CREATE TABLE job_leases (
+                job        TEXT    PRIMARY KEY,
+                holder     TEXT    NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }
