@@ -26,7 +26,9 @@ public sealed class JobLeases(IStorageDatabase database) : IJobLeases
             var taken = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
                 TakeSql, new { Job = job, Holder = holder, Now = UnixMs.From(now), Until = UnixMs.From(now + lifetime) }, transaction,
                 cancellationToken: cancellationToken)) is not null;
-            return new JobLeaseAttempt(taken, taken && before is not null && before.Holder != holder ? before.Holder : null);
+            // A lease given up between the two statements was not lapsed, though it is taken.
+            var lapsed = before is not null && before.Holder != holder && before.ExpiresAt <= UnixMs.From(now);
+            return new JobLeaseAttempt(taken, taken && lapsed ? before!.Holder : null);
         }, WriteLane.Waiting, cancellationToken);
 
     public Task ReleaseAsync(string job, string holder, CancellationToken cancellationToken = default) =>
