@@ -8,13 +8,17 @@ namespace IncidentBot.Storage.Postgres;
 /// The Slack transport's inbox on PostgreSQL, shared by every replica. Accepting is one statement that claims the
 /// event id and stores the work together, so a retried delivery is stored once whichever replica it reaches.
 /// Reading pending work claims it for this store (<c>FOR UPDATE SKIP LOCKED</c>) until <see cref="ClaimTime"/> has
-/// passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
-/// another replica, and the work of a replica that died is taken over once its claim has lapsed.
+/// passed, renewed every <see cref="ClaimRenewal"/> while it runs: replicas reading at once get different items, in-order
+/// work never runs ahead of earlier work held by another replica, and the work of a replica that died is taken over once
+/// its claim has lapsed.
 /// </summary>
 public sealed class PostgresSlackInboxStore : SlackInboxStore
 {
-    /// <summary>How long work read by one replica is kept from the others.</summary>
-    public static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(30);
+    /// <summary>How long work read by one replica is kept from the others, unless renewed while it runs.</summary>
+    public static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(10);
+
+    /// <summary>A third of the claim time: two renewals may fail (or come late) before the claim lapses.</summary>
+    public static readonly TimeSpan ClaimRenewal = ClaimTime / 3;
 
     private const string AcceptSql = """
         WITH claim AS (
@@ -80,6 +84,18 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
             TryGetAccepted(row.Id, out var accepted)
                 ? accepted
                 : FromRow(row.Kind, row.Payload, row.RetryNum, row.RetryReason, row.AnyOrder, row.EnqueuedAt))).ToList();
+    }
+
+    public override TimeSpan? RenewClaimsEvery => ClaimRenewal;
+
+    /// <summary>Claims for another <see cref="ClaimTime"/> the work this replica still holds; what another took meanwhile stays theirs.</summary>
+    public override async Task RenewClaimsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE slack_work_items SET claimed_until = @Until WHERE id = ANY(@Ids) AND claimed_by = @Owner;",
+            new { Owner = owner, Until = UnixMs.From(Time.GetUtcNow() + ClaimTime), Ids = ids.ToArray() },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>The ids to claim: in order, stepping over work held elsewhere only while it and all before it may run in any order.</summary>
