@@ -38,11 +38,14 @@ public sealed class SlackInboxProcessor(
         while (!stoppingToken.IsCancellationRequested)
         {
             var batch = await inbox.ReadPendingAsync(lastId, BatchSize, stoppingToken);
-            foreach (var run in Runs(batch))
+            await using (KeepClaimed(batch, stoppingToken))
             {
-                var left = await dispatcher.RunTogetherAsync(run, stoppingToken);
-                await Parallel.ForEachAsync(left, new ParallelOptions { MaxDegreeOfParallelism = options.Value.WorkerConcurrency, CancellationToken = stoppingToken },
-                    async (work, token) => await RunAsync(work, token));
+                foreach (var run in Runs(batch))
+                {
+                    var left = await dispatcher.RunTogetherAsync(run, stoppingToken);
+                    await Parallel.ForEachAsync(left, new ParallelOptions { MaxDegreeOfParallelism = options.Value.WorkerConcurrency, CancellationToken = stoppingToken },
+                        async (work, token) => await RunAsync(work, token));
+                }
             }
 
             if (batch.Count > 0)
@@ -92,6 +95,63 @@ public sealed class SlackInboxProcessor(
         if (together.Count > 0)
         {
             yield return together;
+        }
+    }
+
+    /// <summary>Renews the store's claims on the batch while it runs, when the store asks for it; disposing stops it.</summary>
+    private IAsyncDisposable KeepClaimed(IReadOnlyList<PendingSlackWork> batch, CancellationToken stoppingToken)
+    {
+        if (batch.Count == 0 || inbox.RenewClaimsEvery is not { } every)
+        {
+            return NoClaims.Instance;
+        }
+
+        return new ClaimRenewal(inbox, [.. batch.Select(work => work.Id)], new PeriodicTimer(every, time), logger, stoppingToken);
+    }
+
+    private sealed class NoClaims : IAsyncDisposable
+    {
+        public static readonly NoClaims Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class ClaimRenewal : IAsyncDisposable
+    {
+        private readonly PeriodicTimer timer;
+        private readonly Task renewing;
+
+        public ClaimRenewal(ISlackInboxStore inbox, long[] ids, PeriodicTimer timer, ILogger logger, CancellationToken stoppingToken)
+        {
+            this.timer = timer;
+            renewing = RenewAsync(inbox, ids, logger, stoppingToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            timer.Dispose();
+            await renewing;
+        }
+
+        private async Task RenewAsync(ISlackInboxStore inbox, long[] ids, ILogger logger, CancellationToken stoppingToken)
+        {
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stoppingToken))
+                {
+                    try
+                    {
+                        await inbox.RenewClaimsAsync(ids, stoppingToken);
+                    }
+                    catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        logger.LogWarning("Could not renew the claim on {Count} Slack work items still running: {Cause}", ids.Length, exception.Message);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
         }
     }
 

@@ -60,4 +60,13 @@ public interface ISlackInboxStore
 
     /// <summary>How much accepted work has not been completed yet, by any process sharing the store.</summary>
     Task<int> CountPendingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How often work read here and still running must be claimed again (<see cref="RenewClaimsAsync"/>), so that a store
+    /// shared with other processes does not hand it to them; null where a claim cannot be lost.
+    /// </summary>
+    TimeSpan? RenewClaimsEvery => null;
+
+    /// <summary>Keeps the claim on work read here and not yet completed, while it runs.</summary>
+    Task RenewClaimsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

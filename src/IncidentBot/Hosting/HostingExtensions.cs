@@ -1,6 +1,7 @@
 using IncidentBot.Alerts;
 using IncidentBot.Api;
 using IncidentBot.Assistant;
+using IncidentBot.Cluster;
 using IncidentBot.Configuration;
 using IncidentBot.Dashboard;
 using IncidentBot.Dora;
@@ -25,6 +26,7 @@ public static class HostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddTelemetry();
         builder.AddStorage();
+        builder.AddClusterJobs();
         builder.AddIncidents();
         builder.AddRestApi();
         builder.AddCheckedOptions<AiOptions, AiOptionsValidator>(AiOptions.Section);

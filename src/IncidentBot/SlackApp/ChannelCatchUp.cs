@@ -1,3 +1,4 @@
+using IncidentBot.Cluster;
 using IncidentBot.Incidents;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Models;
@@ -12,7 +13,13 @@ namespace IncidentBot.SlackApp;
 /// missing. Storing is keyed by (channel, ts), so reading a message twice does no harm.
 /// </summary>
 public sealed class ChannelCatchUp(
-    IIncidentReader reader, IncidentService incidents, ISlackApiClient slack, SlackIdentity identity, IHostApplicationLifetime lifetime, ILogger<ChannelCatchUp> logger)
+    IIncidentReader reader,
+    IncidentService incidents,
+    ISlackApiClient slack,
+    SlackIdentity identity,
+    ClusterJobs jobs,
+    IHostApplicationLifetime lifetime,
+    ILogger<ChannelCatchUp> logger)
     : BackgroundService, ISlackConnectionObserver
 {
     // Replies to a thread started a little before the last stored message show only under that parent.
@@ -23,19 +30,25 @@ public sealed class ChannelCatchUp(
     /// <summary>A dropped Socket Mode connection may have missed events: read them back.</summary>
     public void OnReconnected() => _ = CatchUpInBackgroundAsync(lifetime.ApplicationStopping);
 
-    /// <summary>Catches up every open incident's channel; runs one pass at a time.</summary>
+    /// <summary>
+    /// Catches up every open incident's channel; one pass at a time in the cluster (<see cref="ClusterJob.ChannelCatchUp"/>).
+    /// A pass another replica is making serves this one too, unless that replica dies on the way.
+    /// </summary>
+    /// <returns>How many messages this pass stored.</returns>
     public async Task<int> CatchUpAllAsync(CancellationToken cancellationToken = default)
     {
         await running.WaitAsync(cancellationToken);
         try
         {
             var stored = 0;
-            var open = await reader.FindAsync(IncidentFilter.Open(), cancellationToken);
-            foreach (var incident in open.Where(i => i.ChannelId is not null))
+            await jobs.RunOnceAsync(ClusterJob.ChannelCatchUp, async token =>
             {
-                stored += await CatchUpAsync(incident, cancellationToken);
-            }
-
+                var open = await reader.FindAsync(IncidentFilter.Open(), token);
+                foreach (var incident in open.Where(i => i.ChannelId is not null))
+                {
+                    stored += await CatchUpAsync(incident, token);
+                }
+            }, cancellationToken);
             return stored;
         }
         finally

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using IncidentBot.Cluster;
 using IncidentBot.Incidents;
 using IncidentBot.Slack;
 using IncidentBot.Slack.Api;
@@ -22,6 +23,7 @@ public sealed class IncidentChannelSync(
     IncidentService incidents,
     ISlackSyncStore syncStore,
     IIncidentLeases leases,
+    ClusterJobs jobs,
     ISlackApiClient slack,
     SlackIdentity identity,
     IOptions<SlackOptions> options,
@@ -33,6 +35,9 @@ public sealed class IncidentChannelSync(
     private const int IncidentsAtOnce = 4;
 
     private string? announcementChannelId;
+
+    // The first rescan in this process tries at once, since a restart is often what fixed the problem.
+    private bool rescannedHere;
 
     // Each incident's progress as this process last recorded or checked it against what Slack shows. A record that
     // differs was written by another replica since, which may have died between posting and recording: checked again.
@@ -88,7 +93,7 @@ public sealed class IncidentChannelSync(
         try
         {
             await IntroduceAsync(stoppingToken);
-            await Task.WhenAll(RescanAsync(stoppingToken), DrainAsync(stoppingToken));
+            await Task.WhenAll(jobs.RunWhileHeldAsync(ClusterJob.ChannelRescan, RescanAsync, stoppingToken), DrainAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -115,21 +120,21 @@ public sealed class IncidentChannelSync(
     }
 
     /// <summary>
-    /// Finds what a restart or a failure left behind: at start (trying at once, since a restart is often
-    /// what fixed the problem), then now and again, respecting each incident's retry time.
+    /// Finds what a restart, a failure or a replica that died left behind: when this replica takes the job (at start,
+    /// or over from another), then now and again, respecting each incident's retry time but at the first rescan here.
+    /// One replica of the cluster at a time runs it (<see cref="ClusterJob.ChannelRescan"/>).
     /// </summary>
     private async Task RescanAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(RescanInterval, time);
-        var atStart = true;
         do
         {
             foreach (var number in await syncStore.ListBehindAsync(1000, stoppingToken))
             {
-                queue.Add(number, ignoreBackoff: atStart);
+                queue.Add(number, ignoreBackoff: !rescannedHere);
             }
 
-            atStart = false;
+            rescannedHere = true;
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -100,6 +100,11 @@ public abstract class SlackInboxStore(IStorageDatabase database, TimeProvider ti
         await DeleteAsync(ids, cancellationToken);
     }
 
+    /// <summary>Null: a claim of this store cannot be lost, unless a provider says otherwise.</summary>
+    public virtual TimeSpan? RenewClaimsEvery => null;
+
+    public virtual Task RenewClaimsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public async Task WaitForWorkAsync(CancellationToken cancellationToken) => await wakeUp.Reader.ReadAsync(cancellationToken);
 
     public async Task<int> CountPendingAsync(CancellationToken cancellationToken = default)

@@ -13,7 +13,7 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Every storage port on the configured provider, in one place: the incidents' write and read sides, search,
-    /// embeddings, the Slack channel progress, leases on per-incident work, the DORA outbox and the Slack transport's durable
+    /// embeddings, the Slack channel progress, leases on per-incident work and on cluster-wide jobs, the DORA outbox and the Slack transport's durable
     /// inbox.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
@@ -33,6 +33,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<ISlackSyncStore, SlackSyncStore>();
         builder.Services.AddSingleton<IReminderStore, ReminderStore>();
         builder.Services.AddSingleton<IDoraOutbox, DoraOutbox>();
+        builder.Services.AddSingleton<IJobLeases, JobLeases>();
         return builder;
     }
 

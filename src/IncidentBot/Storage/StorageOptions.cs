@@ -23,11 +23,11 @@ public sealed class StorageOptions
     public static readonly TimeSpan MaxInboxClaimTime = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// PostgreSQL: how long Slack work one replica has taken from the inbox is kept from the others; the work of a
-    /// replica that died is taken over once this has passed. Shorter is a faster takeover; a batch that runs longer
-    /// than this may run twice (its handlers are idempotent).
+    /// PostgreSQL: how long Slack work one replica has taken from the inbox is kept from the others, renewed every third
+    /// of it while the work runs; the work of a replica that died is taken over once this has passed. Shorter is a faster
+    /// takeover and more renewals.
     /// </summary>
-    public TimeSpan InboxClaimTime { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan InboxClaimTime { get; set; } = TimeSpan.FromSeconds(10);
 
     public static bool IsPostgres(string? provider) => string.Equals(provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using IncidentBot.Cluster;
 using IncidentBot.Incidents;
 using IncidentBot.Slack;
 using IncidentBot.Slack.Handlers;
@@ -63,6 +64,8 @@ public sealed class IncidentBotMetrics : ISlackMetrics
         meter.CreateObservableGauge("incidentbot.slack.inbox.pending",
             () => Observe(async token => [new Measurement<int>(await services.GetRequiredService<ISlackInboxStore>().CountPendingAsync(token))]),
             "{item}", "Work accepted from Slack and not yet run, as the inbox's storage has it.");
+        meter.CreateObservableGauge("incidentbot.jobs.held", () => HeldJobs(services.GetRequiredService<ClusterJobs>()), "{job}",
+            "Cluster-wide jobs by name: 1 while this replica holds the job's lease (and runs it), else 0.");
     }
 
     private static InstrumentAdvice<double> Buckets { get; } = new() { HistogramBucketBoundaries = DurationBuckets };
@@ -98,6 +101,9 @@ public sealed class IncidentBotMetrics : ISlackMetrics
 
     public void Reminded(Incident incident) =>
         remindersSent.Add(1, new KeyValuePair<string, object?>("severity", incident.Severity.ToLabel()));
+
+    private static IEnumerable<Measurement<int>> HeldJobs(ClusterJobs jobs) =>
+        ClusterJob.All.Select(job => new Measurement<int>(jobs.Holds(job) ? 1 : 0, new KeyValuePair<string, object?>("job", job)));
 
     private static async Task<IEnumerable<Measurement<int>>> OpenBySeverityAsync(IIncidentReader incidents, CancellationToken cancellationToken)
     {

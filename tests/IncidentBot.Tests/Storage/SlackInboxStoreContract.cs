@@ -216,6 +216,29 @@ public sealed class PostgresSlackInboxStoreTests : SlackInboxStoreContract<Postg
         new FakeTimeProvider(Now + after),
         Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresSlackInboxStore>.Instance);
 
+    private static readonly TimeSpan DefaultClaimTime = new StorageOptions().InboxClaimTime;
+
+    [SkippableFact]
+    public async Task WorkRunningLongerThanItsClaimIsKeptFromOtherReplicasWhileRenewedAndTakenOverOnceRenewalStops()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var running = Ports.Inbox(clock);
+        await running.AcceptAsync(Event("Ev1"));
+        var held = await running.ReadPendingAsync(0, 10);
+        var other = Provider.Open().Inbox(clock);
+
+        for (var renewal = 0; renewal < 6; renewal++)
+        {
+            clock.Advance((DefaultClaimTime / 3));
+            await running.RenewClaimsAsync([.. held.Select(work => work.Id)]);
+            Assert.Empty(await other.ReadPendingAsync(0, 10));
+        }
+
+        Assert.True(clock.GetUtcNow() - Now > DefaultClaimTime);
+        clock.Advance(DefaultClaimTime + TimeSpan.FromMilliseconds(1));
+        Assert.Contains("Ev1", Assert.Single(await other.ReadPendingAsync(0, 10)).Item.Payload);
+    }
+
     private static IEnumerable<string?> EventIds(IEnumerable<PendingSlackWork> batch) =>
         batch.Select(work => System.Text.Json.JsonDocument.Parse(work.Item.Payload).RootElement.GetProperty("event_id").GetString());
 }

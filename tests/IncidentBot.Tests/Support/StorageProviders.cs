@@ -20,6 +20,7 @@ public sealed record StoragePorts(
     IIncidentLeases Leases,
     IReminderStore Reminders,
     IDoraOutbox Dora,
+    IJobLeases Jobs,
     Func<TimeProvider, ISlackInboxStore> Inbox);
 
 /// <summary>
@@ -87,6 +88,7 @@ public sealed class SqliteStorage : StorageProvider
             new LocalIncidentLeases(),
             new ReminderStore(database),
             new DoraOutbox(database),
+            new JobLeases(database),
             time => new SqliteSlackInboxStore(database, time, NullLogger<SqliteSlackInboxStore>.Instance));
     }
 
@@ -208,6 +210,7 @@ public sealed class PostgresStorage : StorageProvider
             new PostgresIncidentLeases(database),
             new ReminderStore(database),
             new DoraOutbox(database),
+            new JobLeases(database),
             time => new PostgresSlackInboxStore(database, Options.Create(new StorageOptions()), time, NullLogger<PostgresSlackInboxStore>.Instance));
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using IncidentBot.Cluster;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
@@ -6,13 +7,19 @@ namespace IncidentBot.Assistant.Related;
 
 /// <summary>
 /// Keeps the in-process model's vectors of every incident up to date, so related search only embeds the words
-/// asked for: at start every incident whose text changed since its vector was made (or has none), then each
-/// incident the core reports changed, in batches of <see cref="BatchSize"/>. Reads through
+/// asked for: at start every incident whose text changed since its vector was made (or has none), by one replica of
+/// the cluster (<see cref="ClusterJob.IncidentEmbeddings"/>), then each incident the core reports changed in this
+/// replica, in batches of <see cref="BatchSize"/>. Reads through
 /// <see cref="IIncidentReader"/>, writes only to <see cref="IIncidentEmbeddingStore"/>. A configured (remote)
 /// embedding model is not run in the background: each call costs, so its vectors are made when a search needs them.
 /// </summary>
 public sealed class BackgroundIncidentEmbedder(
-    IncidentEmbeddingModel model, IIncidentReader reader, IIncidentEmbeddingStore store, TimeProvider time, ILogger<BackgroundIncidentEmbedder> logger)
+    IncidentEmbeddingModel model,
+    IIncidentReader reader,
+    IIncidentEmbeddingStore store,
+    ClusterJobs jobs,
+    TimeProvider time,
+    ILogger<BackgroundIncidentEmbedder> logger)
     : BackgroundService, IIncidentObserver
 {
     public const int BatchSize = 32;
@@ -71,7 +78,8 @@ public sealed class BackgroundIncidentEmbedder(
 
         try
         {
-            await RunAsync(null, stoppingToken);
+            // Every incident, by one replica of the cluster; each replica embeds the changes made in it.
+            await jobs.RunOnceAsync(ClusterJob.IncidentEmbeddings, token => RunAsync(null, token), stoppingToken);
             while (await changed.Reader.WaitToReadAsync(stoppingToken))
             {
                 var numbers = new HashSet<long>();

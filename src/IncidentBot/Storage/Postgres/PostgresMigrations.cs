@@ -235,5 +235,13 @@ internal static class PostgresMigrations
             ALTER TABLE incidents ADD COLUMN is_private boolean NOT NULL DEFAULT false;
             CREATE INDEX ix_incidents_private ON incidents (number) WHERE is_private;
             """),
+        new(9, "leases on jobs that one replica at a time runs", """
+            -- Who runs each cluster-wide job and until when, unless renewed (JobLeases). As SQLite's step 13.
+            CREATE TABLE job_leases (
+                job        text   PRIMARY KEY,
+                holder     text   NOT NULL,
+                expires_at bigint NOT NULL
+            );
+            """),
     ];
 }

@@ -10,8 +10,9 @@ namespace IncidentBot.Storage.Postgres;
 /// event id and stores the work together, so a retried delivery is stored once whichever replica it reaches; deliveries
 /// arriving together share that statement and its transaction (<see cref="GroupCommit{TItem, TResult}"/>).
 /// Reading pending work claims it for this store (<c>FOR UPDATE SKIP LOCKED</c>) until <see cref="StorageOptions.InboxClaimTime"/>
-/// has passed: replicas reading at once get different items, in-order work never runs ahead of earlier work held by
-/// another replica, and the work of a replica that died is taken over once its claim has lapsed.
+/// has passed, renewed every third of that while it runs: replicas reading at once get different items, in-order work
+/// never runs ahead of earlier work held by another replica, and the work of a replica that died is taken over once its
+/// claim has lapsed.
 /// </summary>
 public sealed class PostgresSlackInboxStore : SlackInboxStore
 {
@@ -106,6 +107,19 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
             TryGetAccepted(row.Id, out var accepted)
                 ? accepted
                 : FromRow(row.Kind, row.Payload, row.RetryNum, row.RetryReason, row.AnyOrder, row.EnqueuedAt))).ToList();
+    }
+
+    // A third of the claim time: two renewals may fail (or come late) before the claim lapses.
+    public override TimeSpan? RenewClaimsEvery => claimTime / 3;
+
+    /// <summary>Claims for another claim time the work this replica still holds; what another took meanwhile stays theirs.</summary>
+    public override async Task RenewClaimsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE slack_work_items SET claimed_until = @Until WHERE id = ANY(@Ids) AND claimed_by = @Owner;",
+            new { Owner = owner, Until = UnixMs.From(Time.GetUtcNow() + claimTime), Ids = ids.ToArray() },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>The ids to claim: in order, stepping over work held elsewhere only while it and all before it may run in any order.</summary>

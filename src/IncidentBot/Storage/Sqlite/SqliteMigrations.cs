@@ -379,5 +379,14 @@ internal static class SqliteMigrations
             -- once in ten minutes instead (SlackInboxStore), by a scan of at most the two hours of claims kept.
             DROP INDEX ix_slack_event_claims_claimed_at;
             """),
+        new(14, "leases on jobs that one process at a time runs", """
+            -- Who runs each cluster-wide job (the channel rescan, catch-up, embeddings) and until when, unless renewed
+            -- (JobLeases; processes sharing this file take turns). A lease given up is deleted.
+            CREATE TABLE job_leases (
+                job        TEXT    PRIMARY KEY,
+                holder     TEXT    NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

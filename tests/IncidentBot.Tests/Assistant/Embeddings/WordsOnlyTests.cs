@@ -30,8 +30,8 @@ public sealed class WordsOnlyTests(WordsOnlyWorld world, MiniLmFixture miniLm) :
         var counted = new CountingGenerator(miniLm.Generator);
         var services = world.Bot.App.Services;
         var embedder = new BackgroundIncidentEmbedder(
-            new IncidentEmbeddingModel(counted, "counted"), world.Reader, services.GetRequiredService<IIncidentEmbeddingStore>(), world.Clock,
-            services.GetRequiredService<ILogger<BackgroundIncidentEmbedder>>());
+            new IncidentEmbeddingModel(counted, "counted"), world.Reader, services.GetRequiredService<IIncidentEmbeddingStore>(),
+            services.GetRequiredService<IncidentBot.Cluster.ClusterJobs>(), world.Clock, services.GetRequiredService<ILogger<BackgroundIncidentEmbedder>>());
         var everyIncident = await world.Reader.CountAsync(new IncidentFilter());
 
         Assert.Equal(everyIncident, await embedder.EmbedChangedAsync(null, CancellationToken.None));
