@@ -56,6 +56,15 @@ public interface IIncidentStore
     Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction that holds the locks named by <paramref name="lockNames"/>
+    /// until it commits: no other such write naming one of them runs meanwhile, in this process or another one on the
+    /// same database. So what <paramref name="work"/> finds through the <see cref="IIncidentTransaction"/> is still so when
+    /// it writes. Nothing is written if it throws.
+    /// </summary>
+    Task<T> WriteLockedAsync<T>(
+        IReadOnlyCollection<string> lockNames, Func<IIncidentTransaction, Task<T>> work, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Stores a postmortem draft as the incident's next version (1, 2, …) together with the timeline entry
     /// <paramref name="entry"/> makes for it, in one transaction.
     /// </summary>
@@ -63,6 +72,19 @@ public interface IIncidentStore
     Task<(PostmortemDraft Draft, IncidentUpdate Update)> AddPostmortemDraftAsync(
         long number, string markdown, string? createdBy, DateTimeOffset createdAt, Func<PostmortemDraft, NewTimelineEntry> entry,
         CancellationToken cancellationToken = default);
+}
+
+/// <summary>The reads and writes of one <see cref="IIncidentStore.WriteLockedAsync{T}"/>, all in its transaction.</summary>
+public interface IIncidentTransaction
+{
+    /// <summary>The incidents the filter keeps, newest first, as this transaction sees them (its own writes included).</summary>
+    Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="IIncidentStore.CreateAsync"/>.</summary>
+    Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="IIncidentStore.UpdateAsync"/>.</summary>
+    Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default);
 }
 
 public static class IncidentStoreExtensions
