@@ -94,3 +94,17 @@ public static class IncidentStoreExtensions
         this IIncidentStore store, long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
         (await store.AddMessagesAsync([(number, message)], cancellationToken))[0];
 }
+
+/// <summary>An <see cref="IIncidentTransaction"/> made of a provider's own statements on its open transaction.</summary>
+internal sealed class IncidentTransaction(
+    Func<IncidentFilter, CancellationToken, Task<IReadOnlyList<Incident>>> find,
+    Func<IncidentChange, CancellationToken, Task<Incident>> create,
+    Func<long, Func<Incident, IncidentChange>, CancellationToken, Task<IncidentUpdate>> update) : IIncidentTransaction
+{
+    public Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default) => find(filter, cancellationToken);
+
+    public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) => create(declaration, cancellationToken);
+
+    public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
+        update(number, change, cancellationToken);
+}

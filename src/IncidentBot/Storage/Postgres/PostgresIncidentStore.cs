@@ -93,24 +93,15 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
                     "SELECT pg_advisory_xact_lock(@Key);", new { Key = key }, transaction, cancellationToken: cancellationToken));
             }
 
-            return await work(new Transaction(connection, transaction));
+            return await work(new IncidentTransaction(
+            (filter, token) => PostgresIncidentQueries.FindAsync(connection, transaction, filter, token),
+            (declaration, token) => InsertAsync(connection, transaction, declaration, token),
+            (number, change, token) => UpdateAsync(connection, transaction, number, change, token)));
         }, cancellationToken);
 
     /// <summary>The same 64 bits for a name in every replica and every version of the program.</summary>
     private static long LockKey(string name) =>
         BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("incident-lock " + name)));
-
-    private sealed class Transaction(NpgsqlConnection connection, NpgsqlTransaction transaction) : IIncidentTransaction
-    {
-        public Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default) =>
-            PostgresIncidentQueries.FindAsync(connection, transaction, filter, cancellationToken);
-
-        public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) =>
-            InsertAsync(connection, transaction, declaration, cancellationToken);
-
-        public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
-            PostgresIncidentStore.UpdateAsync(connection, transaction, number, change, cancellationToken);
-    }
 
     /// <summary>Writes the proposed state with the next version and its entries; a change without entries writes nothing.</summary>
     private static async Task<IncidentUpdate> CommitAsync(

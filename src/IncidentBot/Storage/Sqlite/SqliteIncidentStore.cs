@@ -63,19 +63,10 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     /// </remarks>
     public Task<T> WriteLockedAsync<T>(
         IReadOnlyCollection<string> lockNames, Func<IIncidentTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
-        WriteAsync((connection, transaction) => work(new Transaction(connection, transaction)), cancellationToken);
-
-    private sealed class Transaction(SqliteConnection connection, SqliteTransaction transaction) : IIncidentTransaction
-    {
-        public Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default) =>
-            SqliteIncidentQueries.FindAsync(connection, transaction, filter, cancellationToken);
-
-        public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) =>
-            InsertAsync(connection, transaction, declaration, cancellationToken);
-
-        public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
-            SqliteIncidentStore.UpdateAsync(connection, transaction, number, change, cancellationToken);
-    }
+        WriteAsync((connection, transaction) => work(new IncidentTransaction(
+            (filter, token) => SqliteIncidentQueries.FindAsync(connection, transaction, filter, token),
+            (declaration, token) => InsertAsync(connection, transaction, declaration, token),
+            (number, change, token) => UpdateAsync(connection, transaction, number, change, token))), cancellationToken);
 
     /// <summary>Writes the proposed state with the next version and its entries; a change without entries writes nothing.</summary>
     private static async Task<IncidentUpdate> CommitAsync(
