@@ -29,11 +29,6 @@ public sealed class FakeSocketMode
     /// <summary>Greet each new connection with hello at once, as Slack does; false lets the test send it (<see cref="FakeSocket.SendHelloAsync"/>).</summary>
     public bool SendHelloOnConnect { get; set; } = true;
 
-    /// <summary>When set, the server pings each new client this often and aborts it if no pong comes within <see cref="PongTimeout"/>.</summary>
-    public TimeSpan? PingInterval { get; set; }
-
-    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Every socket accepted so far, in order.</summary>
     public IReadOnlyList<FakeSocket> Connections
     {
@@ -155,15 +150,9 @@ public sealed class FakeSocketMode
             }
         }
 
-        var accept = new WebSocketAcceptContext();
-        if (PingInterval is { } interval)
-        {
-            accept.KeepAliveInterval = interval;
-            accept.KeepAliveTimeout = PongTimeout;
-        }
-
-        var webSocket = await context.WebSockets.AcceptWebSocketAsync(accept);
-        var socket = new FakeSocket(Interlocked.Increment(ref accepted) - 1, webSocket, context, ticket, context.Request.Query["debug_reconnects"] == "true");
+        var (webSocket, stream) = await UpgradeAsync(context);
+        var socket = new FakeSocket(
+            Interlocked.Increment(ref accepted) - 1, webSocket, stream, context, ticket, context.Request.Query["debug_reconnects"] == "true");
         // Hello goes first, so whatever a test sends on a socket it was handed comes after it.
         if (SendHelloOnConnect)
         {
@@ -181,12 +170,28 @@ public sealed class FakeSocketMode
         signal.TrySetResult();
         await socket.RunAsync();
     }
+    /// <summary>
+    /// The handshake of RFC 6455 4.2.2, done here rather than by ASP.NET Core so the socket runs on a stream the fake can
+    /// ping through (<see cref="FakeSocket.PingAsync"/>).
+    /// </summary>
+    private static async Task<(WebSocket, PingingStream)> UpgradeAsync(HttpContext context)
+    {
+        var key = context.Request.Headers["Sec-WebSocket-Key"].ToString();
+        var accept = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        context.Response.Headers.Connection = "Upgrade";
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers["Sec-WebSocket-Accept"] = accept;
+        var upgrade = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>()!;
+        var stream = new PingingStream(await upgrade.UpgradeAsync());
+        return (WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero }), stream);
+    }
 }
 
 /// <summary>One client connection as the fake Slack sees it: what it sent, and buttons to push.</summary>
 public sealed class FakeSocket
 {
     private readonly WebSocket webSocket;
+    private readonly PingingStream stream;
     private readonly HttpContext context;
     private readonly SemaphoreSlim sendGate = new(1, 1);
     private readonly Lock gate = new();
@@ -195,10 +200,11 @@ public sealed class FakeSocket
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int envelopeCount;
 
-    internal FakeSocket(int index, WebSocket webSocket, HttpContext context, string ticket, bool debugReconnects)
+    internal FakeSocket(int index, WebSocket webSocket, PingingStream stream, HttpContext context, string ticket, bool debugReconnects)
     {
         Index = index;
         this.webSocket = webSocket;
+        this.stream = stream;
         this.context = context;
         Ticket = ticket;
         DebugReconnects = debugReconnects;
@@ -319,6 +325,9 @@ public sealed class FakeSocket
             await Task.WhenAny(next, Task.Delay(remaining));
         }
     }
+
+    /// <summary>Pings the client, as Slack does now and then, and returns once its pong has arrived.</summary>
+    public Task PingAsync(CancellationToken cancellationToken = default) => stream.PingAsync(cancellationToken);
 
     /// <summary>Drops the connection without a close handshake, as a network failure or a Slack restart would.</summary>
     public void Abort()

@@ -77,29 +77,11 @@ internal static class SlackResilience
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.RetryBaseDelay,
-            // The framework would honour Retry-After unclamped; this generator clamps it.
-            ShouldRetryAfterHeader = false,
-            DelayGenerator = arguments => ValueTask.FromResult(
-                RetryAfter(arguments.Outcome.Result, time) is { } delay ? Min(delay, options.MaxRetryAfter) : (TimeSpan?)null),
-        });
-    }
-
-    /// <summary>Slack's Retry-After, in seconds or as a date; null when the response has none.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
-    {
-        if (response?.Headers.RetryAfter is not { } retryAfter)
-        {
-            return null;
-        }
-
-        var delay = retryAfter.Delta ?? (retryAfter.Date - time.GetUtcNow());
-        return delay is { } positive && positive > TimeSpan.Zero ? positive : TimeSpan.Zero;
+        }.HonouringClampedRetryAfter(options.MaxRetryAfter, time));
     }
 
     private static SlackCall CallOf(ResilienceContext context) =>
         context.GetRequestMessage()?.Options.TryGetValue(SlackCall.RequestOption, out var call) == true
             ? call
             : new SlackCall("unknown");
-
-    private static TimeSpan Min(TimeSpan left, TimeSpan right) => left < right ? left : right;
 }

@@ -18,50 +18,54 @@ public sealed record AlertOutcome(string Alert, string Outcome, string? Incident
 /// <see cref="AlertsOptions.GroupWindow"/>, and otherwise its rule decides whether it declares one.
 /// </summary>
 /// <remarks>
-/// Deliveries are taken one at a time, so a lookup and the declaration it leads to cannot interleave with another
-/// delivery's: the same alert delivered twice at once, or two alerts of one service, never declare two incidents.
-/// Alerts are few, and each takes one read and one write.
+/// A delivery is taken in one write of the core (<see cref="IncidentService.TakeAlertsAsync{T}"/>) that no intake of one
+/// of its alerts or services overlaps, in any replica: the lookups and the declaration they lead to are one decision, so
+/// the same alert delivered twice at once, or two alerts of one service, never declare two incidents.
 /// </remarks>
-public sealed class AlertIntake(
-    IncidentService incidents, IIncidentReader reader, AlertRules rules, IOptions<AlertsOptions> options, TimeProvider time, ILogger<AlertIntake> logger)
+public sealed class AlertIntake(IncidentService incidents, AlertRules rules, IOptions<AlertsOptions> options, ILogger<AlertIntake> logger)
 {
-    private readonly SemaphoreSlim oneAtATime = new(1, 1);
-
     /// <summary>
     /// The alerts of one delivery, in order. One that would declare joins the incident an earlier alert of the same
     /// delivery declared: Alertmanager sends a group of alerts as one delivery.
     /// </summary>
     public async Task<IReadOnlyList<AlertOutcome>> ReceiveAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default)
     {
-        await oneAtATime.WaitAsync(cancellationToken);
-        try
+        var decided = alerts.Select(alert => alert with { Title = Fit(alert.Title) }).Select(alert => (Alert: alert, Decision: rules.Decide(alert))).ToList();
+        var outcomes = await incidents.TakeAlertsAsync(
+            decided.Select(d => d.Alert.Key).ToList(),
+            decided.SelectMany(d => d.Decision.Services).ToList(),
+            writes => ReceiveAllAsync(writes, decided, cancellationToken),
+            cancellationToken);
+        foreach (var outcome in outcomes)
         {
-            var outcomes = new List<AlertOutcome>(alerts.Count);
-            long? declaredHere = null;
-            foreach (var alert in alerts)
-            {
-                var (outcome, number) = await ReceiveOneAsync(alert, declaredHere, cancellationToken);
-                declaredHere ??= outcome.Outcome == "declared" ? number : null;
-                logger.LogInformation("Alert {Alert}: {Outcome} {Incident} (rule {Rule})", outcome.Alert, outcome.Outcome, outcome.Incident, outcome.Rule);
-                outcomes.Add(outcome);
-            }
+            logger.LogInformation("Alert {Alert}: {Outcome} {Incident} (rule {Rule})", outcome.Alert, outcome.Outcome, outcome.Incident, outcome.Rule);
+        }
 
-            return outcomes;
-        }
-        finally
-        {
-            oneAtATime.Release();
-        }
+        return outcomes;
     }
 
-    private async Task<(AlertOutcome Outcome, long? Number)> ReceiveOneAsync(Alert alert, long? declaredHere, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertOutcome>> ReceiveAllAsync(
+        IncidentService.AlertWrites writes, IReadOnlyList<(Alert Alert, AlertDecision Decision)> alerts, CancellationToken cancellationToken)
     {
-        alert = alert with { Title = Fit(alert.Title) };
-        var decision = rules.Decide(alert);
-        var report = alert.ToReport(decision);
-        if (await FindLinkingAsync(alert.Key, cancellationToken) is { } linked)
+        var outcomes = new List<AlertOutcome>(alerts.Count);
+        long? declaredHere = null;
+        foreach (var (alert, decision) in alerts)
         {
-            var update = await incidents.ReportAlertAsync(linked, report, alert.Source, cancellationToken);
+            var (outcome, number) = await ReceiveOneAsync(writes, alert, decision, declaredHere, cancellationToken);
+            declaredHere ??= outcome.Outcome == "declared" ? number : null;
+            outcomes.Add(outcome);
+        }
+
+        return outcomes;
+    }
+
+    private async Task<(AlertOutcome Outcome, long? Number)> ReceiveOneAsync(
+        IncidentService.AlertWrites writes, Alert alert, AlertDecision decision, long? declaredHere, CancellationToken cancellationToken)
+    {
+        var report = alert.ToReport(decision);
+        if (await FindLinkingAsync(writes, alert.Key, cancellationToken) is { } linked)
+        {
+            var update = await writes.ReportAsync(linked, report, alert.Source, cancellationToken);
             return (Outcome(alert, update.Changed ? "updated" : "unchanged", linked, decision), linked);
         }
 
@@ -70,9 +74,9 @@ public sealed class AlertIntake(
             return (Outcome(alert, "ignored", null, decision), null);
         }
 
-        if ((declaredHere ?? await FindGroupAsync(decision.Services, cancellationToken)) is { } group)
+        if ((declaredHere ?? await FindGroupAsync(writes, decision.Services, cancellationToken)) is { } group)
         {
-            await incidents.ReportAlertAsync(group, report, alert.Source, cancellationToken);
+            await writes.ReportAsync(group, report, alert.Source, cancellationToken);
             return (Outcome(alert, "grouped", group, decision), group);
         }
 
@@ -82,18 +86,18 @@ public sealed class AlertIntake(
         }
 
         var draft = new IncidentDraft { Title = alert.Title, Severity = decision.Severity, Services = decision.Services, DeclaredBy = alert.Source };
-        var incident = await incidents.DeclareForAlertAsync(draft, report, cancellationToken);
+        var incident = await writes.DeclareAsync(draft, report, cancellationToken);
         return (Outcome(alert, "declared", incident.Number, decision), incident.Number);
     }
 
-    private async Task<long?> FindLinkingAsync(string key, CancellationToken cancellationToken)
+    private static async Task<long?> FindLinkingAsync(IncidentService.AlertWrites writes, string key, CancellationToken cancellationToken)
     {
         var filter = IncidentFilter.Open(limit: 1) with { LinkedTo = (LinkType.Alert, key) };
-        return (await reader.FindAsync(filter, cancellationToken)).FirstOrDefault()?.Number;
+        return (await writes.FindAsync(filter, cancellationToken)).FirstOrDefault()?.Number;
     }
 
     /// <summary>The open incident of one of these services that was declared or last took an alert most recently, within the window.</summary>
-    private async Task<long?> FindGroupAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
+    private async Task<long?> FindGroupAsync(IncidentService.AlertWrites writes, IReadOnlyList<string> services, CancellationToken cancellationToken)
     {
         var window = options.Value.GroupWindow;
         if (services.Count == 0 || window <= TimeSpan.Zero)
@@ -101,8 +105,8 @@ public sealed class AlertIntake(
             return null;
         }
 
-        var since = time.GetUtcNow() - window;
-        var open = await reader.FindAsync(IncidentFilter.Open(limit: 50) with { Services = services }, cancellationToken);
+        var since = writes.Now - window;
+        var open = await writes.FindAsync(IncidentFilter.Open(limit: 50) with { Services = services }, cancellationToken);
         return open
             .Select(incident => (incident.Number, Active: incident.IntakeAlerts.Select(link => link.LinkedAt).Append(incident.DeclaredAt).Max()))
             .Where(candidate => candidate.Active >= since)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using IncidentBot.Slack.Api;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -101,7 +102,7 @@ public sealed class DoraSender(
             var error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
             if (IsTransient(response.StatusCode))
             {
-                await RetryLaterAsync(record, settings, error, RetryAfter(response), cancellationToken);
+                await RetryLaterAsync(record, settings, error, RetryAfterDelay.Read(response, time), cancellationToken);
             }
             else
             {
@@ -120,7 +121,7 @@ public sealed class DoraSender(
 
     private async Task RetryLaterAsync(DoraOutboxRecord record, DoraOptions settings, string error, TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
-        var wait = Min(retryAfter ?? Backoff(record.Attempts, settings), settings.MaxRetryDelay);
+        var wait = RetryAfterDelay.Clamp(retryAfter ?? Backoff(record.Attempts, settings), settings.MaxRetryDelay);
         logger.LogWarning("INC-{Number}: DORA {Event} event not delivered ({Error}); trying again in {Wait}",
             record.IncidentNumber, Describe(record.Event), error, wait);
         await outbox.RetryLaterAsync(record.Id, time.GetUtcNow() + wait, error, CancellationToken.None);
@@ -129,13 +130,6 @@ public sealed class DoraSender(
     /// <summary>RetryDelay after the first attempt, doubling after each further one.</summary>
     private static TimeSpan Backoff(int attempts, DoraOptions settings) =>
         TimeSpan.FromTicks((long)Math.Min(settings.RetryDelay.Ticks * Math.Pow(2, Math.Max(0, attempts - 1)), settings.MaxRetryDelay.Ticks));
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => Max(delta, TimeSpan.Zero),
-        { Date: { } date } => Max(date - time.GetUtcNow(), TimeSpan.Zero),
-        _ => null,
-    };
 
     private static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;

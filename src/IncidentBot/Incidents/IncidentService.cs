@@ -28,27 +28,86 @@ public sealed class IncidentService(
     }
 
     /// <summary>
-    /// Declares an incident for an alert, linked to it, in one write: a crash cannot leave the incident without the
-    /// alert that would make the next delivery of it find the incident.
+    /// Takes alerts in one write that no other intake of one of the same alerts, or of an alert of one of the same
+    /// services, overlaps, in this process or another on the same database: what <paramref name="intake"/> finds through
+    /// the <see cref="AlertWrites"/> it is handed (the open incident that links an alert, or one of its service) is still
+    /// so when it declares or reports, so one alert delivered to two replicas at once declares one incident. Observers
+    /// hear of each change once all of it is committed.
     /// </summary>
-    public async Task<Incident> DeclareForAlertAsync(IncidentDraft draft, AlertReport alert, CancellationToken cancellationToken = default)
+    /// <param name="alertKeys">The keys (<see cref="AlertReport.Key"/>) of the alerts <paramref name="intake"/> takes.</param>
+    /// <param name="services">The services it may group them by.</param>
+    public async Task<T> TakeAlertsAsync<T>(
+        IReadOnlyCollection<string> alertKeys, IReadOnlyCollection<string> services, Func<AlertWrites, Task<T>> intake,
+        CancellationToken cancellationToken = default)
     {
-        var now = Now();
-        var declaration = IncidentChanges.Declare(draft, now);
-        declaration = declaration.Then(IncidentChanges.ReportAlert(declaration.Incident, alert, draft.DeclaredBy, now));
-        var incident = await store.CreateAsync(declaration, cancellationToken);
-        logger.LogInformation("Declared {Incident} ({Severity}) for alert {Alert}", incident.Reference, incident.Severity.ToLabel(), alert.Key);
-        Notify(new IncidentChanged(incident, []));
-        return incident;
+        var locks = alertKeys.Select(key => $"alert {key}").Concat(services.Select(service => $"alert service {service.Trim().ToLowerInvariant()}")).ToList();
+        AlertWrites? writes = null;
+        var result = await store.WriteLockedAsync(locks, transaction =>
+        {
+            writes = new AlertWrites(transaction, Now());
+            return intake(writes);
+        }, cancellationToken);
+        foreach (var declared in writes!.Declared)
+        {
+            logger.LogInformation("Declared {Incident} ({Severity}) for an alert", declared.Reference, declared.Severity.ToLabel());
+            metrics.Declared(declared);
+            Notify(new IncidentChanged(declared, []));
+        }
+
+        foreach (var update in writes.Updates)
+        {
+            if (update.Before.Status != update.After.Status)
+            {
+                metrics.StatusChanged(update.Before.Status, update.After.Status);
+            }
+
+            NotifyIfChanged(update);
+        }
+
+        return result;
     }
 
-    /// <summary>Links an alert to the incident, or records what changed of an alert it already links.</summary>
-    public async Task<IncidentUpdate> ReportAlertAsync(long number, AlertReport alert, string? actorId, CancellationToken cancellationToken = default)
+    /// <summary>What alert intake may read and write inside <see cref="TakeAlertsAsync{T}"/>'s transaction.</summary>
+    public sealed class AlertWrites
     {
-        var now = Now();
-        var update = await store.UpdateAsync(number, current => IncidentChanges.ReportAlert(current, alert, actorId, now), cancellationToken);
-        NotifyIfChanged(update);
-        return update;
+        private readonly IIncidentTransaction transaction;
+        private readonly DateTimeOffset now;
+
+        internal AlertWrites(IIncidentTransaction transaction, DateTimeOffset now)
+        {
+            this.transaction = transaction;
+            this.now = now;
+        }
+
+        internal List<Incident> Declared { get; } = [];
+        internal List<IncidentUpdate> Updates { get; } = [];
+
+        public DateTimeOffset Now => now;
+
+        /// <summary>As the reader's <see cref="IIncidentReader.FindAsync"/>, with what this intake wrote so far.</summary>
+        public Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default) =>
+            transaction.FindAsync(filter, cancellationToken);
+
+        /// <summary>
+        /// Declares an incident for an alert, linked to it, in the same write: a crash cannot leave the incident without
+        /// the alert that makes the next delivery of it find the incident.
+        /// </summary>
+        public async Task<Incident> DeclareAsync(IncidentDraft draft, AlertReport alert, CancellationToken cancellationToken = default)
+        {
+            var declaration = IncidentChanges.Declare(draft, now);
+            declaration = declaration.Then(IncidentChanges.ReportAlert(declaration.Incident, alert, draft.DeclaredBy, now));
+            var incident = await transaction.CreateAsync(declaration, cancellationToken);
+            Declared.Add(incident);
+            return incident;
+        }
+
+        /// <summary>Links an alert to the incident, or records what changed of an alert it already links.</summary>
+        public async Task<IncidentUpdate> ReportAsync(long number, AlertReport alert, string? actorId, CancellationToken cancellationToken = default)
+        {
+            var update = await transaction.UpdateAsync(number, current => IncidentChanges.ReportAlert(current, alert, actorId, now), cancellationToken);
+            Updates.Add(update);
+            return update;
+        }
     }
 
     /// <param name="expectedVersion">When given, the edit applies only if the incident is still at this version.</param>

@@ -127,14 +127,19 @@ public static class IncidentMessages
     {
         var number = incident.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var buttons = new List<BlockElement>();
+        // Once every alert that brought the incident in has resolved, resolving is the step the card puts forward.
+        var alertsOver = incident.IntakeAlerts.Any() && incident.IntakeAlerts.All(a => a.Alert!.Status == AlertStatus.Resolved);
         if (incident.Status == IncidentStatus.Active)
         {
-            buttons.Add(new ButtonElement(TextObject.Plain("Mark stable")) { ActionId = CardActions.MarkStable, Value = number, Style = "primary" });
+            buttons.Add(new ButtonElement(TextObject.Plain("Mark stable")) { ActionId = CardActions.MarkStable, Value = number, Style = alertsOver ? null : "primary" });
         }
 
         if (incident.Status.IsOpen())
         {
-            buttons.Add(new ButtonElement(TextObject.Plain("Resolve")) { ActionId = CardActions.Resolve, Value = number, Confirm = ResolveConfirmation(incident) });
+            buttons.Add(new ButtonElement(TextObject.Plain("Resolve"))
+            {
+                ActionId = CardActions.Resolve, Value = number, Confirm = ResolveConfirmation(incident), Style = alertsOver ? "primary" : null,
+            });
         }
 
         buttons.Add(new StaticSelectElement([.. SeverityOptions])

@@ -56,6 +56,15 @@ public interface IIncidentStore
     Task<IncidentImportResult> ImportAsync(IncidentImport import, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction that holds the locks named by <paramref name="lockNames"/>
+    /// until it commits: no other such write naming one of them runs meanwhile, in this process or another one on the
+    /// same database. So what <paramref name="work"/> finds through the <see cref="IIncidentTransaction"/> is still so when
+    /// it writes. Nothing is written if it throws.
+    /// </summary>
+    Task<T> WriteLockedAsync<T>(
+        IReadOnlyCollection<string> lockNames, Func<IIncidentTransaction, Task<T>> work, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Stores a postmortem draft as the incident's next version (1, 2, …) together with the timeline entry
     /// <paramref name="entry"/> makes for it, in one transaction.
     /// </summary>
@@ -65,10 +74,37 @@ public interface IIncidentStore
         CancellationToken cancellationToken = default);
 }
 
+/// <summary>The reads and writes of one <see cref="IIncidentStore.WriteLockedAsync{T}"/>, all in its transaction.</summary>
+public interface IIncidentTransaction
+{
+    /// <summary>The incidents the filter keeps, newest first, as this transaction sees them (its own writes included).</summary>
+    Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="IIncidentStore.CreateAsync"/>.</summary>
+    Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="IIncidentStore.UpdateAsync"/>.</summary>
+    Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default);
+}
+
 public static class IncidentStoreExtensions
 {
     /// <summary>Stores one Slack message (<see cref="IIncidentStore.AddMessagesAsync"/>).</summary>
     public static async Task<TimelineEntry?> AddMessageAsync(
         this IIncidentStore store, long number, NewTimelineEntry message, CancellationToken cancellationToken = default) =>
         (await store.AddMessagesAsync([(number, message)], cancellationToken))[0];
+}
+
+/// <summary>An <see cref="IIncidentTransaction"/> made of a provider's own statements on its open transaction.</summary>
+internal sealed class IncidentTransaction(
+    Func<IncidentFilter, CancellationToken, Task<IReadOnlyList<Incident>>> find,
+    Func<IncidentChange, CancellationToken, Task<Incident>> create,
+    Func<long, Func<Incident, IncidentChange>, CancellationToken, Task<IncidentUpdate>> update) : IIncidentTransaction
+{
+    public Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default) => find(filter, cancellationToken);
+
+    public Task<Incident> CreateAsync(IncidentChange declaration, CancellationToken cancellationToken = default) => create(declaration, cancellationToken);
+
+    public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
+        update(number, change, cancellationToken);
 }

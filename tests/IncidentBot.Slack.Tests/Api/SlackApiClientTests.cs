@@ -269,7 +269,7 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(slack.Time.GetUtcNow().AddSeconds(12));
 
-        Assert.Equal(TimeSpan.FromSeconds(12), SlackResilience.RetryAfter(response, slack.Time));
+        Assert.Equal(TimeSpan.FromSeconds(12), RetryAfterDelay.Read(response, slack.Time));
     }
 
     [Fact]

@@ -41,6 +41,8 @@ public sealed class AlertsInSlackTests : IAsyncLifetime
             && m.Text.Contains("*Resolve*", StringComparison.Ordinal));
         var card = Assert.Single(channel.Messages, m => channel.Pins.Contains(m.Ts));
         Assert.Contains("all 1 resolved", card.Blocks.ToString());
+        Assert.Equal("primary", CardButton(card, "Resolve")?["style"]?.GetValue<string>());
+        Assert.Null(CardButton(card, "Mark stable")?["style"]);
         Assert.Equal("active", (await slack.IncidentAsync(1)).GetProperty("status").GetString());
     }
 
@@ -60,4 +62,9 @@ public sealed class AlertsInSlackTests : IAsyncLifetime
         await slack.WaitUntilSlackIsToldAsync(number);
         Assert.Contains(channel.Messages, m => m.Text!.Contains("Impact start:", StringComparison.Ordinal));
     }
+
+    private static System.Text.Json.Nodes.JsonNode? CardButton(IncidentBot.Testing.FakeMessage card, string label) =>
+        System.Text.Json.Nodes.JsonNode.Parse(card.Blocks!.Value.GetRawText())!.AsArray()
+            .SelectMany(block => block?["elements"]?.AsArray() ?? [])
+            .FirstOrDefault(element => element?["type"]?.GetValue<string>() == "button" && element["text"]?["text"]?.GetValue<string>() == label);
 }

@@ -1,4 +1,5 @@
 using IncidentBot.Configuration;
+using IncidentBot.Slack.Api;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -55,7 +56,7 @@ public static class ModelExtensions
         pipeline
             .AddFallback(RetriedFailure())
             .AddTimeout(options.Timeout)
-            .AddRetry(Retry(options))
+            .AddRetry(Retry(options, services.GetRequiredService<TimeProvider>()))
             .AddCircuitBreaker(CircuitBreaker(options, logger, what))
             .AddTimeout(options.AttemptTimeout);
     }
@@ -94,7 +95,7 @@ public static class ModelExtensions
     };
 
     /// <summary>408, 429, 5xx and network failures (never 400 or 401), 429 after its Retry-After, clamped.</summary>
-    private static HttpRetryStrategyOptions Retry(ModelResilienceOptions options)
+    private static HttpRetryStrategyOptions Retry(ModelResilienceOptions options, TimeProvider time)
     {
         var retry = new HttpRetryStrategyOptions
         {
@@ -109,9 +110,6 @@ public static class ModelExtensions
             },
         };
 
-        // Polly does not clamp a generated delay, so the Retry-After the framework reads is cut here.
-        var retryAfter = retry.DelayGenerator!;
-        retry.DelayGenerator = async arguments => await retryAfter(arguments) is { } delay ? TimeSpan.FromTicks(Math.Min(delay.Ticks, options.MaxRetryAfter.Ticks)) : null;
-        return retry;
+        return retry.HonouringClampedRetryAfter(options.MaxRetryAfter, time);
     }
 }

@@ -31,10 +31,8 @@ public sealed class PostgresIncidentReader(PostgresDatabase database) : IInciden
 
     public async Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default)
     {
-        var (where, parameters) = Where(filter);
-        parameters.Add("Limit", SqliteIncidentQueries.Limit(filter));
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await LoadAsync(connection, null, $"{where} ORDER BY i.number DESC LIMIT @Limit", parameters, cancellationToken);
+        return await PostgresIncidentQueries.FindAsync(connection, null, filter, cancellationToken);
     }
 
     public async Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken = default)

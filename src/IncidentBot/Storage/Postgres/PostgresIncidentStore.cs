@@ -69,12 +69,39 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
     }
 
     public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => UpdateAsync(connection, transaction, number, change, cancellationToken), cancellationToken);
+
+    private static async Task<IncidentUpdate> UpdateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken)
+    {
+        var current = await LoadForUpdateAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number);
+        return await CommitAsync(connection, transaction, current, change(current), cancellationToken);
+    }
+
+    /// <remarks>
+    /// Each name is a transaction-scoped advisory lock (<c>pg_advisory_xact_lock</c>), released by the commit. They are
+    /// taken in one order, that of their keys, so two writes wanting some of the same locks never wait on each other in a
+    /// circle.
+    /// </remarks>
+    public Task<T> WriteLockedAsync<T>(
+        IReadOnlyCollection<string> lockNames, Func<IIncidentTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var current = await LoadForUpdateAsync(connection, transaction, number, cancellationToken)
-                ?? throw new IncidentNotFoundException(number);
-            return await CommitAsync(connection, transaction, current, change(current), cancellationToken);
+            foreach (var key in lockNames.Select(LockKey).Distinct().Order())
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "SELECT pg_advisory_xact_lock(@Key);", new { Key = key }, transaction, cancellationToken: cancellationToken));
+            }
+
+            return await work(new IncidentTransaction(
+            (filter, token) => PostgresIncidentQueries.FindAsync(connection, transaction, filter, token),
+            (declaration, token) => InsertAsync(connection, transaction, declaration, token),
+            (number, change, token) => UpdateAsync(connection, transaction, number, change, token)));
         }, cancellationToken);
+
+    /// <summary>The same 64 bits for a name in every replica and every version of the program.</summary>
+    private static long LockKey(string name) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("incident-lock " + name)));
 
     /// <summary>Writes the proposed state with the next version and its entries; a change without entries writes nothing.</summary>
     private static async Task<IncidentUpdate> CommitAsync(

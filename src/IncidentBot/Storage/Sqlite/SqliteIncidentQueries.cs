@@ -120,6 +120,15 @@ internal static class SqliteIncidentQueries
         return where.Build();
     }
 
+    /// <summary>The incidents the filter keeps, newest first: <see cref="IIncidentReader.FindAsync"/>, on any connection.</summary>
+    public static Task<IReadOnlyList<Incident>> FindAsync(
+        SqliteConnection connection, IDbTransaction? transaction, IncidentFilter filter, CancellationToken cancellationToken)
+    {
+        var (where, parameters) = Where(filter);
+        parameters.Add("Limit", Limit(filter));
+        return LoadAsync(connection, transaction, $"{where} ORDER BY i.number DESC LIMIT @Limit", parameters, cancellationToken);
+    }
+
     /// <summary>Incidents with their services, links, roles and follow-ups: five queries whatever the number of incidents.</summary>
     /// <param name="where">A condition on <c>incidents i</c>, followed by any ORDER BY and LIMIT.</param>
     public static async Task<IReadOnlyList<Incident>> LoadAsync(

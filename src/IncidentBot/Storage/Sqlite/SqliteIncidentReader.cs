@@ -30,10 +30,8 @@ public sealed class SqliteIncidentReader(SqliteDatabase database) : IIncidentRea
 
     public async Task<IReadOnlyList<Incident>> FindAsync(IncidentFilter filter, CancellationToken cancellationToken = default)
     {
-        var (where, parameters) = Where(filter);
-        parameters.Add("Limit", Limit(filter));
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await LoadAsync(connection, null, $"{where} ORDER BY i.number DESC LIMIT @Limit", parameters, cancellationToken);
+        return await SqliteIncidentQueries.FindAsync(connection, null, filter, cancellationToken);
     }
 
     public async Task<int> CountAsync(IncidentFilter filter, CancellationToken cancellationToken = default)

@@ -48,12 +48,25 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
     }
 
     public Task<IncidentUpdate> UpdateAsync(long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken = default) =>
-        WriteAsync(async (connection, transaction) =>
-        {
-            var current = await LoadOneAsync(connection, transaction, number, cancellationToken)
-                ?? throw new IncidentNotFoundException(number);
-            return await CommitAsync(connection, transaction, current, change(current), cancellationToken);
-        }, cancellationToken);
+        WriteAsync((connection, transaction) => UpdateAsync(connection, transaction, number, change, cancellationToken), cancellationToken);
+
+    private static async Task<IncidentUpdate> UpdateAsync(
+        SqliteConnection connection, SqliteTransaction transaction, long number, Func<Incident, IncidentChange> change, CancellationToken cancellationToken)
+    {
+        var current = await LoadOneAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number);
+        return await CommitAsync(connection, transaction, current, change(current), cancellationToken);
+    }
+
+    /// <remarks>
+    /// No lock to take: a write transaction here is <c>BEGIN IMMEDIATE</c>, which excludes every other writer of the file,
+    /// in any process, and the writes of this process sharing it run one after another.
+    /// </remarks>
+    public Task<T> WriteLockedAsync<T>(
+        IReadOnlyCollection<string> lockNames, Func<IIncidentTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        WriteAsync((connection, transaction) => work(new IncidentTransaction(
+            (filter, token) => SqliteIncidentQueries.FindAsync(connection, transaction, filter, token),
+            (declaration, token) => InsertAsync(connection, transaction, declaration, token),
+            (number, change, token) => UpdateAsync(connection, transaction, number, change, token))), cancellationToken);
 
     /// <summary>Writes the proposed state with the next version and its entries; a change without entries writes nothing.</summary>
     private static async Task<IncidentUpdate> CommitAsync(
