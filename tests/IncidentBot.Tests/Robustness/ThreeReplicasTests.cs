@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using IncidentBot.Cluster;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
@@ -18,7 +19,8 @@ namespace IncidentBot.Tests.Robustness;
 /// Three bot processes on one PostgreSQL database, Slack's deliveries and status changes spread over them as a load
 /// balancer would spread them. One is killed with SIGKILL mid-stream while it holds work it took from the inbox;
 /// afterwards every event any of them acknowledged is in the timeline once, the work the dead one held was done by
-/// the others, and every change is said once, in order, in its channel and in the announcements. Every wait is for
+/// the others, the cluster job it held (the channel rescan) was taken over by another, and every change is said once, in
+/// order, in its channel and in the announcements. Every wait is for
 /// something to come true, with a deadline generous enough for a busy machine.
 /// </summary>
 public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetime
@@ -27,7 +29,6 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
     private const string ApiKey = "replicas-api-key-0123456789abcdef";
     private const string TextPrefix = "replica-event-";
     private const int Replicas = 3;
-    private const int Victim = 1;
     private const int Incidents = 3;
     private const int Senders = 4;
     private const int AcksBeforeKill = 150;
@@ -97,8 +98,9 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
         var senders = Enumerable.Range(0, Senders).Select(_ => stream.SendUntilStoppedAsync()).ToList();
         var changers = incidents.Select((incident, i) => ChangeAlongTheStreamAsync(incident, i, stream)).ToList();
 
-        // Mid-stream, once it has stored a change of its own, whose line it may not have posted yet.
-        var victim = replicas[Victim];
+        // The replica holding the channel rescan dies: mid-stream, once it has stored a change of its own, whose line it
+        // may not have posted yet.
+        var victim = await RescanHolderAsync();
         await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.AckedCount >= AcksBeforeKill && victim.ChangesStored > 0), StreamLimit);
         var held = await KillWhileHoldingWorkAsync(victim);
         var killedAt = elapsed.Elapsed;
@@ -124,12 +126,43 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
 
         Assert.Empty(acked.Except(stored));
         Assert.Empty(held.Except(stored));
+        await AssertTheRescanWasTakenOverAsync(victim);
         Assert.Empty(stored.GroupBy(text => text).Where(g => g.Count() > 1).Select(g => g.Key));
         for (var i = 0; i < incidents.Length; i++)
         {
             await AssertEachChangeSaidOnceInOrderAsync(ports, incidents[i], changes[i]);
         }
     }
+
+    private async Task<Replica> RescanHolderAsync() => await SlackTestBot.EventuallyAsync(async () =>
+    {
+        var holder = await JobHolderAsync(ClusterJob.ChannelRescan);
+        return replicas.FirstOrDefault(replica => holder is not null && ProcessIdOf(holder) == replica.Process.Id);
+    }, StartLimit);
+
+    /// <summary>Another replica holds the dead one's job now, and said that it took it over.</summary>
+    private async Task AssertTheRescanWasTakenOverAsync(Replica victim)
+    {
+        var successor = await SlackTestBot.EventuallyAsync(async () =>
+        {
+            var holder = await JobHolderAsync(ClusterJob.ChannelRescan);
+            return replicas.FirstOrDefault(replica => replica != victim && holder is not null && ProcessIdOf(holder) == replica.Process.Id);
+        }, SettleLimit);
+        output.WriteLine($"the channel rescan, held by {victim.Name} when it died, is held by {successor.Name} now");
+        await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(
+            successor.Process.RecentOutput().Contains($"{ClusterJob.ChannelRescan}: this replica took the job over from ", StringComparison.Ordinal) ? true : null), SettleLimit);
+    }
+
+    private async Task<string?> JobHolderAsync(string job)
+    {
+        await using var connection = await storage.OpenDatabase("three-replicas-test").OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT holder FROM job_leases WHERE job = @job;", connection);
+        command.Parameters.AddWithValue("job", job);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    // A holder is "<machine>/<process id>/<random>" (ReplicaId).
+    private static int ProcessIdOf(string holder) => int.Parse(holder.Split('/')[^2], CultureInfo.InvariantCulture);
 
     private Replica Start(int index)
     {
@@ -143,6 +176,7 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
                 new("Storage__ConnectionString", connectionString),
                 new("Storage__InboxClaimTime", ClaimTime.ToString()),
                 new("Slack__AnnouncementChannel", announcements.Id),
+                new("Logging__LogLevel__IncidentBot.Cluster", "Information"),
             ],
         };
         return new Replica(name, BotProcess.Start(settings));
