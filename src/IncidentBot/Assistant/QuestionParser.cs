@@ -177,7 +177,7 @@ public static partial class QuestionParser
         per = kind switch
         {
             QuestionKind.Trend => per is "day" or "week" or "month" ? per : "week",
-            QuestionKind.Breakdown => per is "severity" ? per : "service",
+            QuestionKind.Breakdown => per is "service" or "severity" ? per : DimensionOf(clean),
             _ => per,
         };
         var question = new AssistantQuestion
@@ -351,6 +351,18 @@ public static partial class QuestionParser
 
     [GeneratedRegex(@"\b(incident|outage|this|it)\b")]
     private static partial Regex Singular();
+
+    /// <summary>What "the most incidents" are counted by, when the question says: "which service", "which severity".</summary>
+    [GeneratedRegex(@"\bservices?\b|\bsystems?\b|\bcomponents?\b|\b(?<severity>severit(?:y|ies))\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Dimension();
+
+    /// <summary>"which service has the most incidents": by service; "which severity …": by severity; null when the question does not say.</summary>
+    private static string? DimensionOf(string text) => Dimension().Match(text) switch
+    {
+        { Success: false } => null,
+        { Groups: var groups } when groups["severity"].Success => "severity",
+        _ => "service",
+    };
 
     [GeneratedRegex(@"\b(declared|opened|raised|filed|created|started|reported|logged|kicked\s+off)\b")]
     private static partial Regex DeclaredWord();

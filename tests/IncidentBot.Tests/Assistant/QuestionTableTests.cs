@@ -226,12 +226,23 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "incidents commanded by alice", 0, NotUnderstood("commanded", "alice") with { Says = ["I did not understand", "“alice”", "I know people by their Slack mention"] } },
         { "what did bob do in INC-4?", 0, NotUnderstood("bob") },
 
+        { $"incidents opened by {Erin} last month", 0, Listed(3) },
+        { "how many incidents were started in the last 3 days", 0, Count(3, 9, 8, 7) },
+        { $"what did {Carol} do yesterday?", 0, new("person_activity") { Count = 3, Incidents = [7], Says = ["in the 1 incident open yesterday", "auth p95 is 2s in eu-west-1"] } },
+        { "what did the ddos incident do to checkout?", 0, new(null) { Understood = false, Says = ["I did not understand", "It names one incident"] } },
+        { "what about INC-4?", 0, new(null) { Understood = false, Says = ["I did not understand", "It names one incident"] } },
+        { "who commanded the most incidents?", 0, NotUnderstood("who", "commanded") },
+
         // Trends and breakdowns, each figure with the incidents it counts.
         { "are incidents going up?", 0, new("trend") { Count = 7, Says = ["Week of 2026-11-16 (so far): **3** — INC-9, INC-8, INC-7", "Week of 2026-10-26: **1** — INC-3", "**Up**: 5 in the latest 2 weeks"] } },
         { "incidents per week this month", 0, new("trend") { Count = 6, Says = ["Week of 2026-11-09: **2** — INC-6, INC-5", "Week of 2026-11-02: **1** — INC-4"] } },
         { "how many sev1s per month?", 0, new("trend") { Count = 5, Says = ["November 2026 (so far): **3** — INC-8, INC-6, INC-4", "October 2026: **2** — INC-2, INC-1", "June 2026: **0**"] } },
         { "which service has the most incidents", 0, new("breakdown") { Count = 3, Incidents = [9, 5, 4], Says = ["**payments-api** has the most: **3** of the 9 incidents", "orders-db: **2** — INC-6, INC-2"] } },
         { "how many incidents per service this month", 0, new("breakdown") { Count = 3, Says = ["payments-api: **3** — INC-9, INC-5, INC-4", "edge-proxy: **1** — INC-8"], DoesNotSay = ["search-api", "sso"] } },
+        { "incidents in the last 2 weeks by service", 0, new("breakdown") { Count = 2, Says = ["**payments-api** has the most: **2** of the 5 incidents", "orders-db: **1** — INC-6"] } },
+        { "is the number of sev1s increasing?", 0, new("trend") { Count = 3, Says = ["Week of 2026-11-09: **1** — INC-6", "**Up**: 2 in the latest 2 weeks"] } },
+        { "which severity has the most incidents", 0, new("breakdown") { Count = 5, Says = ["**SEV-1** has the most: **5** of the 9 incidents"] } },
+        { "which team has the most incidents", 0, NotUnderstood("most") with { Says = ["I did not understand", "I count incidents by service or by severity"] } },
         { "incidents by severity", 0, new("breakdown") { Count = 5, Says = ["**SEV-1** has the most: **5**", "SEV-2: **2** — INC-9, INC-5"] } },
 
         // Not understood in full: say what, never guess.

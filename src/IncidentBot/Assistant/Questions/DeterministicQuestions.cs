@@ -99,6 +99,19 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
                 "A word there is neither a service incidents have nor a word of an incident's title.");
         }
 
+        // "what did the ddos incident do to checkout?": one incident is named, so a count or list of all would answer something else.
+        if (question.Reference is not null || question.TitleWords.Count > 0)
+        {
+            return QuestionHelp.NotUnderstood(question, question.Unread, QuestionHelp.Understood(question),
+                "It names one incident, but asks for no fact of it I know: its status, severity, commander, services, impact, duration, root cause or remediation.");
+        }
+
+        if (question is { Kind: QuestionKind.Breakdown, Per: null })
+        {
+            return QuestionHelp.NotUnderstood(question, ["most"], QuestionHelp.Understood(question),
+                "I count incidents by service or by severity: “which service has the most incidents?”, “incidents by severity”.");
+        }
+
         if (question.Person is { } named)
         {
             if (await people.FindAsync(named, cancellationToken) is not { } person)

@@ -209,7 +209,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         }
 
         var where = incident is not null ? $"in {incident.Reference}"
-            : $"in the {incidents.Count} {(question.Window is null ? "most recent incidents" : $"incidents open {question.Window}")}";
+            : $"in the {(incidents.Count == 1 ? "1 incident" : $"{incidents.Count} incidents")} {(question.Window is null ? "most recently declared" : $"open {question.Window}")}";
         var writer = new AnswerWriter();
         writer.Line(found.Count == 0
             ? $"{AnswerWriter.Person(person)} has no entry in the timeline {where}."
