@@ -172,24 +172,7 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         }
 
         writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}; times in UTC._");
-        if (found.Count > 0)
-        {
-            writer.Line();
-        }
-
-        foreach (var (about, entry) in found.Take(MaxLines))
-        {
-            writer.Bullet($"{about.Reference} · {AnswerWriter.Time(entry.OccurredAt)} {AnswerWriter.Person(entry.ActorId)}: {EntryClassifier.Excerpt(entry.Text, 200)}", Citation.Of(entry));
-        }
-
-        return new QuestionAnswer
-        {
-            Kind = question.KindName,
-            Text = writer.Finish(),
-            Citations = writer.Citations,
-            Incidents = [.. found.Select(f => f.Incident).DistinctBy(i => i.Number).Select(IncidentBrief.Of)],
-            Count = found.Count,
-        };
+        return EntriesAnswer(question, writer, found.Take(MaxLines), found, withActor: true);
     }
 
     /// <summary>
@@ -215,14 +198,23 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
             ? $"{AnswerWriter.Person(person)} has no entry in the timeline {where}."
             : $"**What {AnswerWriter.Person(person)} did {where}**: {found.Count} timeline entr{(found.Count == 1 ? "y" : "ies")}{(found.Count > MaxLines ? $", the latest {MaxLines} below" : "")}:");
         writer.Line($"_Their own messages, posts and changes ({AnswerWriter.EngineNote}); times in UTC._");
+        return EntriesAnswer(question, writer, found.OrderBy(f => f.Entry.OccurredAt).TakeLast(MaxLines), found, withActor: false);
+    }
+
+    /// <summary>The answer's cited entries after its opening lines, one a bullet; the incidents and the count are of all found.</summary>
+    private static QuestionAnswer EntriesAnswer(
+        AssistantQuestion question, AnswerWriter writer, IEnumerable<(Incident Incident, TimelineEntry Entry)> shown,
+        IReadOnlyList<(Incident Incident, TimelineEntry Entry)> found, bool withActor)
+    {
         if (found.Count > 0)
         {
             writer.Line();
         }
 
-        foreach (var (about, entry) in found.OrderBy(f => f.Entry.OccurredAt).TakeLast(MaxLines))
+        foreach (var (about, entry) in shown)
         {
-            writer.Bullet($"{about.Reference} · {AnswerWriter.Time(entry.OccurredAt)}: {EntryClassifier.Excerpt(entry.Text, 200)}", Citation.Of(entry));
+            var who = withActor ? $" {AnswerWriter.Person(entry.ActorId)}" : "";
+            writer.Bullet($"{about.Reference} · {AnswerWriter.Time(entry.OccurredAt)}{who}: {EntryClassifier.Excerpt(entry.Text, 200)}", Citation.Of(entry));
         }
 
         return new QuestionAnswer
