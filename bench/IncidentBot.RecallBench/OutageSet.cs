@@ -4,7 +4,8 @@ namespace IncidentBot.RecallBench;
 
 /// <summary>
 /// Incidents written like public outage reports, each with searches phrased in other words. <c>searches</c> were
-/// looked at while the ranking was chosen; <c>heldOutSearches</c> were not, and are reported apart.
+/// looked at while the ranking was chosen; <c>heldOutSearches</c> were not, and are reported apart; <c>symptomSearches</c>,
+/// symptoms as a responder would describe them, were written later and measured before any change, and are reported apart too.
 /// </summary>
 public sealed record OutageSet(string About, IReadOnlyList<Outage> Incidents)
 {
@@ -18,4 +19,4 @@ public sealed record OutageSet(string About, IReadOnlyList<Outage> Incidents)
 
 public sealed record Outage(
     string Key, string Title, IReadOnlyList<string> Services, string Impact, string Description, string RootCause,
-    IReadOnlyList<string> Searches, IReadOnlyList<string> HeldOutSearches);
+    IReadOnlyList<string> Searches, IReadOnlyList<string> HeldOutSearches, IReadOnlyList<string>? SymptomSearches = null);

@@ -63,13 +63,16 @@ public sealed class RecallRun(OutageSet set, TextWriter log, string? dumpPath = 
 
             var tuning = new RecallTally();
             var heldOut = new RecallTally();
+            var symptoms = new RecallTally();
             var misses = new List<string>();
             var titles = set.Incidents.ToDictionary(o => numbers[o.Key], o => o.Title);
             var dump = new List<object>();
             var searching = Stopwatch.StartNew();
             foreach (var outage in set.Incidents)
             {
-                foreach (var (search, tally) in outage.Searches.Select(s => (s, tuning)).Concat(outage.HeldOutSearches.Select(s => (s, heldOut))))
+                var asked = outage.Searches.Select(s => (s, tuning)).Concat(outage.HeldOutSearches.Select(s => (s, heldOut)))
+                    .Concat((outage.SymptomSearches ?? []).Select(s => (s, symptoms)));
+                foreach (var (search, tally) in asked)
                 {
                     var expected = numbers[outage.Key];
                     var lexicalHits = (await lexical.FindRelatedAsync(new RelatedRequest(Query: search), null, cancellationToken)).Hits;
@@ -79,7 +82,7 @@ public sealed class RecallRun(OutageSet set, TextWriter log, string? dumpPath = 
                         var q = (await model.Generator!.GenerateAsync([search], cancellationToken: cancellationToken))[0].Vector;
                         dump.Add(new
                         {
-                            search, expected, heldOut = tally == heldOut,
+                            search, expected, heldOut = tally != tuning,
                             lexical = lexicalHits.ToDictionary(h => h.Incident.Number.ToString(CultureInfo.InvariantCulture), h => h.Score),
                             cosine = vectors.Values.ToDictionary(v => v.IncidentNumber.ToString(CultureInfo.InvariantCulture), v => TensorPrimitives.CosineSimilarity(q.Span, v.Vector.Span)),
                         });
@@ -101,8 +104,8 @@ public sealed class RecallRun(OutageSet set, TextWriter log, string? dumpPath = 
                 await File.WriteAllTextAsync(dumpPath, System.Text.Json.JsonSerializer.Serialize(dump), cancellationToken);
             }
 
-            var perSearchMs = searching.Elapsed.TotalMilliseconds / (tuning.Count + heldOut.Count);
-            return new RecallResult(set.Incidents.Count, tuning, heldOut, misses, embedded, embedMs, perSearchMs, rssBefore, rssAfter);
+            var perSearchMs = searching.Elapsed.TotalMilliseconds / (tuning.Count + heldOut.Count + symptoms.Count);
+            return new RecallResult(set.Incidents.Count, tuning, heldOut, symptoms, misses, embedded, embedMs, perSearchMs, rssBefore, rssAfter);
         }
         finally
         {
@@ -179,7 +182,7 @@ public sealed class RecallTally
 }
 
 public sealed record RecallResult(
-    int Incidents, RecallTally Tuning, RecallTally HeldOut, IReadOnlyList<string> FusedMisses,
+    int Incidents, RecallTally Tuning, RecallTally HeldOut, RecallTally Symptoms, IReadOnlyList<string> FusedMisses,
     int Embedded, double EmbedMs, double PerSearchMs, long WorkingSetBefore, long WorkingSetAfter)
 {
     public string ToMarkdown()
@@ -191,6 +194,7 @@ public sealed record RecallResult(
         text.AppendLine("| --- | --- | --- | --- | --- | --- |");
         text.AppendLine(Row("looked at while tuning", Tuning));
         text.AppendLine(Row("held out", HeldOut));
+        text.AppendLine(Row("symptoms, written later", Symptoms));
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Embedding {Embedded} incidents: {EmbedMs:0} ms ({EmbedMs / Math.Max(1, Embedded):0.0} ms each); one search, all four rankings: {PerSearchMs:0.0} ms.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Working set before the model loaded: {WorkingSetBefore / 1048576.0:0} MiB; after embedding: {WorkingSetAfter / 1048576.0:0} MiB.");

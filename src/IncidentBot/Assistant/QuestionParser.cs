@@ -65,6 +65,15 @@ public enum QuestionKind
 
     /// <summary>"what did I miss?": what changed since the asker last wrote in the incident (or since the time frame's start).</summary>
     Catchup,
+
+    /// <summary>"are incidents going up?", "incidents per week this month": incidents declared in each day, week or month.</summary>
+    Trend,
+
+    /// <summary>"which service has the most incidents?", "incidents by severity": incidents counted per service or severity.</summary>
+    Breakdown,
+
+    /// <summary>"what did bob do in INC-4?": a person's own entries in the timeline.</summary>
+    PersonActivity,
 }
 
 /// <summary>A question as <see cref="QuestionParser"/> read it. Absent parts were not in the question.</summary>
@@ -116,10 +125,20 @@ public sealed record AssistantQuestion
     /// <summary>Whether the question asks about incidents in the plural ("incidents", "sev1s"), not one incident.</summary>
     public bool AboutMany { get; init; }
 
+    /// <summary>The person the question names, with the part they played ("commanded by <@U0ALICE>").</summary>
+    public QuestionPerson? Person { get; init; }
+
+    /// <summary>"incidents declared today": the time frame holds their declaration, not merely some moment they were open.</summary>
+    public bool DeclaredInFrame { get; init; }
+
+    /// <summary>A trend's step ("day", "week", "month"), or a breakdown's dimension ("service", "severity").</summary>
+    public string? Per { get; init; }
+
     public string KindName => Kind switch
     {
         QuestionKind.RootCause => "root_cause",
         QuestionKind.WhoDid => "who_did",
+        QuestionKind.PersonActivity => "person_activity",
         _ => Kind.ToString().ToLowerInvariant(),
     };
 }
@@ -141,11 +160,26 @@ public static partial class QuestionParser
         var reading = new QuestionReading(clean.ToLowerInvariant());
         var reference = ReadReference(reading);
         var frame = QuestionTimeFrame.Read(reading, now);
+        var declaredInFrame = frame is not null && reading.Has(DeclaredWord());
+        var person = QuestionPeople.Read(reading);
         var aboutMany = reading.Has(Plural());
         var severities = QuestionFilters.ReadSeverities(reading);
         aboutMany |= severities.Count > 0 && reference is null && !reading.Has(Singular());
         var beforeKind = reading.Text;
-        var kind = ReadKind(reading);
+        var kind = person?.Role == PersonRole.Activity ? QuestionKind.PersonActivity : ReadKind(reading);
+        var per = ReadStep(reading, kind);
+        kind = kind switch
+        {
+            QuestionKind.Search or QuestionKind.List or QuestionKind.Count when per is "service" or "severity" => QuestionKind.Breakdown,
+            QuestionKind.Search or QuestionKind.List or QuestionKind.Count when per is not null => QuestionKind.Trend,
+            var read => read,
+        };
+        per = kind switch
+        {
+            QuestionKind.Trend => per is "day" or "week" or "month" ? per : "week",
+            QuestionKind.Breakdown => per is "service" or "severity" ? per : DimensionOf(clean),
+            _ => per,
+        };
         var question = new AssistantQuestion
         {
             Text = clean,
@@ -158,12 +192,16 @@ public static partial class QuestionParser
             Window = frame?.Described(now),
             Severities = severities,
             AboutMany = aboutMany,
+            Person = person,
+            DeclaredInFrame = declaredInFrame,
+            Per = per,
         };
         return kind switch
         {
             QuestionKind.Related => question with { Query = ReadRelatedQuery(beforeKind), Statuses = QuestionFilters.ReadStatuses(reading) },
             QuestionKind.Symptom => WithFilters(question with { Query = reading.Text.Trim() }, reading),
             QuestionKind.WhoDid => WhoDidQuestion(question, reading),
+            QuestionKind.PersonActivity => Settled(WithIncidentNamed(question, reading), reading),
             QuestionKind.Summary or QuestionKind.Postmortem or QuestionKind.Catchup => WithIncidentNamed(question, reading),
             _ => Settled(WithFilters(question, reading), reading),
         };
@@ -201,12 +239,32 @@ public static partial class QuestionParser
         {
             QuestionKind.Search when aboutOne && question.Severities.Count > 0 => QuestionKind.Severity,
             QuestionKind.Search when aboutOne && question.Statuses.Count > 0 => QuestionKind.Status,
-            QuestionKind.Search when question.AboutMany || question.Severities.Count > 0 || question.Statuses.Count > 0 => QuestionKind.List,
+            QuestionKind.Search when question.AboutMany || question.Severities.Count > 0 || question.Statuses.Count > 0 || question.Person is not null => QuestionKind.List,
             QuestionKind.Status or QuestionKind.Severity or QuestionKind.Commander or QuestionKind.Services when question.AboutMany && !aboutOne => QuestionKind.List,
             QuestionKind.Duration when question.AboutMany && !aboutOne => QuestionKind.Mttr,
             var read => read,
         };
+        // "how did we fix the ddos?": the words left of a question about one incident, asked outside any, may name it by its title.
+        if (kind is QuestionKind.RootCause or QuestionKind.Remediation or QuestionKind.Status or QuestionKind.Severity or QuestionKind.Commander
+                or QuestionKind.Services or QuestionKind.Impact or QuestionKind.Duration
+            && question is { AboutMany: false, Incident: null, Latest: false, Person: null, TitleWords.Count: 0 } && unread.Count is > 0 and <= 3)
+        {
+            return question with { Kind = kind, TitleWords = unread, Unread = [] };
+        }
+
         return question with { Kind = kind, Unread = unread, Query = kind == QuestionKind.Search ? reading.Text.Trim() : null };
+    }
+
+    /// <summary>"per week", "by service": taken only where a count, list, trend or breakdown can be stepped so; elsewhere left unread.</summary>
+    private static string? ReadStep(QuestionReading reading, QuestionKind kind)
+    {
+        if (kind is not (QuestionKind.Search or QuestionKind.List or QuestionKind.Count or QuestionKind.Trend or QuestionKind.Breakdown)
+            || reading.Take(Step()) is not { Success: true } step)
+        {
+            return null;
+        }
+
+        return step.Groups["per"].Value is "dai" ? "day" : step.Groups["per"].Value;
     }
 
     private static QuestionKind ReadKind(QuestionReading reading)
@@ -231,6 +289,8 @@ public static partial class QuestionParser
         (RootCause, QuestionKind.RootCause),
         (Remediation, QuestionKind.Remediation),
         (Missed, QuestionKind.Catchup),
+        (Breakdown, QuestionKind.Breakdown),
+        (Trend, QuestionKind.Trend),
         (ChangedSince, QuestionKind.Changes),
         (Summary, QuestionKind.Summary),
         (Commander, QuestionKind.Commander),
@@ -291,6 +351,31 @@ public static partial class QuestionParser
 
     [GeneratedRegex(@"\b(incident|outage|this|it)\b")]
     private static partial Regex Singular();
+
+    /// <summary>What "the most incidents" are counted by, when the question says: "which service", "which severity".</summary>
+    [GeneratedRegex(@"\bservices?\b|\bsystems?\b|\bcomponents?\b|\b(?<severity>severit(?:y|ies))\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Dimension();
+
+    /// <summary>"which service has the most incidents": by service; "which severity …": by severity; null when the question does not say.</summary>
+    private static string? DimensionOf(string text) => Dimension().Match(text) switch
+    {
+        { Success: false } => null,
+        { Groups: var groups } when groups["severity"].Success => "severity",
+        _ => "service",
+    };
+
+    [GeneratedRegex(@"\b(declared|opened|raised|filed|created|started|reported|logged|kicked\s+off)\b")]
+    private static partial Regex DeclaredWord();
+
+    /// <summary>"per week", "by service", "weekly": the step of a trend or the dimension of a breakdown.</summary>
+    [GeneratedRegex(@"\b(?:per|by|each|every|a|an)\s+(?<per>day|week|month|service|severity)\b|\b(?<per>day|week|month)ly\b|\b(?<per>dai)ly\b|\b(?:for\s+)?each\s+(?<per>service|severity)\b")]
+    private static partial Regex Step();
+
+    [GeneratedRegex(@"\b(?:which|what)\s+(?:services?|systems?|components?)\s+(?:has|have|had|gets?|got|sees?|saw|is|was|are|were)\s+(?:the\s+)?(?:most|more)\b|\b(?:top|noisiest|worst|most\s+(?:affected|impacted|hit|incident[- ]prone))\s+(?:\d+\s+)?(?:services?|systems?)\b|\bservices?\s+with\s+the\s+most\b|\b(?:the\s+)?most\s+incidents\b|\bbreak\s?down\b")]
+    private static partial Regex Breakdown();
+
+    [GeneratedRegex(@"\b(?:going|trending)\s+(?:up|down)\b|\b(?:increasing|decreasing|rising|falling|growing|dropping|declining)\b|\btrends?\b|\bmore\s+(?:often|frequent(?:ly)?)\b|\bless\s+(?:often|frequent(?:ly)?)\b|\bgetting\s+(?:worse|better)\b|\bon\s+the\s+rise\b|\bover\s+time\b|\bhow\s+often\b|\bfrequency\b|\bincident\s+rate\b")]
+    private static partial Regex Trend();
 
     [GeneratedRegex(@"\bpost[- ]?mortems?(?:\s+drafts?)?\b|\bincident review\b|\bretrospective\b")]
     private static partial Regex Postmortem();

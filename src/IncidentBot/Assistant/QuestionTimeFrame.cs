@@ -35,11 +35,24 @@ internal static partial class QuestionTimeFrame
     public static TimeFrame? Read(QuestionReading reading, DateTimeOffset now)
     {
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        if (reading.Take(Since()) is { Success: true } since)
+        if (RangeIn(reading.Text, now, today) is { } range)
         {
-            return PointIn(since.Groups["point"].Value.Trim(), now, today) is { } start && start <= now
-                ? new TimeFrame(start, now, since.Value.Trim())
-                : null;
+            reading.Take(Range());
+            return range;
+        }
+
+        // A point that is no moment ("since 25:00", "since tomorrow") is not taken: its words stay unread and are said back.
+        if (Since().Match(reading.Text) is { Success: true } since
+            && PointIn(since.Groups["point"].Value.Trim(), now, today) is { } point && point <= now)
+        {
+            reading.Take(Since());
+            return new TimeFrame(point, now, since.Value.Trim());
+        }
+
+        if (OnDate().Match(reading.Text) is { Success: true } on && DateIn(on.Groups["date"].Value, today) is { } date && date <= now)
+        {
+            reading.Take(OnDate());
+            return DayFrame(date, now, $"on {AnswerWriter.Time(date)[..10]}");
         }
 
         if (reading.Take(Rolling()) is { Success: true } rolling)
@@ -78,7 +91,7 @@ internal static partial class QuestionTimeFrame
 
         if (reading.Take(MonthName()) is { Success: true } month)
         {
-            var index = Array.IndexOf(Months, month.Groups["month"].Value) + 1;
+            var index = Array.FindIndex(Months, m => m.StartsWith(month.Groups["month"].Value[..3], StringComparison.Ordinal)) + 1;
             var start = new DateTimeOffset(now.Year, index, 1, 0, 0, 0, TimeSpan.Zero);
             start = start > now ? start.AddYears(-1) : start;
             var end = start.AddMonths(1);
@@ -86,6 +99,62 @@ internal static partial class QuestionTimeFrame
         }
 
         return null;
+    }
+
+    /// <summary>"between November 1 and November 10", "from Monday to Wednesday": both days whole, up to now at most.</summary>
+    private static TimeFrame? RangeIn(string text, DateTimeOffset now, DateTimeOffset today)
+    {
+        var match = Range().Match(text);
+        if (!match.Success || DateIn(match.Groups["a"].Value, today) is not { } from || DateIn(match.Groups["b"].Value, today) is not { } to
+            || to < from || from > now)
+        {
+            return null;
+        }
+
+        var end = to.AddDays(1) < now ? to.AddDays(1) : now;
+        return new TimeFrame(from, end, $"from {AnswerWriter.Time(from)[..10]} to {AnswerWriter.Time(to)[..10]}");
+    }
+
+    /// <summary>The start of the day a date names: "November 3rd", "3 Nov 2026", "2026-11-03", "Monday", "yesterday"; a date without a year is the latest one not after today.</summary>
+    private static DateTimeOffset? DateIn(string text, DateTimeOffset today)
+    {
+        var date = text.Trim();
+        if (date == "today")
+        {
+            return today;
+        }
+
+        if (date == "yesterday")
+        {
+            return today.AddDays(-1);
+        }
+
+        var weekday = date.Replace("last ", "", StringComparison.Ordinal).Trim();
+        if (Array.IndexOf(Weekdays, weekday) >= 0)
+        {
+            return LastWeekday(weekday, today);
+        }
+
+        if (DateTime.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var iso))
+        {
+            return new DateTimeOffset(iso, TimeSpan.Zero);
+        }
+
+        if (CalendarDate().Match(date) is not { Success: true } calendar)
+        {
+            return null;
+        }
+
+        var month = Array.FindIndex(Months, m => m.StartsWith(calendar.Groups["month"].Value[..3], StringComparison.Ordinal)) + 1;
+        var day = int.Parse(calendar.Groups["day"].Value, CultureInfo.InvariantCulture);
+        var year = calendar.Groups["year"].Success ? int.Parse(calendar.Groups["year"].Value, CultureInfo.InvariantCulture) : today.Year;
+        if (day > DateTime.DaysInMonth(year, month))
+        {
+            return null;
+        }
+
+        var start = new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero);
+        return start > today && !calendar.Groups["year"].Success ? start.AddYears(-1) : start;
     }
 
     /// <summary>Each of these words means a time frame only with a count or a date next to it; left alone they are not understood.</summary>
@@ -120,6 +189,11 @@ internal static partial class QuestionTimeFrame
         if (AgoPoint().Match(point) is { Success: true } ago)
         {
             return now - Span(UnitOf(ago), Count(ago.Groups["count"].Value));
+        }
+
+        if (CalendarDate().IsMatch(point))
+        {
+            return DateIn(point, today);
         }
 
         if (DateTime.TryParseExact(point, ["yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssZ"],
@@ -210,8 +284,24 @@ internal static partial class QuestionTimeFrame
     /// <summary>"24h", "3d", "30m", "2w": a count written together with its unit's letter.</summary>
     private const string Compact = @"(?<count>\d{1,5})\s?(?<unit>h|d|w|m)\b";
 
-    [GeneratedRegex(@"\b(?:ever\s+)?since\s+(?<point>(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+(?:week|month|quarter|year)|today|this morning|midnight|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:this|last)\s+(?:week|month|quarter|year)|(?:" + Number + @")\s+" + Unit + @"(?:\s+ago)?|\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2}z?)?)?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?(?:\s*utc)?)(?![\w:-])")]
+    [GeneratedRegex(@"\b(?:ever\s+)?since\s+(?<point>(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+(?:week|month|quarter|year)|today|this morning|midnight|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:this|last)\s+(?:week|month|quarter|year)|(?:" + Number + @")\s+" + Unit + @"(?:\s+ago)?|" + CalendarDay + @"|\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2}z?)?)?|\d{1,2}(?::\d{2})?\s*(?:am|pm)?(?:\s*utc)?)(?![\w:-])")]
     private static partial Regex Since();
+
+    private const string MonthWord = @"(?<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+
+    /// <summary>"november 3rd", "nov 3, 2026", "3 november", "the 3rd of november".</summary>
+    private const string CalendarDay = @"(?:" + MonthWord + @"\s+(?:the\s+)?(?<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?<year>\d{4}))?|(?:the\s+)?(?<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + MonthWord + @"(?:,?\s+(?<year>\d{4}))?)";
+
+    private const string AnyDate = @"(?:" + CalendarDay + @"|\d{4}-\d{2}-\d{2}|today|yesterday|(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))";
+
+    [GeneratedRegex(@"^" + CalendarDay + @"$")]
+    private static partial Regex CalendarDate();
+
+    [GeneratedRegex(@"\b(?:(?:in\s+the\s+)?(?:period\s+)?between|from)\s+(?<a>" + AnyDate + @")\s+(?:and|to|until|till|through|thru|-)\s+(?<b>" + AnyDate + @")(?![\w-])")]
+    private static partial Regex Range();
+
+    [GeneratedRegex(@"\b(?:on|for|of)\s+(?<date>" + CalendarDay + @"|\d{4}-\d{2}-\d{2})(?![\w-])")]
+    private static partial Regex OnDate();
 
     [GeneratedRegex(@"\b(?:(?:in|during|over|within|from|for|of)\s+the\s+|the\s+|(?:in|within|over)\s+)(?:past|last|previous|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:past|recent)\s+(?:(?<count>" + Number + @")\s+)?" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<count>" + Number + @")\s+" + Unit + @"\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:last|previous)\s+(?<unit>min(?=s?\b)|minute|hour|hr(?=s?\b)|day|fortnight)s?\b|\b(?:(?:in|during|over|within|from|for|of)\s+)?(?:the\s+)?(?:past|last|previous|recent)\s+" + Compact)]
     private static partial Regex Rolling();
@@ -234,7 +324,7 @@ internal static partial class QuestionTimeFrame
     [GeneratedRegex(@"\b(?:(?:so\s+far\s+)?(?:on|for|from|during)\s+)?(?:last\s+)?(?<day>today|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?:\s+so\s+far)?")]
     private static partial Regex Day();
 
-    [GeneratedRegex(@"\b(?:in|during|for|from|of)\s+(?<month>january|february|march|april|june|july|august|september|october|november|december)\b")]
+    [GeneratedRegex(@"\b(?:in|during|for|from|of)\s+(?<month>january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b(?!\s+\d)")]
     private static partial Regex MonthName();
 
     [GeneratedRegex(@"^(?<hour>\d{1,2})(?::(?<minute>\d{2}))?\s*(?<half>am|pm)?(?:\s*utc)?$")]

@@ -18,7 +18,7 @@ internal static class QuestionVocabulary
         [QuestionKind.Commander] = Of("commander", "commanders", "ic", "lead", "leading", "leads", "charge", "running", "runs", "handling",
             "handles", "owner", "owns", "owning", "driving", "drives", "who", "point", "manager", "responsible", "in", "led", "ran", "owned"),
         [QuestionKind.Services] = Of("services", "service", "systems", "system", "components", "component", "affected", "affect", "affects",
-            "impacted", "impact", "impacts", "involved", "hit", "touched", "broken", "down"),
+            "impacted", "impact", "impacts", "involved", "hit", "touched", "broken", "down", "touch", "touches", "involve", "involves"),
         [QuestionKind.Impact] = Of("impact", "impacted", "customers", "customer", "users", "user", "affected", "affect", "who", "bad",
             "people", "blast", "radius", "merchants", "scope", "requests", "orders", "felt", "feel"),
         [QuestionKind.Duration] = Of("long", "duration", "last", "lasted", "take", "took", "taken", "resolve", "resolved", "fix", "fixed",
@@ -31,6 +31,11 @@ internal static class QuestionVocabulary
         [QuestionKind.Mttd] = Of("mttd", "mean", "average", "avg", "median", "time", "detect", "detection", "discover", "discovery",
             "notice", "our"),
         [QuestionKind.Count] = Of("count", "counted", "total", "were", "there", "had", "have"),
+        [QuestionKind.Trend] = Of("trend", "trends", "frequency", "often", "more", "fewer", "rate", "over", "time", "number", "count", "counts",
+            "up", "down", "going", "are", "getting", "we", "having"),
+        [QuestionKind.Breakdown] = Of("service", "services", "system", "systems", "most", "top", "affected", "impacted", "hit", "count", "counts",
+            "number", "per", "by", "severity", "severities", "each", "breakdown", "has", "have", "had", "which", "what"),
+        [QuestionKind.PersonActivity] = Of("do", "done", "doing", "say", "said", "post", "posted", "write", "wrote", "work", "worked"),
         [QuestionKind.List] = Of("list", "show", "which", "were", "there", "all", "ones", "them"),
     };
 

@@ -16,7 +16,7 @@ namespace IncidentBot.Assistant.Questions;
 /// incident's facts, what changed and who did something (<see cref="IncidentFacts"/>), root causes, remediation,
 /// symptoms. A question not understood in full gets no answer but what was not understood (<see cref="QuestionHelp"/>).
 /// </summary>
-public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimeProvider time) : IQuestionStep
+public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimeProvider time, IPersonNames? names = null) : IQuestionStep
 {
     public const int MaxListed = IncidentSets.MaxListed;
 
@@ -27,7 +27,9 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
 
     private readonly IncidentHits search = new(plugin);
     private readonly IncidentSets sets = new(plugin);
+    private readonly IncidentTrends trends = new(new IncidentSets(plugin), time);
     private readonly IncidentFacts facts = new(plugin, time);
+    private readonly PersonLookup people = new(plugin, names ?? new NoPersonNames());
 
     public string Engine => AssistantEngines.Deterministic;
 
@@ -35,7 +37,7 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
     {
         switch (question.Kind)
         {
-            case QuestionKind.Count or QuestionKind.List or QuestionKind.Mttr:
+            case QuestionKind.Count or QuestionKind.List or QuestionKind.Mttr or QuestionKind.Trend or QuestionKind.Breakdown:
             case QuestionKind.Mttd when question.Incident is null:
                 return await SetAnswerAsync(question, cancellationToken);
             case QuestionKind.Search:
@@ -56,6 +58,7 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
                 QuestionHelp.NotUnderstood(question, ["since when"], "what changed, but not since when: say “in the last hour”, “since 08:00”, “since Monday”"),
             QuestionKind.Changes => await facts.ChangesAsync(question, question.Incident is null ? null : Found(question, incident), cancellationToken),
             QuestionKind.WhoDid => await facts.WhoDidAsync(question, question.Incident is null ? null : Found(question, incident), cancellationToken),
+            QuestionKind.PersonActivity => await ActivityAnswerAsync(question, question.Incident is null ? null : Found(question, incident), cancellationToken),
             _ when question.Incident is null => QuestionHelp.NeedIncident(question),
             QuestionKind.RootCause => await RootCauseAnswerAsync(question, Found(question, incident), cancellationToken),
             QuestionKind.Remediation => await RemediationAnswerAsync(question, Found(question, incident), cancellationToken),
@@ -96,13 +99,46 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
                 "A word there is neither a service incidents have nor a word of an incident's title.");
         }
 
+        // "what did the ddos incident do to checkout?": one incident is named, so a count or list of all would answer something else.
+        if (question.Reference is not null || question.TitleWords.Count > 0)
+        {
+            return QuestionHelp.NotUnderstood(question, question.Unread, QuestionHelp.Understood(question),
+                "It names one incident, but asks for no fact of it I know: its status, severity, commander, services, impact, duration, root cause or remediation.");
+        }
+
+        if (question is { Kind: QuestionKind.Breakdown, Per: null })
+        {
+            return QuestionHelp.NotUnderstood(question, ["most"], QuestionHelp.Understood(question),
+                "I count incidents by service or by severity: “which service has the most incidents?”, “incidents by severity”.");
+        }
+
+        if (question.Person is { } named)
+        {
+            if (await people.FindAsync(named, cancellationToken) is not { } person)
+            {
+                return UnknownPerson(question, named);
+            }
+
+            filters = filters with { PersonId = person };
+        }
+
         return question.Kind switch
         {
+            QuestionKind.Trend => await trends.TrendAsync(question, filters, cancellationToken),
+            QuestionKind.Breakdown => await trends.BreakdownAsync(question, filters, cancellationToken),
             QuestionKind.Mttr => await sets.MeanTimeAsync(question, filters, MeanFigure.TimeToResolve, cancellationToken),
             QuestionKind.Mttd => await sets.MeanTimeAsync(question, filters, MeanFigure.TimeToDetect, cancellationToken),
             _ => await sets.CountOrListAsync(question, filters, cancellationToken),
         };
     }
+
+    private async Task<QuestionAnswer> ActivityAnswerAsync(AssistantQuestion question, Incident? incident, CancellationToken cancellationToken) =>
+        await people.FindAsync(question.Person!, cancellationToken) is { } person
+            ? await facts.ActivityAsync(question, person, incident, cancellationToken)
+            : UnknownPerson(question, question.Person!);
+
+    private static QuestionAnswer UnknownPerson(AssistantQuestion question, QuestionPerson named) =>
+        QuestionHelp.NotUnderstood(question, named.Words, QuestionHelp.Understood(question), PersonLookup.UnknownHint);
 
     private async Task<QuestionAnswer> RootCauseAnswerAsync(AssistantQuestion question, Incident incident, CancellationToken cancellationToken)
     {

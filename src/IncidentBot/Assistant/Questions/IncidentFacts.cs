@@ -172,14 +172,49 @@ internal sealed partial class IncidentFacts(IncidentPlugin plugin, TimeProvider 
         }
 
         writer.Line($"_{AnswerWriter.Capitalized(AnswerWriter.EngineNote)}; times in UTC._");
+        return EntriesAnswer(question, writer, found.Take(MaxLines), found, withActor: true);
+    }
+
+    /// <summary>
+    /// "what did bob do in INC-4?": the person's own entries (messages, posts, changes) in the incident's timeline, or,
+    /// without one, in the timelines of the incidents of the time frame (the most recent ones when it names none).
+    /// </summary>
+    public async Task<QuestionAnswer> ActivityAsync(AssistantQuestion question, string person, Incident? incident, CancellationToken cancellationToken)
+    {
+        var incidents = incident is not null ? [incident]
+            : await plugin.FindAsync(new IncidentFilter { ActiveFrom = question.Since, ActiveUntil = question.Until, Limit = MaxIncidentsRead }, cancellationToken);
+        var found = new List<(Incident Incident, TimelineEntry Entry)>();
+        foreach (var about in incidents)
+        {
+            var entries = await EntriesAsync(about, e => e.ActorId == person && e.DeletedAt is null && e.Kind != TimelineEntryKind.MemberJoined
+                && (question.Since is null || (e.OccurredAt >= question.Since && e.OccurredAt <= (question.Until ?? time.GetUtcNow()))), cancellationToken);
+            found.AddRange(entries.Select(e => (about, e)));
+        }
+
+        var where = incident is not null ? $"in {incident.Reference}"
+            : $"in the {(incidents.Count == 1 ? "1 incident" : $"{incidents.Count} incidents")} {(question.Window is null ? "most recently declared" : $"open {question.Window}")}";
+        var writer = new AnswerWriter();
+        writer.Line(found.Count == 0
+            ? $"{AnswerWriter.Person(person)} has no entry in the timeline {where}."
+            : $"**What {AnswerWriter.Person(person)} did {where}**: {found.Count} timeline entr{(found.Count == 1 ? "y" : "ies")}{(found.Count > MaxLines ? $", the latest {MaxLines} below" : "")}:");
+        writer.Line($"_Their own messages, posts and changes ({AnswerWriter.EngineNote}); times in UTC._");
+        return EntriesAnswer(question, writer, found.OrderBy(f => f.Entry.OccurredAt).TakeLast(MaxLines), found, withActor: false);
+    }
+
+    /// <summary>The answer's cited entries after its opening lines, one a bullet; the incidents and the count are of all found.</summary>
+    private static QuestionAnswer EntriesAnswer(
+        AssistantQuestion question, AnswerWriter writer, IEnumerable<(Incident Incident, TimelineEntry Entry)> shown,
+        IReadOnlyList<(Incident Incident, TimelineEntry Entry)> found, bool withActor)
+    {
         if (found.Count > 0)
         {
             writer.Line();
         }
 
-        foreach (var (about, entry) in found.Take(MaxLines))
+        foreach (var (about, entry) in shown)
         {
-            writer.Bullet($"{about.Reference} · {AnswerWriter.Time(entry.OccurredAt)} {AnswerWriter.Person(entry.ActorId)}: {EntryClassifier.Excerpt(entry.Text, 200)}", Citation.Of(entry));
+            var who = withActor ? $" {AnswerWriter.Person(entry.ActorId)}" : "";
+            writer.Bullet($"{about.Reference} · {AnswerWriter.Time(entry.OccurredAt)}{who}: {EntryClassifier.Excerpt(entry.Text, 200)}", Citation.Of(entry));
         }
 
         return new QuestionAnswer

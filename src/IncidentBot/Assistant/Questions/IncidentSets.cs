@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 
@@ -14,13 +15,23 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
 
     /// <summary>The filters of a question with its unread words resolved; <see cref="Unknown"/> holds those that are nothing.</summary>
     public sealed record Filters(
-        IReadOnlyList<string> Services, IReadOnlyList<string> UnknownServices, IReadOnlyList<string> TitleWords, IReadOnlyList<string> Unknown);
+        IReadOnlyList<string> Services, IReadOnlyList<string> UnknownServices, IReadOnlyList<string> TitleWords, IReadOnlyList<string> Unknown)
+    {
+        /// <summary>The person the incidents are of, in the part <see cref="AssistantQuestion.Person"/> says.</summary>
+        public string? PersonId { get; init; }
+    }
 
     public async Task<Filters> ResolveAsync(AssistantQuestion question, CancellationToken cancellationToken)
     {
         var known = await plugin.ListServicesAsync(cancellationToken);
         var (services, unknownServices) = Match(question.ServiceWords, known);
-        var (unreadServices, notServices) = Match(question.Unread, known);
+        // "payments-api" is read as two words; a service named so in full is that service, not two words to look up.
+        var named = known.Where(name => question.Text.Contains(name, StringComparison.OrdinalIgnoreCase)
+            && Regex.IsMatch(question.Text, $@"(?<![\w-]){Regex.Escape(name)}(?![\w-])",
+                RegexOptions.IgnoreCase)).ToList();
+        var namedParts = named.SelectMany(SearchTerms.SplitWords).ToHashSet(StringComparer.Ordinal);
+        services = [.. services.Union(named)];
+        var (unreadServices, notServices) = Match([.. question.Unread.Where(w => !namedParts.Contains(w))], known);
         var titleWords = new List<string>();
         var unknown = new List<string>();
         if (notServices.Count > 0)
@@ -42,9 +53,11 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
             return await NoSuchServiceAsync(question, filters.UnknownServices, cancellationToken);
         }
 
-        var filter = Filter(question, filters) with { ActiveFrom = question.Since, ActiveUntil = question.Until };
-        var (count, incidents) = await FindAsync(filter, filters.TitleWords, question.Kind == QuestionKind.Count ? 10 : MaxListed, cancellationToken);
-        var description = Describe(question, filters, "open at some time");
+        var filter = question.DeclaredInFrame
+            ? Filter(question, filters) with { DeclaredFrom = question.Since, DeclaredUntil = question.Until }
+            : Filter(question, filters) with { ActiveFrom = question.Since, ActiveUntil = question.Until };
+        var (count, incidents) = await FindAsync(filter, question, filters, question.Kind == QuestionKind.Count ? 10 : MaxListed, cancellationToken);
+        var description = Describe(question, filters, question.DeclaredInFrame ? "declared" : "open at some time");
 
         var writer = new AnswerWriter();
         writer.Line(count == 0
@@ -82,7 +95,7 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
     public async Task<QuestionAnswer> MeanTimeAsync(AssistantQuestion question, Filters filters, MeanFigure figure, CancellationToken cancellationToken)
     {
         var filter = Filter(question, filters) with { DeclaredFrom = question.Since, DeclaredUntil = question.Until };
-        var (_, incidents) = await FindAsync(filter, filters.TitleWords, IncidentFilter.MaxLimit, cancellationToken);
+        var (_, incidents) = await FindAsync(filter, question, filters, IncidentFilter.MaxLimit, cancellationToken);
         var counted = incidents.Where(i => figure.Of(i) is not null).ToList();
         var description = Describe(question, filters, "declared");
         var writer = new AnswerWriter();
@@ -118,25 +131,37 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
         };
     }
 
-    private static IncidentFilter Filter(AssistantQuestion question, Filters filters) => new()
+    internal static IncidentFilter Filter(AssistantQuestion question, Filters filters) => new()
     {
         Statuses = question.Statuses.Count > 0 ? question.Statuses : null,
         Severities = question.Severities.Count > 0 ? question.Severities : null,
         Services = filters.Services.Count > 0 ? filters.Services : null,
+        InvolvingUser = question.Person?.Role == PersonRole.Involved ? filters.PersonId : null,
     };
 
-    /// <summary>The count and the most recent incidents that pass; with title words, counted among those the store returns.</summary>
-    private async Task<(int Count, IReadOnlyList<Incident> Incidents)> FindAsync(
-        IncidentFilter filter, IReadOnlyList<string> titleWords, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The count and the most recent incidents that pass; with title words or a commander or declarer, counted among
+    /// those the store returns.
+    /// </summary>
+    internal async Task<(int Count, IReadOnlyList<Incident> Incidents)> FindAsync(
+        IncidentFilter filter, AssistantQuestion question, Filters filters, int limit, CancellationToken cancellationToken)
     {
-        if (titleWords.Count == 0)
+        var titleWords = filters.TitleWords;
+        var role = question.Person?.Role;
+        if (titleWords.Count == 0 && role is not (PersonRole.Commander or PersonRole.Declarer))
         {
             var count = await plugin.CountAsync(filter, cancellationToken);
             return (count, count == 0 ? [] : await plugin.FindAsync(filter with { Limit = limit }, cancellationToken));
         }
 
         var all = await plugin.FindAsync(filter with { Limit = IncidentFilter.MaxLimit }, cancellationToken);
-        var matching = all.Where(i => SearchWords.FoundIn(i.Title, titleWords).Count == titleWords.Count).ToList();
+        var matching = all.Where(i => SearchWords.FoundIn(i.Title, titleWords).Count == titleWords.Count
+            && role switch
+            {
+                PersonRole.Commander => i.CommanderId == filters.PersonId,
+                PersonRole.Declarer => i.DeclaredBy == filters.PersonId,
+                _ => true,
+            }).ToList();
         return (matching.Count, matching.Take(limit).ToList());
     }
 
@@ -165,7 +190,7 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
         return QuestionHelp.Plain(question, text) with { Count = 0 };
     }
 
-    private static string Describe(AssistantQuestion question, Filters filters, string window)
+    internal static string Describe(AssistantQuestion question, Filters filters, string window)
     {
         var parts = new List<string>();
         if (question.Statuses.Count > 0)
@@ -189,6 +214,16 @@ internal sealed class IncidentSets(IncidentPlugin plugin)
         if (filters.Services.Count > 0)
         {
             parts.Add($"that affected {string.Join(" or ", filters.Services)}");
+        }
+
+        if (filters.PersonId is { } person)
+        {
+            parts.Add(question.Person!.Role switch
+            {
+                PersonRole.Commander => $"commanded by {AnswerWriter.Person(person)}",
+                PersonRole.Declarer => $"declared by {AnswerWriter.Person(person)}",
+                _ => $"declared or commanded by {AnswerWriter.Person(person)}",
+            });
         }
 
         if (question.Window is { } frame)

@@ -8,7 +8,8 @@ internal static class QuestionHelp
     /// <summary>The questions the deterministic engine answers, one kind a line, each with an example.</summary>
     public static readonly IReadOnlyList<string> WhatWorks =
     [
-        "Counts and lists by status, severity, service and time frame: “how many sev1s this month?”, “show open incidents affecting payments-api”, “incidents since Monday”, “sev2 or higher in the last 3 days”.",
+        "Counts and lists by status, severity, service and time frame: “how many sev1s this month?”, “show open incidents affecting payments-api”, “incidents since Monday”, “sev2 or higher in the last 3 days”, “between November 1 and November 10”.",
+        "People and trends: “incidents commanded by @alice”, “how many incidents did @bob declare this month?”, “what did @bob do in INC-3?”, “are incidents going up?”, “incidents per week this month”, “which service has the most incidents?”.",
         "One incident, named INC-3, #3, incident 3, by words of its title (“the login incident”) or asked in its channel: its status, severity, commander, services, impact, how long it lasted, root cause, remediation.",
         "What changed: “what changed in the last hour?”, “any updates on INC-3 since 08:00?”; in an incident's channel, since you last wrote there: “what did I miss?”.",
         "Figures: “what's the MTTR this month?”, “MTTR of sev1s in the last 30 days”, “what's the MTTD this month?”, “how long did it take to detect INC-3?”.",
@@ -70,6 +71,9 @@ internal static class QuestionHelp
             QuestionKind.Changes => "what changed",
             QuestionKind.Catchup => "what you missed",
             QuestionKind.WhoDid => "who did something",
+            QuestionKind.Trend => $"incidents per {question.Per ?? "week"}",
+            QuestionKind.Breakdown => $"incidents counted by {question.Per ?? "service"}",
+            QuestionKind.PersonActivity => "what someone did",
             QuestionKind.RootCause => "the root cause",
             QuestionKind.Search or QuestionKind.List or QuestionKind.Count when question.Reference is not null => "a question about one incident",
             QuestionKind.Search => "nothing I can answer",
@@ -94,6 +98,11 @@ internal static class QuestionHelp
         if (question.Window is { } frame)
         {
             parts.Add(frame);
+        }
+
+        if (question.Person is { } person)
+        {
+            parts.Add($"of a person ({string.Join(" ", person.Words)})");
         }
 
         return string.Join(", ", parts);

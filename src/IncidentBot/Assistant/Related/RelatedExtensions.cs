@@ -1,4 +1,5 @@
 using IncidentBot.Incidents;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Assistant.Related;
 
@@ -10,7 +11,8 @@ public static class RelatedExtensions
     /// </summary>
     public static IServiceCollection AddRelatedEmbeddings(this IServiceCollection services)
     {
-        services.AddSingleton<MiniLmEmbeddingGenerator>();
+        services.AddSingleton(sp => new MiniLmEmbeddingGenerator(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AssistantOptions>>().Value.LocalEmbeddingsIdleUnload));
         services.AddSingleton(IncidentEmbeddingModel.Create);
         services.AddSingleton<BackgroundIncidentEmbedder>();
         services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<BackgroundIncidentEmbedder>());

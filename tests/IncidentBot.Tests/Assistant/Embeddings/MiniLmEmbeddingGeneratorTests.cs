@@ -1,4 +1,5 @@
 using IncidentBot.Assistant.Related;
+using IncidentBot.Testing;
 using Microsoft.Extensions.AI;
 
 namespace IncidentBot.Tests.Assistant.Embeddings;
@@ -46,6 +47,38 @@ public sealed class MiniLmEmbeddingGeneratorTests(MiniLmFixture miniLm) : IClass
 
         Assert.True(generator.IsLoaded);
         Assert.All(results, result => Assert.Equal(MiniLmEmbeddingGenerator.Dimensions, Assert.Single(result).Vector.Length));
+    }
+
+    [Fact]
+    public async Task TheModelIsUnloadedAfterItsIdleTimeAndLoadedAgainOnTheNextCall()
+    {
+        var clock = new FakeClock();
+        using var generator = new MiniLmEmbeddingGenerator(clock, TimeSpan.FromMinutes(10));
+        var first = await generator.GenerateAsync(["disk is full on the primary"]);
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        await generator.GenerateAsync(["still in use"]);
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.True(generator.IsLoaded);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(generator.IsLoaded);
+
+        var again = await generator.GenerateAsync(["disk is full on the primary"]);
+        Assert.True(generator.IsLoaded);
+        Assert.Equal(first[0].Vector.ToArray(), again[0].Vector.ToArray());
+    }
+
+    [Fact]
+    public async Task AnIdleTimeOfZeroKeepsTheModelLoaded()
+    {
+        var clock = new FakeClock();
+        using var generator = new MiniLmEmbeddingGenerator(clock, TimeSpan.Zero);
+        await generator.GenerateAsync(["certificate expired"]);
+
+        clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.True(generator.IsLoaded);
     }
 }
 
