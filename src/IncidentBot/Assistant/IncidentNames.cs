@@ -39,7 +39,7 @@ internal static class IncidentNames
         return matching switch
         {
             [var only] => (question with { Reference = only.Number }, null),
-            [] => (question, QuestionHelp.Plain(question, $"No incident's title mentions {words}. Name the incident by its reference (e.g. INC-42).")),
+            [] => (question, QuestionHelp.Plain(question, $"No incident's title mentions {(question.TitleWords.Count > 1 ? "all of " : "")}{words}. Name the incident by its reference (e.g. INC-42).")),
             _ => (question, Choices(question, matching, words)),
         };
     }

@@ -159,6 +159,7 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "who is the commander of the search-api incident?", 0, About("commander", 3, Erin) },
         { "what is the status of the latest incident?", 0, About("status", 9, "INC-9 is **active**") },
         { "status of the unicorn incident", 0, new(null) { Incidents = [], Says = ["No incident's title mentions “unicorn”"] } },
+        { "status of the flux capacitor incident", 0, new(null) { Incidents = [], Says = ["No incident's title mentions all of “flux”, “capacitor”"] } },
         { "what's the status of the incident?", 0, new("status") { Says = ["Which incident?"] } },
 
         // More phrasings, as responders and managers ask them: plurals, P-numbers, references written #8 and incident 5.
