@@ -44,4 +44,24 @@ public sealed class PostgresIncidentLeasesTests : IncidentLeasesContract<Postgre
         await using var takenOver = await replica.TryTakeAsync(IncidentWork.SlackChannel, 7);
         Assert.NotNull(takenOver);
     }
+
+    [SkippableFact]
+    public async Task BotsKeptInDifferentSchemasOfOneDatabaseDoNotHoldEachOthersLeases()
+    {
+        var neighbour = new PostgresStorage();
+        await neighbour.InitializeAsync();
+        try
+        {
+            await neighbour.MigrateAsync();
+            await using var ours = await Ports.Leases.TryTakeAsync(IncidentWork.SlackChannel, 3);
+            await using var theirs = await neighbour.Open().Leases.TryTakeAsync(IncidentWork.SlackChannel, 3);
+
+            Assert.NotNull(ours);
+            Assert.NotNull(theirs);
+        }
+        finally
+        {
+            await neighbour.DisposeAsync();
+        }
+    }
 }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Npgsql;
 
@@ -12,9 +14,6 @@ namespace IncidentBot.Storage.Postgres;
 /// </remarks>
 public sealed class PostgresDatabase : IStorageDatabase, IAsyncDisposable
 {
-    // Any fixed number: every replica starting at once takes it, so one of them migrates and the others wait.
-    private const long MigrationLockKey = 0x494E_4342_0001;
-
     private readonly NpgsqlDataSource dataSource;
     private readonly IReadOnlyList<PostgresMigration> migrations;
 
@@ -42,6 +41,14 @@ public sealed class PostgresDatabase : IStorageDatabase, IAsyncDisposable
     /// <summary>Host, and port unless it is PostgreSQL's own.</summary>
     internal static string ServerOf(NpgsqlConnectionStringBuilder connection) =>
         $"{connection.Host}{(connection.Port == NpgsqlConnection.DefaultPort ? "" : $":{connection.Port}")}";
+
+    /// <summary>The key of the advisory lock called <paramref name="name"/> for this bot's data.</summary>
+    /// <remarks>
+    /// Advisory locks are shared by the whole database; the key includes the schema search path, so bots kept in
+    /// different schemas of one database never hold each other's locks.
+    /// </remarks>
+    public long LockKey(string name) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{Connection.SearchPath}\n{name}")));
 
     public int LatestVersion => migrations.Count == 0 ? 0 : migrations[^1].Version;
 
@@ -75,7 +82,7 @@ public sealed class PostgresDatabase : IStorageDatabase, IAsyncDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, $"""
-            SELECT pg_advisory_xact_lock({MigrationLockKey});
+            SELECT pg_advisory_xact_lock({LockKey("migrations")});
             CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
             INSERT INTO schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
             """, cancellationToken);

@@ -4,19 +4,19 @@ using Npgsql;
 namespace IncidentBot.Storage.Postgres;
 
 /// <summary>
-/// Leases as PostgreSQL session advisory locks (<c>pg_try_advisory_lock(work, incident)</c>), each on a connection of
-/// its own for as long as it is held: a replica that dies loses its connection, and with it the lock, at once.
+/// Leases as PostgreSQL session advisory locks (<c>pg_try_advisory_lock</c>, one key per work and incident), each on a
+/// connection of its own for as long as it is held: a replica that dies loses its connection, and with it the lock, at once.
 /// </summary>
 public sealed class PostgresIncidentLeases(PostgresDatabase database) : IIncidentLeases
 {
     public async Task<IAsyncDisposable?> TryTakeAsync(IncidentWork work, long number, CancellationToken cancellationToken = default)
     {
-        var key = new { Work = (int)work, Number = checked((int)number) };
+        var key = new { Key = database.LockKey($"{work} of incident {number}") };
         var connection = await database.OpenAsync(cancellationToken);
         try
         {
             if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT pg_try_advisory_lock(@Work, @Number);", key, cancellationToken: cancellationToken)))
+                "SELECT pg_try_advisory_lock(@Key);", key, cancellationToken: cancellationToken)))
             {
                 return new Lease(connection, key);
             }
@@ -37,7 +37,7 @@ public sealed class PostgresIncidentLeases(PostgresDatabase database) : IInciden
         {
             try
             {
-                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Work, @Number);", key);
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@Key);", key);
             }
             catch (NpgsqlException)
             {

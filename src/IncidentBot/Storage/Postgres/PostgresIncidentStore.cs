@@ -87,7 +87,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         IReadOnlyCollection<string> lockNames, Func<IIncidentTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            foreach (var key in lockNames.Select(LockKey).Distinct().Order())
+            foreach (var key in lockNames.Select(name => database.LockKey("incident-lock " + name)).Distinct().Order())
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     "SELECT pg_advisory_xact_lock(@Key);", new { Key = key }, transaction, cancellationToken: cancellationToken));
@@ -100,9 +100,6 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         }, cancellationToken);
 
     /// <summary>The same 64 bits for a name in every replica and every version of the program.</summary>
-    private static long LockKey(string name) =>
-        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("incident-lock " + name)));
-
     /// <summary>Writes the proposed state with the next version and its entries; a change without entries writes nothing.</summary>
     private static async Task<IncidentUpdate> CommitAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Incident current, IncidentChange proposed, CancellationToken cancellationToken)
@@ -246,7 +243,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         {
             // Two imports of one channel at once must not both create it: the channel's lock orders them.
             await connection.ExecuteAsync(new CommandDefinition(
-                "SELECT pg_advisory_xact_lock(hashtext('import ' || @ChannelId));", new { import.ChannelId }, transaction, cancellationToken: cancellationToken));
+                "SELECT pg_advisory_xact_lock(@Key);", new { Key = database.LockKey("import " + import.ChannelId) }, transaction, cancellationToken: cancellationToken));
             var existing = await IncidentImportQueries.FindChannelIncidentAsync(connection, transaction, import.ChannelId, cancellationToken);
             var incident = existing is { } number
                 ? await LoadForUpdateAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number)

@@ -48,8 +48,7 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
     private const int MaxAcceptBatch = 64;
 
     // Claims are taken one replica at a time (a transaction-scoped advisory lock), so each sees the others' claims.
-    private const long ClaimLockKey = 0x494E_4342_0002;
-    private static readonly string LockClaimsSql = $"SELECT pg_advisory_xact_lock({ClaimLockKey});";
+    private const string LockClaimsSql = "SELECT pg_advisory_xact_lock(@Key);";
 
     private const string ReadCandidatesSql = """
         SELECT id, any_order, claimed_by IS NOT NULL AND claimed_by <> @Owner AND claimed_until >= @Now AS held_elsewhere
@@ -72,6 +71,7 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
     private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     private readonly PostgresDatabase database;
+    private readonly long claimLockKey;
     private readonly TimeSpan claimTime;
     private readonly GroupCommit<(SlackWorkItem Item, long Now), long?> accepts;
 
@@ -79,6 +79,7 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
         : base(database, time, logger)
     {
         this.database = database;
+        claimLockKey = database.LockKey("inbox claims");
         claimTime = options.Value.InboxClaimTime;
         accepts = new GroupCommit<(SlackWorkItem Item, long Now), long?>(StoreTogetherAsync, AcceptWriters, MaxAcceptBatch);
     }
@@ -93,7 +94,7 @@ public sealed class PostgresSlackInboxStore : SlackInboxStore
         var claim = new { Owner = owner, Now = UnixMs.From(now), Until = UnixMs.From(now + claimTime), AfterId = afterId, Window = limit + MaxHeldElsewhere };
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(LockClaimsSql, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(LockClaimsSql, new { Key = claimLockKey }, transaction, cancellationToken: cancellationToken));
         var candidates = await connection.QueryAsync<(long Id, bool AnyOrder, bool HeldElsewhere)>(
             new CommandDefinition(ReadCandidatesSql, claim, transaction, cancellationToken: cancellationToken));
         var ids = Claimable(candidates, limit);
