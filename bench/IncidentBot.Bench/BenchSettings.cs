@@ -93,7 +93,7 @@ public sealed record BenchSettings
           --rate <n>                 events/s of the steady open-loop run             (default 2000)
           --duration <s>             seconds of the steady run                        (default 20)
           --max-lag <s>              stop the steady run when this many seconds' worth
-                                     of requests are unanswered                        (default 3)
+                                     of requests are unanswered                        (default 10)
           --drain-timeout <s>        longest wait for the backlog to drain            (default 180)
           --startup-runs <n>         extra bot starts for the start-up time      (default 5)
           --no-api-check             skip counting the timeline through the REST API
@@ -108,10 +108,10 @@ public sealed record BenchSettings
         unique bodies replayed flat out to /slack/baseline and /slack/events, then the steady open-loop run above.
           --wrk                      this mode (needs wrk on PATH: apt-get install wrk)
           --wrk-seconds <s>          seconds of each measured wrk run                 (default 10)
-          --wrk-warmup <s>           seconds of the wrk warm-up of each endpoint      (default 3)
+          --wrk-warmup <s>           seconds of the wrk warm-up of each endpoint      (default 10)
           --wrk-connections <n>      wrk connections                                  (default 32)
           --wrk-threads <n>          wrk threads                                      (default 2)
-          --wrk-bodies <n>           pre-signed unique events per file (each run needs one per ack)  (default 150000)
+          --wrk-bodies <n>           pre-signed unique events per file (each run needs one per ack)  (default 200000)
           --wrk-script <path>        the replay script (default bench/ingest-wrk/replay.lua)
 
         With --replicas (what bench/replicas/run.sh runs) it measures ingest and end-to-end throughput of one bot on
@@ -120,7 +120,7 @@ public sealed record BenchSettings
           --replicas                 this mode (needs wrk, and a PostgreSQL server)
           --postgres <connection>    the server; each configuration creates a database of its own there and drops it
           --postgres-data <path>     the server's data folder, to measure its CPU (postmaster.pid); without it, not measured
-          --replica-count <n>        bots of the several-replica configuration        (default 3)
+          --replica-count <n>        bots of the several-replica configuration        (default 10)
           --rounds <n>               times each configuration is measured             (default 2)
           --compare-commit <rev>     also measure each PostgreSQL configuration with the bot of this commit, side by side
                                      (repeatable)
@@ -199,12 +199,14 @@ public sealed record BenchSettings
 public sealed record WrkOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    // Long enough for the bot's code to be compiled at its final tier: after 3 s, the JIT's tier-up still took 14 % of
+    // the bot's CPU in its measured run (perf, docs/performance.md), a start-up cost a running bot no longer pays.
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
     public int Connections { get; init; } = 32;
     public int Threads { get; init; } = 2;
 
     /// <summary>Lines per body file: the bot's run must not get through them (a repeat would be deduplicated).</summary>
-    public int Bodies { get; init; } = 150_000;
+    public int Bodies { get; init; } = 200_000;
 
     /// <summary>The Lua replay script; default <c>bench/ingest-wrk/replay.lua</c> of the repository.</summary>
     public string? Script { get; init; }

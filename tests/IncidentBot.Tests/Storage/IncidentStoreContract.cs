@@ -148,6 +148,34 @@ public abstract class IncidentStoreContract<TProvider> : StorageContract<TProvid
     }
 
     [SkippableFact]
+    public async Task AMessageStoredInARunKeepsEveryFieldAsSent()
+    {
+        var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));
+        var text = "rollback \"v2\" done \\ ok\nnext line\ttab \u0001 ünïcode 🚀 <b>&amp;</b> 100%";
+        var sent = new NewTimelineEntry(TimelineEntryKind.Message, SlackTs.Parse("1700000000.400000").ToDateTimeOffset(), "U2", text,
+            new System.Text.Json.Nodes.JsonObject { ["files"] = 2, ["note"] = "a \"quoted\" 🚀" },
+            new SlackMessageSource("C1", "1700000000.400000", "1700000000.000100", "https://example.slack.com/archives/C1/p1700000000400000", true));
+
+        var stored = await Ports.Store.AddMessagesAsync([(incident.Number, sent), (incident.Number, Message("1700000000.000500", ""))]);
+
+        var read = (await Ports.Reader.GetTimelineAsync(incident.Number, new TimelineQuery()))
+            .Where(e => e.Kind == TimelineEntryKind.Message).OrderByDescending(e => e.Slack!.Ts).ToList();
+        Assert.Equal(2, read.Count);
+        foreach (var entry in new[] { stored[0]!, read[0] })
+        {
+            Assert.Equal(text, entry.Text);
+            Assert.Equal("U2", entry.ActorId);
+            Assert.Equal(sent.OccurredAt, entry.OccurredAt);
+            Assert.Equal(sent.Slack, entry.Slack);
+            Assert.Equal(sent.Data!.ToJsonString(), entry.Data?.ToJsonString());
+        }
+
+        Assert.Equal(read[0].Id, stored[0]!.Id);
+        Assert.Equal(read[1].Id, stored[1]!.Id);
+        Assert.Equal("", read[1].Text);
+    }
+
+    [SkippableFact]
     public async Task AnEditReplacesTheTextUnlessALaterEditIsAlreadyThere()
     {
         var incident = await Ports.Store.CreateAsync(IncidentChanges.Declare(new IncidentDraft { Title = "Chat" }, Now));

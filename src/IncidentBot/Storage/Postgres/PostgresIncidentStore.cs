@@ -160,7 +160,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         SELECT * FROM unnest(@IncidentNumber::bigint[], @Kind::text[], @OccurredAt::bigint[], @ActorId::text[], @Text::text[],
             @Data::text[], @SlackChannelId::text[], @SlackTs::text[], @SlackThreadTs::text[], @Permalink::text[], @IsBot::boolean[])
         {OnSlackMessage} DO NOTHING
-        RETURNING {TimelineColumns};
+        RETURNING id, slack_channel_id, slack_ts;
         """;
 
     public Task<IReadOnlyList<TimelineEntry?>> AddMessagesAsync(
@@ -169,7 +169,7 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
         var rows = messages.Select(m => SlackRow(m.Number, m.Message)).ToList();
         return database.WriteAsync<IReadOnlyList<TimelineEntry?>>(async (connection, transaction) =>
         {
-            var inserted = await connection.QueryAsync<TimelineRow>(new CommandDefinition(AddMessagesSql, new
+            var inserted = await connection.QueryAsync<(long, string, string)>(new CommandDefinition(AddMessagesSql, new
             {
                 IncidentNumber = rows.Select(r => r.IncidentNumber).ToArray(),
                 Kind = rows.Select(r => r.Kind).ToArray(),
@@ -183,27 +183,8 @@ public sealed class PostgresIncidentStore(PostgresDatabase database) : IIncident
                 Permalink = rows.Select(r => r.Permalink).ToArray(),
                 IsBot = rows.Select(r => r.IsBot).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
-            return InOrderOf(rows, inserted);
+            return TimelineRow.StoredInOrder(rows, inserted);
         }, cancellationToken);
-    }
-
-    /// <summary>
-    /// Each inserted row given back to the message it came from, by (channel, ts); a message of the run repeating an
-    /// earlier one of the same run, like one already stored, gets null.
-    /// </summary>
-    private static TimelineEntry?[] InOrderOf(IReadOnlyList<TimelineRow> messages, IEnumerable<TimelineRow> inserted)
-    {
-        var byMessage = inserted.ToDictionary(row => (row.SlackChannelId, row.SlackTs));
-        var stored = new TimelineEntry?[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
-        {
-            if (byMessage.Remove((messages[i].SlackChannelId, messages[i].SlackTs), out var row))
-            {
-                stored[i] = row.ToEntry();
-            }
-        }
-
-        return stored;
     }
 
     public Task<TimelineEntry?> EditMessageAsync(long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default)

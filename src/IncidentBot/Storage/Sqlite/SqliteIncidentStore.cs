@@ -1,4 +1,8 @@
+using System.Buffers;
 using System.Data;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Dapper;
 using IncidentBot.Incidents;
 using Microsoft.Data.Sqlite;
@@ -117,26 +121,75 @@ public sealed class SqliteIncidentStore(SqliteDatabase database) : IIncidentStor
             return await LoadOneAsync(connection, transaction, number, cancellationToken) ?? throw new IncidentNotFoundException(number);
         }, cancellationToken);
 
-    private const string AddMessageSql = $"""
-        {InsertEntrySql}
+    // A run of messages in one statement, its rows in one JSON array of arrays built before the write: the writer,
+    // which every acknowledgement waits on, then runs one statement for the run instead of binding and mapping each row.
+    private const string AddMessagesSql = """
+        INSERT INTO timeline_entries (incident_number, kind, occurred_at, actor_id, text, data, slack_channel_id, slack_ts,
+            slack_thread_ts, permalink, is_bot)
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
+            value ->> 8, value ->> 9, value ->> 10
+        FROM json_each(@Rows) WHERE true
         ON CONFLICT (slack_channel_id, slack_ts) WHERE slack_ts IS NOT NULL DO NOTHING
-        RETURNING {TimelineColumns};
+        RETURNING id, slack_channel_id, slack_ts;
         """;
 
     public Task<IReadOnlyList<TimelineEntry?>> AddMessagesAsync(
         IReadOnlyList<(long Number, NewTimelineEntry Message)> messages, CancellationToken cancellationToken = default)
     {
         var rows = messages.Select(m => SlackRow(m.Number, m.Message)).ToList();
+        var json = TimelineRowsJson(rows);
         return database.WriteAsync<IReadOnlyList<TimelineEntry?>>(async (connection, transaction) =>
         {
-            var stored = new TimelineEntry?[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
+            var inserted = new List<(long, string, string)>(rows.Count);
+            await using var reader = await connection.Statement(AddMessagesSql, transaction).With("@Rows", json).ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                stored[i] = await RunEntryStatementAsync(connection, transaction, AddMessageSql, rows[i], cancellationToken);
+                inserted.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
             }
 
-            return stored;
+            return TimelineRow.StoredInOrder(rows, inserted);
         }, WriteLane.Background, cancellationToken);
+    }
+
+    private static string TimelineRowsJson(IReadOnlyList<TimelineRow> rows)
+    {
+        var buffer = new ArrayBufferWriter<byte>(rows.Count * 256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartArray();
+            foreach (var row in rows)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(row.IncidentNumber);
+                json.WriteStringValue(row.Kind);
+                json.WriteNumberValue(row.OccurredAt);
+                WriteStringOrNull(json, row.ActorId);
+                json.WriteStringValue(row.Text);
+                WriteStringOrNull(json, row.Data);
+                WriteStringOrNull(json, row.SlackChannelId);
+                WriteStringOrNull(json, row.SlackTs);
+                WriteStringOrNull(json, row.SlackThreadTs);
+                WriteStringOrNull(json, row.Permalink);
+                json.WriteNumberValue(row.IsBot ? 1 : 0);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNullValue();
+        }
+        else
+        {
+            json.WriteStringValue(value);
+        }
     }
 
     public Task<TimelineEntry?> EditMessageAsync(long number, NewTimelineEntry editedMessage, DateTimeOffset editedAt, CancellationToken cancellationToken = default)

@@ -171,6 +171,26 @@ internal sealed class TimelineRow
         IsBot = entry.Slack?.IsBot ?? false,
     };
 
+    /// <summary>
+    /// What a run of messages stored, in the run's order: each message given the id it was inserted with (found by
+    /// channel and ts); null for one already stored, or repeating an earlier message of the same run.
+    /// </summary>
+    public static TimelineEntry?[] StoredInOrder(IReadOnlyList<TimelineRow> messages, IEnumerable<(long Id, string ChannelId, string Ts)> inserted)
+    {
+        var ids = inserted.ToDictionary(row => (row.ChannelId, row.Ts), row => row.Id);
+        var stored = new TimelineEntry?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (ids.Remove((messages[i].SlackChannelId!, messages[i].SlackTs!), out var id))
+            {
+                messages[i].Id = id;
+                stored[i] = messages[i].ToEntry();
+            }
+        }
+
+        return stored;
+    }
+
     public TimelineEntry ToEntry() => new()
     {
         Id = Id,
