@@ -55,14 +55,15 @@ public sealed class LoopbackProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="dll"/> with <c>ASPNETCORE_URLS</c> set to a free loopback port and the working
-    /// directory next to it (appsettings.json is read from the content root).
+    /// directory next to it (appsettings.json is read from the content root), or <paramref name="workingDirectory"/>.
     /// </summary>
-    public static LoopbackProcess Start(string dll, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string>> environment)
+    public static LoopbackProcess Start(
+        string dll, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string>> environment, string? workingDirectory = null)
     {
         var port = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -15,7 +15,7 @@ public static class IncidentBotApp
         WebApplication? app = null;
         try
         {
-            app = Build(args);
+            app = Build(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot() });
             if (app.FindConfigurationError() is { } error)
             {
                 throw new StartupException(error);
@@ -35,6 +35,18 @@ public static class IncidentBotApp
         await app.DisposeAsync();
         return 0;
     }
+
+    /// <summary>
+    /// Null (ASP.NET Core's default, the working directory) unless appsettings.json is not there but beside the program,
+    /// as when it is started from elsewhere (<c>dotnet /opt/incidentbot/IncidentBot.dll</c>, a service manager's
+    /// default directory): then beside the program, so its settings and log format are the ones it ships with.
+    /// </summary>
+    private static string? ContentRoot() =>
+        !File.Exists(Path.Combine(Directory.GetCurrentDirectory(), SettingsFile)) && File.Exists(Path.Combine(AppContext.BaseDirectory, SettingsFile))
+            ? AppContext.BaseDirectory
+            : null;
+
+    private const string SettingsFile = "appsettings.json";
 
     /// <param name="configure">Runs before the application's own registrations, e.g. to add configuration in tests.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) =>

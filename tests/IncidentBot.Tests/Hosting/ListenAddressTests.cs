@@ -60,4 +60,32 @@ public sealed class ListenAddressTests : IDisposable
         Assert.Contains($"IncidentBot listening on http://[::]:{port}:", await SlackTestBot.EventuallyAsync(
             () => Task.FromResult(bot.RecentOutput().Contains("IncidentBot listening", StringComparison.Ordinal) ? bot.RecentOutput() : null), TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task StartedFromAnotherFolderItReadsTheSettingsBesideTheProgram()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("incidentbot-cwd-");
+        try
+        {
+            await using var bot = LoopbackProcess.Start(typeof(IncidentBotApp).Assembly.Location, [], new Dictionary<string, string>
+            {
+                ["Storage__ConnectionString"] = database.ConnectionString,
+                ["Assistant__LocalEmbeddings"] = "false",
+            }, workingDirectory: elsewhere.FullName);
+
+            var output = await SlackTestBot.EventuallyAsync(() =>
+            {
+                Assert.False(bot.HasExited, bot.RecentOutput());
+                return Task.FromResult(bot.RecentOutput().Contains("IncidentBot listening", StringComparison.Ordinal) ? bot.RecentOutput() : null);
+            }, TimeSpan.FromSeconds(60));
+
+            // appsettings.json keeps the framework's own lines below Warning and writes each entry on one line.
+            Assert.DoesNotContain("Microsoft.Hosting.Lifetime", output);
+            Assert.Contains(" UTC info: IncidentBot[0] IncidentBot listening on ", output);
+        }
+        finally
+        {
+            elsewhere.Delete(recursive: true);
+        }
+    }
 }
