@@ -184,6 +184,15 @@ public sealed partial class FakeSlack : IAsyncDisposable
         }
     }
 
+    /// <summary>The channel's messages as they stand, oldest first (none for a channel it does not have), safe to read while the bot posts.</summary>
+    public IReadOnlyList<FakeMessage> MessagesIn(string channelId)
+    {
+        lock (gate)
+        {
+            return Channels.TryGetValue(channelId, out var channel) ? [.. channel.Messages] : [];
+        }
+    }
+
     public FakeUser AddUser(string id, string name, string? realName = null)
     {
         lock (gate)

@@ -10,7 +10,7 @@ namespace IncidentBot.Reminders;
 /// <summary>
 /// Once a week (<see cref="RemindersOptions.FollowUpsEvery"/>), tells each owner of open follow-ups of resolved or
 /// completed incidents, in a direct message, which ones are still theirs. The reminder is claimed per owner in the store
-/// before it is sent, so each owner gets one per week across restarts and replicas.
+/// before it is sent, so each owner gets one per week across restarts and replicas. Checks run one at a time in a process.
 /// </summary>
 public sealed class FollowUpReminders(
     IIncidentReader reader, IReminderStore reminders, ISlackApiClient slack, IOptions<RemindersOptions> options, TimeProvider time,
@@ -19,6 +19,8 @@ public sealed class FollowUpReminders(
     public static readonly TimeSpan CheckEvery = TimeSpan.FromHours(1);
 
     private static readonly IReadOnlyCollection<IncidentStatus> Over = [IncidentStatus.Resolved, IncidentStatus.Completed];
+
+    private readonly OneCheckAtATime checks = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,7 +38,9 @@ public sealed class FollowUpReminders(
     }
 
     /// <returns>How many owners were reminded.</returns>
-    public async Task<int> RemindOwnersAsync(CancellationToken cancellationToken = default)
+    public Task<int> RemindOwnersAsync(CancellationToken cancellationToken = default) => checks.RunAsync(RemindOwnersNowAsync, cancellationToken);
+
+    private async Task<int> RemindOwnersNowAsync(CancellationToken cancellationToken)
     {
         if (options.Value.FollowUpsEvery is not { } interval)
         {
@@ -97,5 +101,11 @@ public sealed class FollowUpReminders(
         var these = items.Count == 1 ? "This follow-up of a resolved incident is" : $"These {items.Count} follow-ups of resolved incidents are";
         return $":clipboard: {these} still open and yours:\n{string.Join("\n", lines)}{more}\n" +
                "Close one with `/incident followup INC-<n> done <number>` when it is done.";
+    }
+
+    public override void Dispose()
+    {
+        checks.Dispose();
+        base.Dispose();
     }
 }

@@ -12,13 +12,15 @@ namespace IncidentBot.Reminders;
 /// Once a minute, reminds the channel of each active incident that has gone without an update (an <c>update</c> post,
 /// a status or severity change) for its severity's interval: one message mentioning the commander, with the buttons
 /// of <see cref="ReminderActions"/>. A reminder is claimed in the store before it is posted, so it is posted once per
-/// interval across restarts and replicas; stable and resolved incidents get none.
+/// interval across restarts and replicas; stable and resolved incidents get none. Checks run one at a time in a process.
 /// </summary>
 public sealed class UpdateReminders(
     IIncidentReader reader, IReminderStore reminders, ISlackApiClient slack, IOptions<RemindersOptions> options, TimeProvider time,
     IncidentBotMetrics metrics, ILogger<UpdateReminders> logger) : BackgroundService
 {
     public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(1);
+
+    private readonly OneCheckAtATime checks = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,7 +38,9 @@ public sealed class UpdateReminders(
     }
 
     /// <returns>How many reminders were posted.</returns>
-    public async Task<int> RemindWhereDueAsync(CancellationToken cancellationToken = default)
+    public Task<int> RemindWhereDueAsync(CancellationToken cancellationToken = default) => checks.RunAsync(RemindWhereDueNowAsync, cancellationToken);
+
+    private async Task<int> RemindWhereDueNowAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var active = (await reader.FindAsync(IncidentFilter.Open() with { Statuses = [IncidentStatus.Active] }, cancellationToken))
@@ -73,5 +77,11 @@ public sealed class UpdateReminders(
             await reminders.ReleaseAsync(incident.Number, claimedAt, cancellationToken);
             return false;
         }
+    }
+
+    public override void Dispose()
+    {
+        checks.Dispose();
+        base.Dispose();
     }
 }

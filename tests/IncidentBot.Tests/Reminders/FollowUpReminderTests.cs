@@ -4,7 +4,10 @@ using IncidentBot.Tests.Support;
 
 namespace IncidentBot.Tests.Reminders;
 
-/// <summary>The weekly reminder of open follow-ups on the fake clock: the check is run by the test, the direct messages are asserted.</summary>
+/// <summary>
+/// The weekly reminder of open follow-ups on the fake clock: the check is run by the test, the direct messages are
+/// asserted. A check run by the test returns only after the bot's own hourly one, if it is under way, has sent.
+/// </summary>
 public sealed class FollowUpReminderTests : IAsyncLifetime
 {
     private const string Bob = "U0BOB";
@@ -40,12 +43,13 @@ public sealed class FollowUpReminderTests : IAsyncLifetime
         await slack.CommandAsync("followup done 3", resolved);
         await slack.CommandAsync("followup Someone should write the runbook", resolved);
         await slack.CommandAsync("resolve rolled back", resolved);
+        await slack.WaitUntilSlackIsToldAsync(1);
         var stillOpen = await DeclareAsync("Search slow");
         await slack.CommandAsync($"followup Tune the search cache <@{Carol}>", stillOpen);
 
         await reminders.RemindOwnersAsync();
 
-        var toBob = Assert.Single(slack.Slack.DirectMessagesWith(Bob)!.Messages);
+        var toBob = Assert.Single(DirectMessagesTo(Bob));
         Assert.Contains("These 2 follow-ups of resolved incidents are still open and yours", toBob.Text);
         Assert.Contains("*INC-1*", toBob.Text);
         Assert.Contains($"1. Add retries to the payment client — <@{Bob}>, due 2026-11-20", toBob.Text);
@@ -54,15 +58,16 @@ public sealed class FollowUpReminderTests : IAsyncLifetime
 
         clock.Advance(Interval - TimeSpan.FromMinutes(1));
         Assert.Equal(0, await reminders.RemindOwnersAsync());
-        Assert.Single(slack.Slack.DirectMessagesWith(Bob)!.Messages);
+        Assert.Single(DirectMessagesTo(Bob));
 
         await slack.CommandAsync("followup INC-1 done 2");
+        await slack.WaitUntilSlackIsToldAsync(1);
         clock.Advance(TimeSpan.FromMinutes(1));
         await reminders.RemindOwnersAsync();
 
-        // The bot's own hourly check may be the one that sends it.
-        var messages = await SlackTestBot.EventuallyAsync(() => Task.FromResult(
-            slack.Slack.DirectMessagesWith(Bob)!.Messages is { Count: 2 } both ? both : null));
+        // The bot's own hourly check, due now too, may be the one that sent it.
+        var messages = DirectMessagesTo(Bob);
+        Assert.Equal(2, messages.Count);
         Assert.Contains("This follow-up of a resolved incident is still open and yours", messages[1].Text);
         Assert.DoesNotContain("Alert on webhook failures", messages[1].Text);
     }
@@ -79,8 +84,11 @@ public sealed class FollowUpReminderTests : IAsyncLifetime
         Assert.Equal(0, await reminders.RemindOwnersAsync());
         Assert.Equal(1, await reminders.RemindOwnersAsync());
 
-        Assert.Single(slack.Slack.DirectMessagesWith(Bob)!.Messages);
+        Assert.Single(DirectMessagesTo(Bob));
     }
+
+    private IReadOnlyList<FakeMessage> DirectMessagesTo(string user) =>
+        slack.Slack.DirectMessagesWith(user) is { } direct ? slack.Slack.MessagesIn(direct.Id) : [];
 
     private async Task<string> DeclareAsync(string title)
     {

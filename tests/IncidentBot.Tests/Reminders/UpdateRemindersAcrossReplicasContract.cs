@@ -47,7 +47,7 @@ public abstract class UpdateRemindersAcrossReplicasContract<TProvider> : IAsyncL
             return Reminders(replica).RemindWhereDueAsync();
         })));
 
-        await SlackTestBot.EventuallyAsync(() => Task.FromResult(RemindersIn(channel).FirstOrDefault()));
+        // Each replica's check returns only after its own loop's, if under way, has posted.
         Assert.Single(RemindersIn(channel));
 
         await second.Bot.DisposeAsync();
@@ -65,7 +65,7 @@ public abstract class UpdateRemindersAcrossReplicasContract<TProvider> : IAsyncL
     private static UpdateReminders Reminders(SlackTestBot replica) => replica.Bot.App.Services.GetRequiredService<UpdateReminders>();
 
     private List<FakeMessage> RemindersIn(FakeChannel channel) =>
-        [.. first.Slack.Channels[channel.Id].Messages.Where(m => m.Text?.Contains("no update on", StringComparison.Ordinal) == true)];
+        [.. first.Slack.MessagesIn(channel.Id).Where(m => m.Text?.Contains("no update on", StringComparison.Ordinal) == true)];
 }
 
 public sealed class SqliteUpdateRemindersAcrossReplicasTests : UpdateRemindersAcrossReplicasContract<SqliteStorage>;
