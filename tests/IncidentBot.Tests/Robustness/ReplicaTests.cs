@@ -136,10 +136,13 @@ public sealed class ReplicaTests : IAsyncLifetime
     private Task<string> ChannelOfAsync(long number) =>
         SlackTestBot.EventuallyAsync(async () => (await ports.Reader.GetAsync(number))?.ChannelId, SettleLimit);
 
-    /// <summary>Sends the command and returns once its change is stored (a command answered late is stored after its answer).</summary>
+    /// <summary>
+    /// Sends the command and returns once its change is stored: in the incident's channel the bot answers with nothing
+    /// (the change line says it), and a command it answers late is stored after the answer.
+    /// </summary>
     private async Task ChangeAsync(TestBot replica, string text, string channel, long number, Func<Incident, bool> done)
     {
-        await AnswerAsync(replica, text, channel);
+        using var response = await SendCommandAsync(replica, text, channel, slack.ResponseUrl());
         await SlackTestBot.EventuallyAsync<bool?>(async () => done((await ports.Reader.GetAsync(number))!), SettleLimit);
     }
 
@@ -147,9 +150,8 @@ public sealed class ReplicaTests : IAsyncLifetime
     private async Task<string> AnswerAsync(TestBot replica, string text, string channel)
     {
         var responseUrl = slack.ResponseUrl(Guid.NewGuid().ToString("N"));
-        using var response = await SendAsync(replica, signer.SlashCommand(Command(text, channel, responseUrl)));
+        using var response = await SendCommandAsync(replica, text, channel, responseUrl);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
         if (body.Length > 0)
         {
             return JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()!;
@@ -157,6 +159,13 @@ public sealed class ReplicaTests : IAsyncLifetime
 
         var late = await slack.WaitForCallAsync("response_url", call => responseUrl.EndsWith(call.Path, StringComparison.Ordinal), SettleLimit);
         return late.Arg("text")!;
+    }
+
+    private async Task<HttpResponseMessage> SendCommandAsync(TestBot replica, string text, string channel, string responseUrl)
+    {
+        var response = await SendAsync(replica, signer.SlashCommand(Command(text, channel, responseUrl)));
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
     }
 
     private async Task WaitUntilSlackIsToldAsync(long number)
