@@ -17,6 +17,7 @@ public sealed class LoopbackProcess : IAsyncDisposable
     private readonly Process process;
     private readonly Queue<string> output = new();
     private readonly List<string> errors = [];
+    private readonly List<(string Text, TaskCompletionSource<string> Line)> awaitedLines = [];
     private readonly Lock gate = new();
     private readonly EventHandler killOnExit;
     private int outputLines;
@@ -188,6 +189,21 @@ public sealed class LoopbackProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The first line containing <paramref name="text"/> that the program writes from now on, however many lines follow
+    /// it (<see cref="RecentOutput"/> keeps only the last ones).
+    /// </summary>
+    public Task<string> NextLineContainingAsync(string text)
+    {
+        var line = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
+        {
+            awaitedLines.Add((text, line));
+        }
+
+        return line.Task;
+    }
+
     public string RecentOutput()
     {
         lock (gate)
@@ -232,6 +248,12 @@ public sealed class LoopbackProcess : IAsyncDisposable
             while (output.Count > KeptLines)
             {
                 output.Dequeue();
+            }
+
+            foreach (var awaited in awaitedLines.Where(awaited => line.Contains(awaited.Text, StringComparison.Ordinal)).ToList())
+            {
+                awaited.Line.SetResult(line);
+                awaitedLines.Remove(awaited);
             }
         }
     }

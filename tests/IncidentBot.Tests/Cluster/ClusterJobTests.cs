@@ -15,12 +15,18 @@ public abstract class ClusterJobTests<TProvider> : IAsyncLifetime
     private const string Job = ClusterJob.ChannelRescan;
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
+    // What the bots do between the fake clock's steps takes real time; on a busy machine, seconds.
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
+
     private readonly TProvider storage = new();
     private readonly FakeClock firstClock = new(Start);
     private readonly FakeClock secondClock = new(Start);
     private readonly LogCapture secondLogs = new();
     private readonly List<TestBot> bots = [];
     private FakeSlack slack = null!;
+
+    // The test's own view of the leases, one pool for every look (a new one each time would leave its connection open).
+    private IJobLeases? leases;
 
     public async Task InitializeAsync()
     {
@@ -47,14 +53,14 @@ public abstract class ClusterJobTests<TProvider> : IAsyncLifetime
     public async Task APeriodicJobRunsInOneReplicaAndIsTakenOverOnceItsHolderStopsRenewing()
     {
         var first = Jobs(await StartAsync(firstClock));
-        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(first.Holds(Job)));
+        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(first.Holds(Job)), SettleLimit);
         var second = Jobs(await StartAsync(secondClock, secondLogs));
 
         for (var round = 0; round < 3; round++)
         {
             firstClock.Advance(ClusterJobs.RenewEvery);
             secondClock.Advance(ClusterJobs.RenewEvery);
-            await SlackTestBot.EventuallyAsync(async () => (await LeaseAsync())?.ExpiresAt == firstClock.GetUtcNow() + ClusterJobs.LeaseLifetime ? (bool?)true : null);
+            await SlackTestBot.EventuallyAsync(async () => (await LeaseAsync())?.ExpiresAt == firstClock.GetUtcNow() + ClusterJobs.LeaseLifetime ? (bool?)true : null, SettleLimit);
             Assert.True(first.Holds(Job));
             Assert.False(second.Holds(Job));
         }
@@ -65,15 +71,15 @@ public abstract class ClusterJobTests<TProvider> : IAsyncLifetime
         {
             secondClock.Advance(ClusterJobs.RenewEvery);
             return Task.FromResult<bool?>(second.Holds(Job));
-        });
+        }, SettleLimit);
         Assert.True(secondClock.GetUtcNow() - firstClock.GetUtcNow() >= ClusterJobs.LeaseLifetime);
         Assert.Equal(second.Replica.Value, (await LeaseAsync())!.Holder);
         await secondLogs.WaitForAsync(entry =>
-            entry.Message == $"channel rescan: this replica took the job over from {first.Replica}, whose lease lapsed");
+            entry.Message == $"channel rescan: this replica took the job over from {first.Replica}, whose lease lapsed", SettleLimit);
 
         // The first, coming back, finds the lease taken at its next renewal and stops the job.
         firstClock.Advance(ClusterJobs.RenewEvery);
-        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(!first.Holds(Job)));
+        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(!first.Holds(Job)), SettleLimit);
         Assert.True(second.Holds(Job));
     }
 
@@ -82,7 +88,7 @@ public abstract class ClusterJobTests<TProvider> : IAsyncLifetime
     {
         var firstBot = await StartAsync(firstClock);
         var first = Jobs(firstBot);
-        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(first.Holds(Job)));
+        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(first.Holds(Job)), SettleLimit);
         var second = Jobs(await StartAsync(secondClock, secondLogs));
 
         bots.Remove(firstBot);
@@ -90,12 +96,12 @@ public abstract class ClusterJobTests<TProvider> : IAsyncLifetime
         // Sooner than the lease would have lapsed.
         secondClock.Advance(ClusterJobs.RenewEvery);
 
-        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(second.Holds(Job)));
+        await SlackTestBot.EventuallyAsync<bool?>(() => Task.FromResult<bool?>(second.Holds(Job)), SettleLimit);
         Assert.Equal(second.Replica.Value, (await LeaseAsync())!.Holder);
         Assert.DoesNotContain(secondLogs.Entries, entry => entry.Message.Contains("took the job over", StringComparison.Ordinal));
     }
 
-    private Task<JobLease?> LeaseAsync() => storage.Open().Jobs.GetAsync(Job);
+    private Task<JobLease?> LeaseAsync() => (leases ??= storage.Open().Jobs).GetAsync(Job);
 
     private static ClusterJobs Jobs(TestBot bot) => bot.App.Services.GetRequiredService<ClusterJobs>();
 

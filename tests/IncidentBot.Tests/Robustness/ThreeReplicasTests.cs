@@ -8,6 +8,7 @@ using IncidentBot.Cluster;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Storage.Postgres;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 using Npgsql;
@@ -47,15 +48,22 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
     private readonly PostgresStorage storage = new();
     private readonly SlackRequestSigner signer = new(SigningSecret);
     private FakeSlack? slack;
+
+    // The test's own look at the tables, one pool for every look (a new one each time would leave its connection open).
+    private PostgresDatabase tables = null!;
     private FakeChannel announcements = null!;
     private List<Replica> replicas = [];
     private readonly ConcurrentBag<string> changeFailures = [];
 
     /// <summary>One bot process; its process id and output are the replica's identity in logs and tables.</summary>
-    private sealed record Replica(string Name, LoopbackProcess Process)
+    /// <param name="RescanTakenOver">The line it writes if it takes the channel rescan over from a replica whose lease lapsed.</param>
+    private sealed record Replica(string Name, LoopbackProcess Process, Task<string> RescanTakenOver)
     {
         public int ChangesAcked;
         public int ChangesStored;
+
+        /// <summary>Done when a change command it acknowledged is seen stored.</summary>
+        public TaskCompletionSource ChangeStored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed record StreamedIncident(long Number, string Channel);
@@ -65,6 +73,7 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         await storage.InitializeAsync();
+        tables = storage.OpenDatabase("three-replicas-test");
         slack = await FakeSlack.StartAsync();
         slack.AddUser(SlackTestBot.Responder, "alice");
         announcements = slack.AddChannel("incidents");
@@ -101,17 +110,18 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
         // The replica holding the channel rescan dies: mid-stream, once it has stored a change of its own, whose line it
         // may not have posted yet.
         var victim = await RescanHolderAsync();
-        await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.AckedCount >= AcksBeforeKill && victim.ChangesStored > 0), StreamLimit);
+        await WaitForStreamAsync(stream, () => stream.AckedCount >= AcksBeforeKill, $"{AcksBeforeKill} events acknowledged");
+        // Each change waits for its turn in the stream and then for its store, each with its own deadline.
+        var changed = await Task.WhenAny(victim.ChangeStored.Task, Task.WhenAll(changers));
+        Assert.True(changed == victim.ChangeStored.Task, $"{victim.Name} stored no change of its own ({changed.Exception?.InnerException?.Message}): {Progress(stream)}");
         var held = await KillWhileHoldingWorkAsync(victim);
         var killedAt = elapsed.Elapsed;
         var ackedAtKill = stream.AckedCount;
         var changes = await Task.WhenAll(changers);
-        await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(stream.AckedCount >= ackedAtKill + AcksAfterKill), StreamLimit);
+        await WaitForStreamAsync(stream, () => stream.AckedCount >= ackedAtKill + AcksAfterKill, $"{AcksAfterKill} more events acknowledged after the kill");
         stream.Stop();
         await Task.WhenAll(senders);
-        output.WriteLine($"{stream.Sent} events sent, acked: {string.Join(", ", replicas.Select((r, i) => $"{r.Name} (pid {r.Process.Id}) {stream.AckedBy(i).Count} events and {r.ChangesAcked} changes ({r.ChangesStored} seen stored)"))}; " +
-            $"{stream.Failed} not acked; {victim.Name} killed after {killedAt.TotalSeconds:0.0} s holding {held.Count} items of work");
-        output.WriteLine($"change commands not acknowledged: {string.Join(", ", changeFailures.GroupBy(f => f).Select(g => $"{g.Key} ×{g.Count()}"))}");
+        output.WriteLine($"{Progress(stream)}; {victim.Name} killed after {killedAt.TotalSeconds:0.0} s holding {held.Count} items of work");
         var acked = stream.Acked.ToHashSet(StringComparer.Ordinal);
         var ports = storage.Open();
         var stored = await SettleAsync(() => StreamedTextsAsync(ports, incidents, stream), texts => acked.IsSubsetOf(texts) && held.IsSubsetOf(texts));
@@ -134,6 +144,24 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
         }
     }
 
+    /// <summary>Waits until the stream has got as far as <paramref name="reached"/>; else fails saying how far it got.</summary>
+    private async Task WaitForStreamAsync(SignedMessageStream stream, Func<bool> reached, string what)
+    {
+        try
+        {
+            await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(reached()), StreamLimit);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Not {what} within {StreamLimit.TotalSeconds:0} s: {Progress(stream)}\n" +
+                string.Join("\n", replicas.Select(replica => $"{replica.Name} (pid {replica.Process.Id}), its last lines:\n{replica.Process.RecentOutput()}")));
+        }
+    }
+
+    private string Progress(SignedMessageStream stream) =>
+        $"{stream.Sent} events sent, acked: {string.Join(", ", replicas.Select((r, i) => $"{r.Name} (pid {r.Process.Id}) {stream.AckedBy(i).Count} events and {r.ChangesAcked} changes ({r.ChangesStored} seen stored)"))}; " +
+        $"{stream.Failed} not acked; change commands not acknowledged: {string.Join(", ", changeFailures.GroupBy(f => f).Select(g => $"{g.Key} ×{g.Count()}"))}";
+
     private async Task<Replica> RescanHolderAsync() => await SlackTestBot.EventuallyAsync(async () =>
     {
         var holder = await JobHolderAsync(ClusterJob.ChannelRescan);
@@ -149,13 +177,14 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
             return replicas.FirstOrDefault(replica => replica != victim && holder is not null && ProcessIdOf(holder) == replica.Process.Id);
         }, SettleLimit);
         output.WriteLine($"the channel rescan, held by {victim.Name} when it died, is held by {successor.Name} now");
-        await SlackTestBot.EventuallyAsync(() => Task.FromResult<bool?>(
-            successor.Process.RecentOutput().Contains($"{ClusterJob.ChannelRescan}: this replica took the job over from ", StringComparison.Ordinal) ? true : null), SettleLimit);
+        var said = await Task.WhenAny(successor.RescanTakenOver, Task.Delay(SettleLimit));
+        Assert.True(said == successor.RescanTakenOver, $"{successor.Name} did not say it took the job over; its last lines:\n{successor.Process.RecentOutput()}");
+        output.WriteLine(await successor.RescanTakenOver);
     }
 
     private async Task<string?> JobHolderAsync(string job)
     {
-        await using var connection = await storage.OpenDatabase("three-replicas-test").OpenAsync();
+        await using var connection = await tables.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT holder FROM job_leases WHERE job = @job;", connection);
         command.Parameters.AddWithValue("job", job);
         return await command.ExecuteScalarAsync() as string;
@@ -179,7 +208,8 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
                 new("Logging__LogLevel__IncidentBot.Cluster", "Information"),
             ],
         };
-        return new Replica(name, BotProcess.Start(settings));
+        var process = BotProcess.Start(settings);
+        return new Replica(name, process, process.NextLineContainingAsync($"{ClusterJob.ChannelRescan}: this replica took the job over from "));
     }
 
     private async Task<StreamedIncident> DeclareAsync(Replica replica, int index)
@@ -222,6 +252,10 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
                 async () => done(await reader.GetAsync(incident.Number) ?? current) ? 1 : replica.Process.HasExited ? 0 : null, SettleLimit) ?? 0;
             confirmed += stored;
             Interlocked.Add(ref replica.ChangesStored, stored);
+            if (stored > 0)
+            {
+                replica.ChangeStored.TrySetResult();
+            }
         }
 
         return new ChangeCommands(sent, acked, confirmed);
@@ -287,7 +321,7 @@ public sealed class ThreeReplicasTests(ITestOutputHelper output) : IAsyncLifetim
 
     private async Task<HashSet<string>> HeldByAsync(string holder)
     {
-        await using var connection = await storage.OpenDatabase("three-replicas-test").OpenAsync();
+        await using var connection = await tables.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT payload FROM slack_work_items WHERE claimed_by LIKE @holder;", connection);
         command.Parameters.AddWithValue("holder", holder);
         var texts = new HashSet<string>(StringComparer.Ordinal);

@@ -190,13 +190,29 @@ public sealed class PostgresStorage : StorageProvider
         ["Storage:ConnectionString"] = connectionString,
     };
 
-    /// <summary>A database object of its own, as one replica holds it, its connections named <paramref name="replica"/>.</summary>
+    /// <summary>A database object of its own, as one replica holds it, its connections named after <paramref name="replica"/> and this schema.</summary>
     public PostgresDatabase OpenDatabase(string replica = "incidentbot-tests") =>
-        Track(new PostgresDatabase(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = replica }.ConnectionString));
+        Track(new PostgresDatabase(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = SessionName(replica) }.ConnectionString));
 
-    /// <summary>Ends the server sessions of a replica, as its death would.</summary>
-    public Task KillAsync(string replica) =>
-        AdminExecuteAsync($"SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = '{replica}';");
+    /// <summary>
+    /// Ends the server sessions of a replica opened by <see cref="OpenDatabase"/>, as its death would, and returns once
+    /// they are gone (and the locks they held with them). Sessions of a replica of that name in another test are not touched.
+    /// </summary>
+    public async Task KillAsync(string replica)
+    {
+        var name = SessionName(replica);
+        await AdminExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @name;", name);
+        await SlackTestBot.EventuallyAsync<bool?>(
+            async () => await AdminExecuteAsync("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = @name);", name) is true,
+            TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// The application_name of a replica's sessions: with the schema, unique to this test, since the server's sessions are
+    /// shared by every test running at once. The server keeps 63 bytes of it.
+    /// </summary>
+    private string SessionName(string replica) =>
+        $"{replica} {schema}" is { Length: <= 63 } name ? name : throw new ArgumentException($"A replica name of at most {62 - schema.Length} characters: {replica}", nameof(replica));
 
     public override StoragePorts Open(int? steps = null)
     {
@@ -261,11 +277,17 @@ public sealed class PostgresStorage : StorageProvider
         return database;
     }
 
-    private static async Task AdminExecuteAsync(string sql)
+    /// <returns>The first column of the first row, if any.</returns>
+    private static async Task<object?> AdminExecuteAsync(string sql, string? name = null)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ServerConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        if (name is not null)
+        {
+            command.Parameters.AddWithValue("name", name);
+        }
+
+        return await command.ExecuteScalarAsync();
     }
 }
