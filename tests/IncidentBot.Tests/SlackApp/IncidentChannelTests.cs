@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 using System.Net.Http.Json;
 
@@ -7,9 +8,12 @@ namespace IncidentBot.Tests.SlackApp;
 
 public sealed class IncidentChannelTests : IAsyncLifetime
 {
+    // The bot's waits (a slash command's time to answer, Retry-After, backoff, attempt timeouts, the rescan) end only
+    // when a test moves this clock, never because the machine was slow. It starts at the real now, like Slack's times.
+    private readonly FakeClock clock = new(DateTimeOffset.UtcNow);
     private SlackTestBot slack = null!;
 
-    public async Task InitializeAsync() => slack = await SlackTestBot.StartAsync();
+    public async Task InitializeAsync() => slack = await SlackTestBot.StartAsync(clock: clock);
 
     public async Task DisposeAsync() => await slack.DisposeAsync();
 
@@ -252,11 +256,11 @@ public sealed class IncidentChannelTests : IAsyncLifetime
     {
         var number = await slack.DeclareAsync();
         var channel = await slack.ChannelOfAsync(number);
-        var forger = new IncidentBot.Testing.SlackRequestSigner("not-the-secret");
+        var forger = new SlackRequestSigner("not-the-secret", clock);
         var message = JsonSerializer.Serialize(new { type = "event_callback", team_id = "T0FAKE", event_id = "EvForged", event_time = 1, @event = Message(channel.Id, "1700000001.000100", "forged") });
 
         var forged = await slack.SendAsync(forger.Event(message));
-        var stale = await slack.SendAsync(slack.Signer.Event(message, timestamp: DateTimeOffset.UtcNow.AddMinutes(-6).ToUnixTimeSeconds()));
+        var stale = await slack.SendAsync(slack.Signer.Event(message, timestamp: clock.GetUtcNow().AddMinutes(-6).ToUnixTimeSeconds()));
         var malformed = await slack.SendAsync(slack.Signer.Event("{\"type\": \"event_callback\", \"event\": "));
         var forgedCommand = await slack.SendAsync(forger.SlashCommand(new Dictionary<string, string> { ["command"] = "/incident", ["text"] = "resolve", ["user_id"] = "U1", ["channel_id"] = channel.Id }));
 
@@ -279,6 +283,10 @@ public sealed class IncidentChannelTests : IAsyncLifetime
         await slack.CommandAsync("severity sev1", channel.Id);
 
         await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")!.Contains("to *SEV-1*"));
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+        Assert.Single(slack.Slack.CallsTo("chat.postMessage"), c => c.Arg("text")!.Contains("to *SEV-1*"));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await slack.Slack.WaitForCallsAsync("chat.postMessage", 2, c => c.Arg("text")!.Contains("to *SEV-1*"));
         // Lines are said in order: once the next change's line is out, a repeat of this one would be too.
         await slack.CommandAsync("severity sev2", channel.Id);
         await slack.Slack.WaitForCallAsync("chat.postMessage", c => c.Arg("text")!.Contains("to *SEV-2*"));

@@ -13,11 +13,13 @@ public sealed class SlackTestBot : IAsyncDisposable
     public const string OpsChannelName = "ops";
 
     private readonly TemporaryDatabase database;
+    private readonly TimeProvider? clock;
     private int eventCounter;
 
     private SlackTestBot(TemporaryDatabase database, FakeSlack slack, TestBot bot, FakeChannel ops, FakeChannel announcements, TimeProvider? clock)
     {
         this.database = database;
+        this.clock = clock;
         Slack = slack;
         Bot = bot;
         Ops = ops;
@@ -68,7 +70,7 @@ public sealed class SlackTestBot : IAsyncDisposable
         return new SlackTestBot(database, slack, bot, ops, announcements, clock);
     }
 
-    /// <summary>Stops the bot, keeping its database and the fake Slack, and starts it again.</summary>
+    /// <summary>Stops the bot, keeping its database, the fake Slack and the clock, and starts it again.</summary>
     /// <param name="whileStopped">Runs between stop and start, e.g. to change the database as a crash would.</param>
     public async Task<SlackTestBot> RestartAsync(Func<string, Task>? whileStopped = null)
     {
@@ -78,7 +80,7 @@ public sealed class SlackTestBot : IAsyncDisposable
             await whileStopped(database.ConnectionString);
         }
 
-        return await StartAsync(database, Slack);
+        return await StartAsync(database, Slack, clock: clock);
     }
 
     public async Task<HttpResponseMessage> CommandAsync(string text, string? channelId = null, string user = Responder)
