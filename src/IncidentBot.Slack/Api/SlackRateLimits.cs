@@ -68,15 +68,15 @@ public readonly record struct SlackCall(string Method, string? Channel = null)
 /// here instead of tripping Slack's limits and being answered with 429s.
 /// </summary>
 /// <remarks>
-/// The buckets are System.Threading.RateLimiting's, which refill on the real clock (Stopwatch), not on
-/// a <see cref="TimeProvider"/>; idle buckets are dropped by the partitioned limiter itself.
+/// The buckets refill on the application's <see cref="TimeProvider"/> (<see cref="ClockedTokenBucket"/>); idle buckets
+/// are dropped by the partitioned limiter itself.
 /// </remarks>
-public sealed class SlackRateLimits : IAsyncDisposable
+public sealed class SlackRateLimits(TimeProvider time) : IAsyncDisposable
 {
     /// <summary>Calls waiting for one bucket beyond this are refused rather than queued without end.</summary>
     public const int QueueLimit = 1000;
 
-    private readonly PartitionedRateLimiter<SlackCall> limiter = PartitionedRateLimiter.Create<SlackCall, string>(Partition);
+    private readonly PartitionedRateLimiter<SlackCall> limiter = PartitionedRateLimiter.Create<SlackCall, string>(call => Partition(call, time));
 
     /// <summary>Waits until <paramref name="call"/> may go; the lease says whether it was granted.</summary>
     public ValueTask<RateLimitLease> AcquireAsync(SlackCall call, CancellationToken cancellationToken = default) =>
@@ -87,10 +87,13 @@ public sealed class SlackRateLimits : IAsyncDisposable
 
     public ValueTask DisposeAsync() => limiter.DisposeAsync();
 
-    private static RateLimitPartition<string> Partition(SlackCall call) => RateTier.For(call.Method) switch
+    private static RateLimitPartition<string> Partition(SlackCall call, TimeProvider time) => RateTier.For(call.Method) switch
     {
         null => RateLimitPartition.GetNoLimiter(call.Method),
-        var tier when tier == RateTier.MessagePerChannel => RateLimitPartition.GetTokenBucketLimiter($"{call.Method}:{call.Channel}", _ => tier.ToTokenBucket()),
-        var tier => RateLimitPartition.GetTokenBucketLimiter(call.Method, _ => tier.ToTokenBucket()),
+        var tier when tier == RateTier.MessagePerChannel => Bucket($"{call.Method}:{call.Channel}", tier, time),
+        var tier => Bucket(call.Method, tier, time),
     };
+
+    private static RateLimitPartition<string> Bucket(string key, RateTier tier, TimeProvider time) =>
+        RateLimitPartition.Get(key, _ => new ClockedTokenBucket(tier.ToTokenBucket(), time));
 }

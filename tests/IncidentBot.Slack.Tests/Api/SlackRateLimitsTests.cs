@@ -1,14 +1,17 @@
 using IncidentBot.Slack.Api;
+using IncidentBot.Testing;
 
 namespace IncidentBot.Slack.Tests.Api;
 
-/// <remarks>
-/// The buckets refill on the real clock (System.Threading.RateLimiting has no TimeProvider), so these
-/// tests look only at what holds between refills: the slowest refill here is Tier 2's 3 s.
-/// </remarks>
+/// <remarks>The buckets refill on the fake clock: no token comes back unless a test moves it.</remarks>
 public sealed class SlackRateLimitsTests : IAsyncLifetime
 {
-    private readonly SlackRateLimits limits = new();
+    private static readonly TimeSpan Tier2Interval = RateTier.Tier2.ToTokenBucket().ReplenishmentPeriod;
+
+    private readonly FakeClock clock = new();
+    private readonly SlackRateLimits limits;
+
+    public SlackRateLimitsTests() => limits = new SlackRateLimits(clock);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -68,6 +71,40 @@ public sealed class SlackRateLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EachIntervalGivesBackOneTokenToTheOldestWaitingCall()
+    {
+        var pins = new SlackCall("pins.add");
+        await SpendBurstAsync(pins, RateTier.Tier2);
+        var sixth = limits.AcquireAsync(pins).AsTask();
+        var seventh = limits.AcquireAsync(pins).AsTask();
+
+        clock.Advance(Tier2Interval - TimeSpan.FromTicks(1));
+        Assert.False(sixth.IsCompleted || seventh.IsCompleted);
+        clock.Advance(TimeSpan.FromTicks(1));
+
+        Assert.True((await sixth).IsAcquired);
+        Assert.False(seventh.IsCompleted);
+        Assert.Equal(1, limits.GetStatistics(pins)!.CurrentQueuedCount);
+        clock.Advance(Tier2Interval);
+        Assert.True((await seventh).IsAcquired);
+    }
+
+    [Fact]
+    public async Task AQuietSpellGivesBackTheBurstAndNoMore()
+    {
+        var pins = new SlackCall("pins.add");
+        (await limits.AcquireAsync(pins)).Dispose();
+        // Full again after one interval, then quiet for two more: short of the 10 s after which an idle bucket is dropped.
+        clock.Advance(3 * Tier2Interval);
+
+        await SpendBurstAsync(pins, RateTier.Tier2);
+        var next = limits.AcquireAsync(pins).AsTask();
+
+        Assert.False(next.IsCompleted);
+        Assert.Equal((0, 1), (limits.GetStatistics(pins)!.CurrentAvailablePermits, limits.GetStatistics(pins)!.CurrentQueuedCount));
+    }
+
+    [Fact]
     public async Task PostMessageHasASeparateBudgetPerChannel()
     {
         for (var i = 0; i < RateTier.MessagePerChannel.Burst; i++)
@@ -79,7 +116,7 @@ public sealed class SlackRateLimitsTests : IAsyncLifetime
 
         Assert.True(inOtherChannel.IsCompletedSuccessfully);
         Assert.True((await inOtherChannel).IsAcquired);
-        Assert.True(limits.GetStatistics(new SlackCall("chat.postMessage", "C1"))!.CurrentAvailablePermits < RateTier.MessagePerChannel.Burst);
+        Assert.Equal(0, limits.GetStatistics(new SlackCall("chat.postMessage", "C1"))!.CurrentAvailablePermits);
         Assert.Equal(RateTier.MessagePerChannel.Burst - 1, limits.GetStatistics(new SlackCall("chat.postMessage", "C2"))!.CurrentAvailablePermits);
     }
 
@@ -105,30 +142,36 @@ public sealed class SlackRateLimitsTests : IAsyncLifetime
     {
         await using var slack = await SlackApiClientFixture.StartAsync();
         var channel = slack.Fake.AddChannel("incident-9");
+        var topic = new SlackCall("conversations.setTopic");
         using var cancellation = new CancellationTokenSource();
-        var burst = RateTier.Tier2.Burst + 2;
+        var burst = RateTier.Tier2.Burst;
 
-        var calls = Enumerable.Range(0, burst)
+        var calls = Enumerable.Range(0, burst + 2)
             .Select(i => slack.Client.Conversations.SetTopicAsync(channel.Id, $"topic {i}", cancellation.Token))
             .ToList();
-        await Task.WhenAll(calls.Take(RateTier.Tier2.Burst));
-        await WaitForQueuedAsync(slack.RateLimits, new SlackCall("conversations.setTopic"), 2);
 
-        Assert.Equal(RateTier.Tier2.Burst, slack.Fake.CallsTo("conversations.setTopic").Count);
+        // Each call has taken a token or its place in the queue before SetTopicAsync returned.
+        Assert.Equal((0, 2), (slack.RateLimits.GetStatistics(topic)!.CurrentAvailablePermits, slack.RateLimits.GetStatistics(topic)!.CurrentQueuedCount));
+        await Task.WhenAll(calls.Take(burst));
+        Assert.Equal(burst, slack.Fake.CallsTo("conversations.setTopic").Count);
+
+        slack.Time.Advance(Tier2Interval);
+        await calls[burst];
+        Assert.Equal(burst + 1, slack.Fake.CallsTo("conversations.setTopic").Count);
+
         await cancellation.CancelAsync();
-        foreach (var waiting in calls.Skip(RateTier.Tier2.Burst))
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
-        }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => calls[burst + 1]);
+        Assert.Equal(0, slack.RateLimits.GetStatistics(topic)!.CurrentQueuedCount);
+        Assert.Equal(burst + 1, slack.Fake.CallsTo("conversations.setTopic").Count);
     }
 
-    private static async Task WaitForQueuedAsync(SlackRateLimits limits, SlackCall call, int count)
+    private async Task SpendBurstAsync(SlackCall call, RateTier tier)
     {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
-        while (limits.GetStatistics(call)?.CurrentQueuedCount < count)
+        for (var i = 0; i < tier.Burst; i++)
         {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"Fewer than {count} {call.Method} calls waited for the budget.");
-            await Task.Delay(10);
+            var granted = limits.AcquireAsync(call);
+            Assert.True(granted.IsCompletedSuccessfully);
+            (await granted).Dispose();
         }
     }
 }

@@ -19,11 +19,9 @@ public sealed class FollowUpReminderTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Slack's per-method budget refills on the bot's clock, which stands still here. Advancing the fake clock by
-        // a week would run every periodic timer of the bot thousands of times, so the week is an hour here.
+        // Advancing the fake clock by a week would run every periodic timer of the bot thousands of times, so the week is an hour here.
         slack = await SlackTestBot.StartAsync(clock: clock, extraSettings: new Dictionary<string, string?>
         {
-            ["Slack:UseRateBudget"] = "false",
             ["Reminders:FollowUpsEvery"] = Interval.ToString(),
         });
         slack.Slack.AddUser(Bob, "bob");
