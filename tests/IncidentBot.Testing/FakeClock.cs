@@ -11,7 +11,7 @@ public sealed class FakeClock(DateTimeOffset start) : FakeTimeProvider(start)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<ObservedTimer, DateTimeOffset> pending = [];
-    private TaskCompletionSource scheduled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource timersChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeClock() : this(new DateTimeOffset(2025, 1, 1, 9, 0, 0, TimeSpan.Zero))
     {
@@ -53,6 +53,13 @@ public sealed class FakeClock(DateTimeOffset start) : FakeTimeProvider(start)
     public Task WaitForTimerAsync(TimeSpan dueIn, TimeSpan? timeout = null) =>
         WaitUntilAsync(now => pending.Values.Any(due => due - now == dueIn), $"No timer due in {dueIn} was pending on the fake clock.", timeout);
 
+    /// <summary>
+    /// Waits until no pending timer fires <paramref name="dueIn"/> from now: e.g. an HTTP call's attempt timeout, gone
+    /// once the call has ended, so moving the clock cannot time out a call that is still on its way back.
+    /// </summary>
+    public Task WaitUntilNoTimerAsync(TimeSpan dueIn, TimeSpan? timeout = null) =>
+        WaitUntilAsync(now => !pending.Values.Any(due => due - now == dueIn), $"A timer due in {dueIn} was still pending on the fake clock.", timeout);
+
     private async Task WaitUntilAsync(Func<DateTimeOffset, bool> condition, string failure, TimeSpan? timeout)
     {
         var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
@@ -67,7 +74,7 @@ public sealed class FakeClock(DateTimeOffset start) : FakeTimeProvider(start)
                     return;
                 }
 
-                next = scheduled.Task;
+                next = timersChanged.Task;
             }
 
             var remaining = deadline - DateTimeOffset.UtcNow;
@@ -82,22 +89,23 @@ public sealed class FakeClock(DateTimeOffset start) : FakeTimeProvider(start)
 
     private void Track(ObservedTimer timer, DateTimeOffset? dueAt)
     {
-        TaskCompletionSource? signal = null;
+        TaskCompletionSource signal;
         lock (gate)
         {
             if (dueAt is { } due)
             {
                 pending[timer] = due;
-                signal = scheduled;
-                scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
             else
             {
                 pending.Remove(timer);
             }
+
+            signal = timersChanged;
+            timersChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        signal?.TrySetResult();
+        signal.TrySetResult();
     }
 
     private sealed class ObservedTimer(FakeClock clock) : ITimer

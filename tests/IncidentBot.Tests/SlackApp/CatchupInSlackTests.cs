@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using IncidentBot.Slack;
 using IncidentBot.Testing;
 using IncidentBot.Tests.Support;
 
@@ -277,6 +278,9 @@ public sealed partial class CatchupInSlackTests : IAsyncLifetime
     /// <summary>Moves the clock on, then says it in the channel as Slack would deliver it; returns its ts.</summary>
     private async Task<string> SayAsync(string channel, string user, string text, TimeSpan after, string? subtype = null)
     {
+        // A Slack call of the bot's still on its way back (a welcome just seen by FakeSlack) would time out on the
+        // moved clock and be sent again.
+        await clock.WaitUntilNoTimerAsync(new SlackOptions().ApiAttemptTimeout);
         clock.Advance(after);
         var ts = $"{clock.GetUtcNow().ToUnixTimeSeconds()}.{Interlocked.Increment(ref messages):D6}";
         object message = subtype is null
