@@ -73,6 +73,12 @@ public sealed class IncidentAssistant(
     /// <param name="actorId">Who asked; recorded when the question asks for a postmortem draft.</param>
     public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion asked, string? actorId = null, CancellationToken cancellationToken = default)
     {
+        // Read only in part: not looked into at all.
+        if (asked.TooLongAt is not null)
+        {
+            return DeterministicQuestions.FixedReply(asked)!;
+        }
+
         var (question, named) = await IncidentNames.ResolveAsync(reader, asked, cancellationToken);
         if ((named ?? DeterministicQuestions.FixedReply(question)) is { } reply)
         {

@@ -134,6 +134,9 @@ public sealed record AssistantQuestion
     /// <summary>A trend's step ("day", "week", "month"), or a breakdown's dimension ("service", "severity").</summary>
     public string? Per { get; init; }
 
+    /// <summary>The length of a question longer than <see cref="QuestionParser.MaxLength"/>, which is read only that far and not answered.</summary>
+    public int? TooLongAt { get; init; }
+
     public string KindName => Kind switch
     {
         QuestionKind.RootCause => "root_cause",
@@ -151,7 +154,10 @@ public sealed record AssistantQuestion
 /// </summary>
 public static partial class QuestionParser
 {
-    /// <summary>Questions are short; reading only this much keeps the patterns' cost flat whatever is pasted in.</summary>
+    /// <summary>
+    /// Questions are short; reading only this much keeps the patterns' cost flat whatever is pasted in. A longer one is
+    /// not answered (<see cref="AssistantQuestion.TooLongAt"/>): an answer to its first part would be a guess.
+    /// </summary>
     public const int MaxLength = 2_000;
 
     public static AssistantQuestion Parse(string? text, DateTimeOffset now, long? currentIncident = null)
@@ -195,6 +201,7 @@ public static partial class QuestionParser
             Person = person,
             DeclaredInFrame = declaredInFrame,
             Per = per,
+            TooLongAt = text?.Length > MaxLength ? text.Length : null,
         };
         return kind switch
         {

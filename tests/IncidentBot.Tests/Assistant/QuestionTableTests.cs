@@ -159,6 +159,7 @@ public sealed class QuestionTableTests(QuestionWorld world) : IClassFixture<Ques
         { "who is the commander of the search-api incident?", 0, About("commander", 3, Erin) },
         { "what is the status of the latest incident?", 0, About("status", 9, "INC-9 is **active**") },
         { "status of the unicorn incident", 0, new(null) { Incidents = [], Says = ["No incident's title mentions “unicorn”"] } },
+        { "who restarted " + string.Concat(Enumerable.Repeat("the database ", 200)) + "in INC-6?", 0, new(null) { Incidents = [], Says = ["That question is 2,623 characters long; I read questions of up to 2,000. Ask it in fewer words."] } },
         { "status of the flux capacitor incident", 0, new(null) { Incidents = [], Says = ["No incident's title mentions all of “flux”, “capacitor”"] } },
         { "what's the status of the incident?", 0, new("status") { Says = ["Which incident?"] } },
 
