@@ -73,10 +73,9 @@ public sealed class IncidentAssistant(
     /// <param name="actorId">Who asked; recorded when the question asks for a postmortem draft.</param>
     public async Task<QuestionAnswer> AnswerAsync(AssistantQuestion asked, string? actorId = null, CancellationToken cancellationToken = default)
     {
-        // Read only in part: not looked into at all.
-        if (asked.TooLongAt is not null)
+        if (asked.TooLongAt is { } length)
         {
-            return DeterministicQuestions.FixedReply(asked)!;
+            return QuestionHelp.TooLong(asked, length);
         }
 
         var (question, named) = await IncidentNames.ResolveAsync(reader, asked, cancellationToken);

@@ -71,14 +71,9 @@ public sealed partial class DeterministicQuestions(IncidentPlugin plugin, TimePr
         };
     }
 
-    /// <summary>
-    /// The fixed reply to a question too long to read in full, or to a summary, related or postmortem question that names
-    /// nothing to work on; null otherwise.
-    /// </summary>
+    /// <summary>The fixed reply to a summary, related or postmortem question that names nothing to work on; null otherwise.</summary>
     public static QuestionAnswer? FixedReply(AssistantQuestion question) => question.Kind switch
     {
-        _ when question.TooLongAt is { } length => QuestionHelp.Plain(question,
-            $"That question is {length:N0} characters long; I read questions of up to {QuestionParser.MaxLength:N0}. Ask it in fewer words."),
         QuestionKind.Summary or QuestionKind.Catchup when question.Incident is null => QuestionHelp.NeedIncident(question),
         QuestionKind.Related when question.Query is null && question.Incident is null => QuestionHelp.Plain(question,
             "Related to what? Ask in an incident's channel, name one (e.g. INC-42), or give words: “incidents related to DDOS attacks from the past month”."),

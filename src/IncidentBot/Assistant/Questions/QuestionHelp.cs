@@ -53,6 +53,10 @@ internal static class QuestionHelp
         return new QuestionAnswer { Kind = question.KindName, Text = writer.Finish(), Citations = [], Understood = false };
     }
 
+    /// <summary>A question read only in part (<see cref="AssistantQuestion.TooLongAt"/>): not answered, since an answer to its first part would be a guess.</summary>
+    public static QuestionAnswer TooLong(AssistantQuestion question, int length) =>
+        Plain(question, $"That question is {length:N0} characters long; I read questions of up to {QuestionParser.MaxLength:N0}. Ask it in fewer words.");
+
     public static QuestionAnswer NeedIncident(AssistantQuestion question) =>
         Plain(question, "Which incident? Name it (e.g. INC-42, incident-42, #42, or words of its title: “the login incident”) or ask in the incident's channel.");
 
